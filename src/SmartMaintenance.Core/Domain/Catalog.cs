@@ -1,0 +1,36 @@
+namespace SmartMaintenance.Domain;
+
+/// <summary>An organisation whose data is isolated from every other tenant's.</summary>
+public sealed record Tenant(long Id, string Slug, string Name, DateTimeOffset CreatedAt)
+{
+    /// <summary>The tenant created by the first migration; its admins administer the whole platform.</summary>
+    public const long DefaultId = 1;
+}
+
+/// <summary>A plant, depot or yard that holds assets.</summary>
+public sealed record Site(string SiteId, string Name, string? Location, DateTimeOffset CreatedAt);
+
+/// <summary>A machine or component; <see cref="ParentAssetId"/> builds hierarchies (line → pump → motor).</summary>
+public sealed record Asset(
+    string AssetId, string SiteId, string? ParentAssetId, string Name, string Kind, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A measuring point. <see cref="Key"/> is the store's compact internal id; <see cref="SensorId"/> is the
+/// tenant-unique name that clients send.
+/// </summary>
+public sealed record Sensor(
+    long Key,
+    long TenantId,
+    string SensorId,
+    string? AssetId,
+    string Type,
+    string Unit,
+    double? ExpectedMin,
+    double? ExpectedMax,
+    double SampleIntervalSeconds,
+    bool AutoRegistered,
+    DateTimeOffset CreatedAt)
+{
+    public bool IsOutsideExpectedRange(double value) =>
+        (ExpectedMin is { } min && value < min) || (ExpectedMax is { } max && value > max);
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Ingestion;
+
+public enum ReadingFormat
+{
+    JsonArray,
+    NdJson,
+    Csv,
+}
+
+/// <summary>Who is sending a batch: the tenant it belongs to and what the sender's key allows.</summary>
+public readonly record struct IngestSender(long TenantId, bool AutoRegisterSensors);
+
+/// <summary>
+/// The one ingestion path, used by the HTTP API, MQTT, file import and the demo simulator alike:
+/// parse → validate → durable append → per-item report.
+/// </summary>
+public sealed class ReadingIngestor(
+    SensorDirectory directory, ICatalogStore catalog, IReadingStore store, TimeProvider time, IOptions<IngestionOptions> options)
+{
+    private const string DuplicateReason = "duplicate: this sensor already has a reading at this timestamp";
+
+    /// <exception cref="BatchFormatException">The body cannot be read at all; nothing was stored.</exception>
+    /// <exception cref="BatchTooLargeException">The body holds more items than allowed; nothing was stored.</exception>
+    public async Task<IngestReport> IngestAsync(
+        IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, CancellationToken cancellationToken)
+    {
+        var sensors = await directory.GetAsync(sender.TenantId, cancellationToken);
+        using var builder = new ReadingBatchBuilder(
+            sensors, sender.AutoRegisterSensors, time.GetUtcNow(), options.Value, capacityHint: body.Length / 64);
+        switch (format)
+        {
+            case ReadingFormat.JsonArray:
+                JsonReadingParser.ParseArray(body.Span, builder);
+                break;
+            case ReadingFormat.NdJson:
+                JsonReadingParser.ParseLines(body.Span, builder);
+                break;
+            case ReadingFormat.Csv:
+                CsvReadingParser.Parse(body.Span, builder);
+                break;
+        }
+
+        if (builder.Pending.Count > 0)
+        {
+            await RegisterPendingSensorsAsync(sender.TenantId, builder, cancellationToken);
+        }
+
+        var report = builder.Report;
+        var inserted = ArrayPool<bool>.Shared.Rent(builder.Count);
+        try
+        {
+            await store.AppendAsync(sender.TenantId, builder.Readings, inserted.AsMemory(0, builder.Count), cancellationToken);
+            ReportDuplicates(builder, inserted, report);
+        }
+        finally
+        {
+            ArrayPool<bool>.Shared.Return(inserted);
+        }
+
+        report.Accepted = builder.Count - report.Duplicates;
+        report.Rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        Telemetry.ReadingsAccepted.Add(report.Accepted);
+        if (report.Rejected.Count > report.Duplicates)
+        {
+            Telemetry.ReadingsRejected.Add(report.Rejected.Count - report.Duplicates, new KeyValuePair<string, object?>("reason", "invalid"));
+        }
+
+        if (report.Duplicates > 0)
+        {
+            Telemetry.ReadingsRejected.Add(report.Duplicates, new KeyValuePair<string, object?>("reason", "duplicate"));
+        }
+
+        return report;
+    }
+
+    private static void ReportDuplicates(ReadingBatchBuilder builder, bool[] inserted, IngestReport report)
+    {
+        var indices = builder.Indices;
+        for (var i = 0; i < indices.Length; i++)
+        {
+            if (!inserted[i])
+            {
+                report.Duplicates++;
+                report.Rejected.Add(new IngestError(indices[i], "timestamp", DuplicateReason));
+            }
+        }
+    }
+
+    private async Task RegisterPendingSensorsAsync(long tenantId, ReadingBatchBuilder builder, CancellationToken cancellationToken)
+    {
+        var registered = new Dictionary<string, Sensor>(StringComparer.Ordinal);
+        foreach (var pending in builder.Pending)
+        {
+            if (registered.ContainsKey(pending.SensorId))
+            {
+                continue;
+            }
+
+            var sensor = await catalog.FindSensorAsync(tenantId, pending.SensorId, cancellationToken);
+            if (sensor is null)
+            {
+                var fresh = new Sensor(0, tenantId, pending.SensorId, null, "generic", UnitNames.Canonical(pending.Unit),
+                    null, null, 0, AutoRegistered: true, time.GetUtcNow());
+                (_, sensor) = await catalog.UpsertSensorAsync(tenantId, fresh, cancellationToken);
+                if (sensor is not null)
+                {
+                    builder.Report.RegisteredSensors.Add(sensor.SensorId);
+                }
+            }
+
+            if (sensor is not null)
+            {
+                registered[pending.SensorId] = sensor;
+            }
+        }
+
+        directory.Invalidate(tenantId);
+        builder.ResolvePending(id => registered.GetValueOrDefault(id));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Simulation;
+
+/// <summary>
+/// Streams the demo fleet's readings through <see cref="ReadingIngestor"/>, the same path HTTP clients use.
+/// At start it back-fills the last day at one reading a minute so charts have history; timestamps are aligned
+/// so a restart's back-fill is reported as duplicates rather than stored twice.
+/// </summary>
+public sealed class DemoFleetSimulator(
+    bool enabled, ReadingIngestor ingestor, ICatalogStore catalog, SensorDirectory directory, TimeProvider time,
+    ILogger<DemoFleetSimulator> logger) : BackgroundService
+{
+    private const long TenantId = Tenant.DefaultId;
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Backfill = TimeSpan.FromHours(24);
+
+    private readonly Random _random = new(20261125);
+    private readonly Dictionary<string, DateTimeOffset> _nextSample = [];
+    private DateTimeOffset _started;
+    private FaultEpisode? _fault;
+
+    /// <summary>Produces one sensor's value at a time; deterministic apart from the seeded noise.</summary>
+    internal double ValueAt(SimulatedSensor sensor, DateTimeOffset at)
+    {
+        var hour = at.UtcDateTime.TimeOfDay.TotalHours;
+        var daily = sensor.DailyAmplitude * Math.Sin(2 * Math.PI * (hour - 9) / 24);
+        var days = Math.Max(0, (at - _started + Backfill).TotalDays);
+        var noise = sensor.Noise * Gaussian();
+        var value = sensor.Baseline + daily + (sensor.WearPerDay * days) + noise;
+        if (_fault is { } fault && fault.AssetId == sensor.AssetId && at >= fault.Start && at < fault.End)
+        {
+            value += fault.Magnitude * (sensor.Type == "vibration" ? sensor.Baseline : sensor.Noise * 4);
+        }
+
+        return value;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            _started = time.GetUtcNow();
+            await SeedCatalogAsync(stoppingToken);
+            await BackfillAsync(stoppingToken);
+            logger.LogInformation("Demo fleet streaming: {Sites} sites, {Assets} assets, {Sensors} sensors",
+                DemoFleet.Sites.Count, DemoFleet.Assets.Count, DemoFleet.Sensors.Count);
+            using var timer = new PeriodicTimer(Tick, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await StreamOnceAsync(time.GetUtcNow(), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The demo fleet simulator stopped");
+        }
+    }
+
+    private async Task SeedCatalogAsync(CancellationToken cancellationToken)
+    {
+        foreach (var site in DemoFleet.Sites)
+        {
+            await catalog.UpsertSiteAsync(TenantId, site, cancellationToken);
+        }
+
+        foreach (var asset in DemoFleet.Assets)
+        {
+            await catalog.UpsertAssetAsync(TenantId, asset, cancellationToken);
+        }
+
+        foreach (var s in DemoFleet.Sensors)
+        {
+            await catalog.UpsertSensorAsync(TenantId, new Sensor(0, TenantId, s.SensorId, s.AssetId, s.Type, s.Unit,
+                s.ExpectedMin, s.ExpectedMax, s.SampleIntervalSeconds, false, default), cancellationToken);
+        }
+
+        directory.Invalidate(TenantId);
+    }
+
+    private async Task BackfillAsync(CancellationToken cancellationToken)
+    {
+        var end = new DateTimeOffset(_started.UtcTicks - (_started.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+        var accepted = 0;
+        foreach (var sensor in DemoFleet.Sensors)
+        {
+            var batch = new List<(SimulatedSensor, DateTimeOffset)>();
+            for (var at = end - Backfill; at < end; at += TimeSpan.FromMinutes(1))
+            {
+                batch.Add((sensor, at));
+            }
+
+            accepted += (await SendAsync(batch, cancellationToken)).Accepted;
+        }
+
+        logger.LogInformation("Demo fleet back-filled {Accepted} readings over the last {Hours} h", accepted, Backfill.TotalHours);
+    }
+
+    private async Task StreamOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        MaybeStartFault(now);
+        var due = new List<(SimulatedSensor, DateTimeOffset)>();
+        foreach (var sensor in DemoFleet.Sensors)
+        {
+            if (!_nextSample.TryGetValue(sensor.SensorId, out var next) || next <= now)
+            {
+                due.Add((sensor, now));
+                _nextSample[sensor.SensorId] = now + TimeSpan.FromSeconds(sensor.SampleIntervalSeconds);
+            }
+        }
+
+        if (due.Count > 0)
+        {
+            var report = await SendAsync(due, cancellationToken);
+            if (report.Rejected.Count > report.Duplicates)
+            {
+                logger.LogWarning("Demo fleet: {Rejected} readings rejected, first: {Reason}",
+                    report.Rejected.Count, report.Rejected[0].Reason);
+            }
+        }
+    }
+
+    // Roughly one fault episode every two hours somewhere in the fleet, lasting a few minutes.
+    private void MaybeStartFault(DateTimeOffset now)
+    {
+        if (_fault is { } current && now < current.End)
+        {
+            return;
+        }
+
+        if (_random.NextDouble() < Tick.TotalSeconds / 7200)
+        {
+            var asset = DemoFleet.Assets[_random.Next(DemoFleet.Assets.Count)];
+            _fault = new FaultEpisode(asset.AssetId, now, now + TimeSpan.FromMinutes(2 + _random.Next(8)), 0.5 + _random.NextDouble());
+            logger.LogInformation("Demo fleet: fault episode on {Asset} until {End:O}", _fault.AssetId, _fault.End);
+        }
+    }
+
+    private Task<IngestReport> SendAsync(List<(SimulatedSensor Sensor, DateTimeOffset At)> items, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(items.Count * 96);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var (sensor, at) in items)
+            {
+                json.WriteStartObject();
+                json.WriteString("sensor_id", sensor.SensorId);
+                json.WriteString("timestamp", at);
+                json.WriteNumber("value", Math.Round(ValueAt(sensor, at), 4));
+                json.WriteString("unit", sensor.Unit);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return ingestor.IngestAsync(new IngestSender(TenantId, false), buffer.WrittenMemory, ReadingFormat.JsonArray, cancellationToken);
+    }
+
+    private double Gaussian()
+    {
+        var u1 = 1.0 - _random.NextDouble();
+        var u2 = _random.NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    private sealed record FaultEpisode(string AssetId, DateTimeOffset Start, DateTimeOffset End, double Magnitude);
+}

@@ -1,0 +1,76 @@
+using SmartMaintenance.Domain;
+using SmartMaintenance.Security;
+
+namespace SmartMaintenance.Storage;
+
+/// <summary>Durable, append-mostly store of readings and their per-minute and per-hour roll-ups.</summary>
+public interface IReadingStore
+{
+    /// <summary>
+    /// Appends readings of one tenant and completes once they are durable. <paramref name="inserted"/> receives,
+    /// per reading, false when a reading with the same sensor and timestamp already existed (a duplicate).
+    /// Roll-ups count only inserted readings.
+    /// </summary>
+    Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, timestamps in [fromMicros, beforeMicros).</summary>
+    Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Roll-up buckets whose start lies in [fromMicros, toMicros), oldest first.</summary>
+    Task<IReadOnlyList<RollupPoint>> SeriesAsync(
+        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken);
+}
+
+/// <summary>Tenants, sites, assets and sensors. Every call but tenant management is scoped to one tenant.</summary>
+public interface ICatalogStore
+{
+    Task<Tenant> CreateTenantAsync(string slug, string name, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Tenant>> ListTenantsAsync(CancellationToken cancellationToken);
+    Task<Tenant?> FindTenantAsync(long tenantId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Site>> ListSitesAsync(long tenantId, CancellationToken cancellationToken);
+    Task<Site?> FindSiteAsync(long tenantId, string siteId, CancellationToken cancellationToken);
+    Task<StoreResult> UpsertSiteAsync(long tenantId, Site site, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteSiteAsync(long tenantId, string siteId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Asset>> ListAssetsAsync(long tenantId, string? siteId, CancellationToken cancellationToken);
+    Task<Asset?> FindAssetAsync(long tenantId, string assetId, CancellationToken cancellationToken);
+    Task<StoreResult> UpsertAssetAsync(long tenantId, Asset asset, CancellationToken cancellationToken);
+    Task<StoreResult> DeleteAssetAsync(long tenantId, string assetId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Sensor>> ListSensorsAsync(long tenantId, string? assetId, CancellationToken cancellationToken);
+    Task<Sensor?> FindSensorAsync(long tenantId, string sensorId, CancellationToken cancellationToken);
+    /// <summary>Creates or updates the sensor named <see cref="Sensor.SensorId"/>; the key is assigned by the store.</summary>
+    Task<(StoreResult Result, Sensor? Sensor)> UpsertSensorAsync(long tenantId, Sensor sensor, CancellationToken cancellationToken);
+    /// <summary>Deletes the sensor with its readings and roll-ups.</summary>
+    Task<StoreResult> DeleteSensorAsync(long tenantId, string sensorId, CancellationToken cancellationToken);
+}
+
+/// <summary>Outcome of a catalog write.</summary>
+public enum StoreResult
+{
+    Created,
+    Updated,
+    Deleted,
+    NotFound,
+    /// <summary>A reference is missing (e.g. an asset's site) or the row is still referenced.</summary>
+    Conflict,
+}
+
+public interface IApiKeyStore
+{
+    Task<ApiKey> CreateAsync(ApiKey key, string secretHash, CancellationToken cancellationToken);
+    Task<ApiKey?> FindBySecretHashAsync(string secretHash, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ApiKey>> ListAsync(long tenantId, CancellationToken cancellationToken);
+    Task<bool> RevokeAsync(long tenantId, long keyId, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>A stored response to a batch sent with an <c>Idempotency-Key</c>.</summary>
+public sealed record IdempotentResponse(string RequestHash, int StatusCode, string Body);
+
+public interface IIdempotencyStore
+{
+    Task<IdempotentResponse?> FindAsync(long tenantId, string key, CancellationToken cancellationToken);
+    Task SaveAsync(long tenantId, string key, IdempotentResponse response, DateTimeOffset at, CancellationToken cancellationToken);
+}

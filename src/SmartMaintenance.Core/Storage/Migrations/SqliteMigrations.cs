@@ -1,0 +1,113 @@
+namespace SmartMaintenance.Storage.Migrations;
+
+/// <summary>
+/// The SQLite schema as an ordered list of migrations. Applied versions are recorded in
+/// <c>PRAGMA user_version</c>; a migration is never edited once shipped, only followed by a new one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "catalog, readings, roll-ups, keys, idempotency", """
+            CREATE TABLE tenants (
+                id INTEGER PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL);
+
+            CREATE TABLE sites (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                site_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                location TEXT,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, site_id)) WITHOUT ROWID;
+
+            CREATE TABLE assets (
+                tenant_id INTEGER NOT NULL,
+                asset_id TEXT NOT NULL,
+                site_id TEXT NOT NULL,
+                parent_asset_id TEXT,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, asset_id),
+                FOREIGN KEY (tenant_id, site_id) REFERENCES sites(tenant_id, site_id),
+                FOREIGN KEY (tenant_id, parent_asset_id) REFERENCES assets(tenant_id, asset_id)) WITHOUT ROWID;
+            CREATE INDEX assets_by_site ON assets(tenant_id, site_id);
+            CREATE INDEX assets_by_parent ON assets(tenant_id, parent_asset_id);
+
+            CREATE TABLE sensors (
+                key INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                sensor_id TEXT NOT NULL,
+                asset_id TEXT,
+                type TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                expected_min REAL,
+                expected_max REAL,
+                sample_interval_s REAL NOT NULL,
+                auto_registered INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (tenant_id, sensor_id),
+                FOREIGN KEY (tenant_id, asset_id) REFERENCES assets(tenant_id, asset_id));
+            CREATE INDEX sensors_by_asset ON sensors(tenant_id, asset_id);
+
+            -- Readings carry no foreign key: the ingestion path resolves the sensor before writing, and a
+            -- per-row FK probe would cost a third of the insert rate.
+            CREATE TABLE readings (
+                sensor_key INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                value REAL NOT NULL,
+                quality INTEGER NOT NULL,
+                tenant_id INTEGER NOT NULL,
+                PRIMARY KEY (sensor_key, ts)) WITHOUT ROWID;
+
+            CREATE TABLE rollup_minute (
+                sensor_key INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                tenant_id INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                min REAL NOT NULL,
+                max REAL NOT NULL,
+                mean REAL NOT NULL,
+                m2 REAL NOT NULL,
+                PRIMARY KEY (sensor_key, bucket)) WITHOUT ROWID;
+
+            CREATE TABLE rollup_hour (
+                sensor_key INTEGER NOT NULL,
+                bucket INTEGER NOT NULL,
+                tenant_id INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                min REAL NOT NULL,
+                max REAL NOT NULL,
+                mean REAL NOT NULL,
+                m2 REAL NOT NULL,
+                PRIMARY KEY (sensor_key, bucket)) WITHOUT ROWID;
+
+            CREATE TABLE api_keys (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                name TEXT NOT NULL,
+                hint TEXT NOT NULL,
+                secret_hash TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                auto_register INTEGER NOT NULL,
+                rate_limit INTEGER,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER);
+
+            CREATE TABLE idempotency (
+                tenant_id INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                response TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, key)) WITHOUT ROWID;
+
+            INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
+            """),
+    ];
+}

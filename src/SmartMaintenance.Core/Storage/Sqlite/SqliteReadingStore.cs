@@ -1,0 +1,262 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using SmartMaintenance.Domain;
+
+namespace SmartMaintenance.Storage.Sqlite;
+
+/// <summary>
+/// Readings in SQLite. Writes go through one writer connection that commits every batch waiting in its
+/// queue in a single fsync'd transaction (group commit): concurrent requests share the cost of durability
+/// instead of queueing for the file lock one by one.
+/// </summary>
+public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
+{
+    private const int MaxRowsPerTransaction = 50_000;
+
+    private static string RollupUpsert(string table) => $"""
+        INSERT INTO {table} (sensor_key, bucket, tenant_id, count, min, max, mean, m2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        ON CONFLICT (sensor_key, bucket) DO UPDATE SET
+            min = min(min, excluded.min),
+            max = max(max, excluded.max),
+            mean = mean + (excluded.mean - mean) * excluded.count / (count + excluded.count),
+            m2 = m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count / (count + excluded.count),
+            count = count + excluded.count;
+        """;
+
+    private readonly SqliteDatabase _database;
+    private readonly ILogger<SqliteReadingStore> _logger;
+    private readonly Channel<WriteRequest> _queue =
+        Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public SqliteReadingStore(SqliteDatabase database, ILogger<SqliteReadingStore> logger)
+    {
+        _database = database;
+        _logger = logger;
+        _writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken)
+    {
+        if (inserted.Length < readings.Length)
+        {
+            throw new ArgumentException("One flag per reading is needed.", nameof(inserted));
+        }
+
+        if (readings.IsEmpty)
+        {
+            return Task.CompletedTask;
+        }
+
+        var request = new WriteRequest(tenantId, readings, inserted);
+        if (!_queue.Writer.TryWrite(request))
+        {
+            throw new InvalidOperationException("The readings store is closed, or its writer failed (see the log).");
+        }
+
+        // The write is not cancelled once queued: a reading is either durable or reported failed, never half done.
+        return request.Done.Task;
+    }
+
+    public async Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ts, value, quality FROM readings
+            WHERE sensor_key = $sensor AND tenant_id = $tenant AND ts >= $from AND ts < $before
+            ORDER BY ts DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$sensor", sensorKey);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$from", fromMicros);
+        command.Parameters.AddWithValue("$before", beforeMicros);
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<Reading>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.Read())
+        {
+            result.Add(new Reading(sensorKey, reader.GetInt64(0), reader.GetDouble(1), (ReadingQuality)reader.GetInt32(2)));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<RollupPoint>> SeriesAsync(
+        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var table = resolution == RollupResolution.Minute ? "rollup_minute" : "rollup_hour";
+        command.CommandText = $"""
+            SELECT bucket, count, min, max, mean, m2 FROM {table}
+            WHERE sensor_key = $sensor AND tenant_id = $tenant AND bucket >= $from AND bucket < $to
+            ORDER BY bucket
+            """;
+        command.Parameters.AddWithValue("$sensor", sensorKey);
+        command.Parameters.AddWithValue("$tenant", tenantId);
+        command.Parameters.AddWithValue("$from", fromMicros);
+        command.Parameters.AddWithValue("$to", toMicros);
+        var result = new List<RollupPoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.Read())
+        {
+            var count = reader.GetInt64(1);
+            var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
+            result.Add(new RollupPoint(reader.GetInt64(0), count, reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), variance));
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task RunWriter()
+    {
+        try
+        {
+            await WriteUntilCompletedAsync();
+        }
+        catch (Exception ex)
+        {
+            // The writer cannot run (e.g. the file is unreadable): fail every waiting and future append loudly.
+            _logger.LogCritical(ex, "The readings writer stopped; appends will fail");
+            _queue.Writer.TryComplete(ex);
+            while (_queue.Reader.TryRead(out var request))
+            {
+                request.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task WriteUntilCompletedAsync()
+    {
+        using var connection = _database.Open();
+        var db = connection.Handle!;
+        RawStatement.Exec(db, "PRAGMA synchronous=FULL;");
+        using var insert = new RawStatement(db,
+            "INSERT INTO readings (sensor_key, ts, value, quality, tenant_id) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
+        using var minuteUpsert = new RawStatement(db, RollupUpsert("rollup_minute"));
+        using var hourUpsert = new RawStatement(db, RollupUpsert("rollup_hour"));
+        var writer = new TransactionWriter(db, insert, minuteUpsert, hourUpsert);
+        var pending = new List<WriteRequest>();
+
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            var rows = 0;
+            while (rows < MaxRowsPerTransaction && _queue.Reader.TryRead(out var request))
+            {
+                pending.Add(request);
+                rows += request.Readings.Length;
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                writer.Write(pending);
+                foreach (var request in pending)
+                {
+                    request.Done.TrySetResult();
+                }
+
+                Telemetry.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                Telemetry.StoreWriteRows.Record(rows);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Writing {Rows} readings failed; the transaction was rolled back", rows);
+                foreach (var request in pending)
+                {
+                    request.Done.TrySetException(ex);
+                }
+            }
+
+            pending.Clear();
+        }
+    }
+
+    private sealed class WriteRequest(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted)
+    {
+        public long TenantId { get; } = tenantId;
+        public ReadOnlyMemory<Reading> Readings { get; } = readings;
+        public Memory<bool> Inserted { get; } = inserted;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Writes a group of requests in one transaction and folds inserted readings into roll-ups.</summary>
+    private sealed class TransactionWriter(SQLitePCL.sqlite3 db, RawStatement insert, RawStatement minuteUpsert, RawStatement hourUpsert)
+    {
+        private readonly Dictionary<(long Sensor, long Bucket), RollupAccumulator> _minutes = [];
+        private readonly Dictionary<(long Sensor, long Bucket), RollupAccumulator> _hours = [];
+
+        public void Write(List<WriteRequest> requests)
+        {
+            _minutes.Clear();
+            _hours.Clear();
+            RawStatement.Exec(db, "BEGIN IMMEDIATE;");
+            try
+            {
+                foreach (var request in requests)
+                {
+                    InsertReadings(request);
+                }
+
+                Flush(_minutes, minuteUpsert);
+                Flush(_hours, hourUpsert);
+                RawStatement.Exec(db, "COMMIT;");
+            }
+            catch
+            {
+                RawStatement.Exec(db, "ROLLBACK;");
+                throw;
+            }
+        }
+
+        private void InsertReadings(WriteRequest request)
+        {
+            var readings = request.Readings.Span;
+            var inserted = request.Inserted.Span;
+            for (var i = 0; i < readings.Length; i++)
+            {
+                ref readonly var reading = ref readings[i];
+                var added = insert
+                    .Bind(1, reading.SensorKey)
+                    .Bind(2, reading.TimestampMicros)
+                    .Bind(3, reading.Value)
+                    .Bind(4, (long)reading.Quality)
+                    .Bind(5, request.TenantId)
+                    .Execute() == 1;
+                inserted[i] = added;
+                if (added)
+                {
+                    Accumulate(_minutes, reading, UnixMicros.PerMinute, request.TenantId);
+                    Accumulate(_hours, reading, UnixMicros.PerHour, request.TenantId);
+                }
+            }
+        }
+
+        private static void Accumulate(
+            Dictionary<(long, long), RollupAccumulator> buckets, in Reading reading, long width, long tenantId)
+        {
+            var bucket = reading.TimestampMicros - ((reading.TimestampMicros % width) + width) % width;
+            ref var accumulator = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, (reading.SensorKey, bucket), out _);
+            accumulator.Add(tenantId, reading.Value);
+        }
+
+        private static void Flush(Dictionary<(long Sensor, long Bucket), RollupAccumulator> buckets, RawStatement upsert)
+        {
+            foreach (var ((sensor, bucket), a) in buckets)
+            {
+                upsert.Bind(1, sensor).Bind(2, bucket).Bind(3, a.TenantId).Bind(4, a.Count)
+                    .Bind(5, a.Min).Bind(6, a.Max).Bind(7, a.Mean).Bind(8, a.M2).Execute();
+            }
+        }
+    }
+}

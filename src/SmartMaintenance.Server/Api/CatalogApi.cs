@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>Sites, assets and sensors of the caller's tenant: list, read, create (POST), upsert (PUT), delete.</summary>
+internal static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Catalog").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+
+        group.MapGet("/sites", (HttpContext c, ICatalogStore s) => Read(c, s.ListSitesAsync(c.User.TenantIdOf(), c.RequestAborted)))
+            .RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
+            Found(s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId)).RequireAuthorization(Scopes.DataRead);
+        group.MapPost("/sites", (HttpContext c, ICatalogStore s, SiteRequest body) =>
+            CreateAsync(c, body.SiteId, "site", id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted),
+                id => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(id, body), c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId, SiteRequest body) =>
+            UpsertAsync(c, siteId, "site", () => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(siteId, body), c.RequestAborted),
+                () => s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+        group.MapDelete("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
+            DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
+            .RequireAuthorization(Scopes.DataWrite);
+
+        group.MapGet("/assets", (HttpContext c, ICatalogStore s, string? siteId) =>
+            Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
+            Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).RequireAuthorization(Scopes.DataRead);
+        group.MapPost("/assets", (HttpContext c, ICatalogStore s, AssetRequest body) =>
+            CreateAsync(c, body.AssetId, "asset", id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted),
+                id => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(id, body), c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId, AssetRequest body) =>
+            UpsertAsync(c, assetId, "asset", () => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(assetId, body), c.RequestAborted),
+                () => s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+        group.MapDelete("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
+            DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
+            .RequireAuthorization(Scopes.DataWrite);
+
+        group.MapGet("/sensors", async (HttpContext c, ICatalogStore s, string? assetId) =>
+            TypedResults.Ok((await s.ListSensorsAsync(c.User.TenantIdOf(), assetId, c.RequestAborted)).Select(SensorResponse.From)))
+            .RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/sensors/{sensorId}", async Task<Results<Ok<SensorResponse>, NotFound<ProblemDetails>>> (HttpContext c, ICatalogStore s, string sensorId) =>
+            await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted) is { } sensor
+                ? TypedResults.Ok(SensorResponse.From(sensor))
+                : TypedResults.NotFound(ReadingsApi.UnknownSensor(sensorId))).RequireAuthorization(Scopes.DataRead);
+        group.MapPost("/sensors", (HttpContext c, ICatalogStore s, SensorDirectory d, SensorRequest body) =>
+            CreateAsync(c, body.SensorId, "sensor", async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)),
+                id => UpsertSensorAsync(c, s, d, id, body))).RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId, SensorRequest body) =>
+            UpsertAsync(c, sensorId, "sensor", () => UpsertSensorAsync(c, s, d, sensorId, body),
+                async () => Map(await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted)))).RequireAuthorization(Scopes.DataWrite);
+        group.MapDelete("/sensors/{sensorId}", async (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId) =>
+        {
+            var result = await DeleteAsync(s.DeleteSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted), "sensor", sensorId, "");
+            d.Invalidate(c.User.TenantIdOf());
+            return result;
+        }).RequireAuthorization(Scopes.DataWrite);
+
+        return app;
+    }
+
+    private static Site ToSite(string id, SiteRequest r) => new(id, r.Name, r.Location, default);
+
+    private static Asset ToAsset(string id, AssetRequest r) => new(id, r.SiteId, r.ParentAssetId, r.Name, r.Kind, default);
+
+    private static SensorResponse? Map(Sensor? sensor) => sensor is null ? null : SensorResponse.From(sensor);
+
+    private static async Task<StoreResult> UpsertSensorAsync(HttpContext c, ICatalogStore store, SensorDirectory directory, string id, SensorRequest r)
+    {
+        var tenantId = c.User.TenantIdOf();
+        var (result, _) = await store.UpsertSensorAsync(tenantId, new Sensor(0, tenantId, id, r.AssetId, r.Type, UnitNames.Canonical(r.Unit),
+            r.ExpectedMin, r.ExpectedMax, r.SampleIntervalSeconds, false, default), c.RequestAborted);
+        directory.Invalidate(tenantId);
+        return result;
+    }
+
+    private static async Task<Ok<IReadOnlyList<T>>> Read<T>(HttpContext context, Task<IReadOnlyList<T>> list) => TypedResults.Ok(await list);
+
+    private static async Task<Results<Ok<T>, NotFound<ProblemDetails>>> Found<T>(Task<T?> find, string kind, string id)
+        where T : class =>
+        await find is { } item ? TypedResults.Ok(item) : TypedResults.NotFound(NotFoundProblem(kind, id));
+
+    private static async Task<Results<Created<T>, ProblemHttpResult>> CreateAsync<T>(
+        HttpContext context, string? id, string kind, Func<string, Task<T?>> find, Func<string, Task<StoreResult>> upsert)
+        where T : class
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            return Problems.Result(400, $"{kind}_id is required", $"Name the new {kind} in {kind}_id.");
+        }
+
+        if (await find(id) is not null)
+        {
+            return Problems.Result(409, $"The {kind} exists", $"A {kind} '{id}' exists already; PUT to update it.");
+        }
+
+        if (await upsert(id) == StoreResult.Conflict)
+        {
+            return Problems.Result(409, "Missing reference", $"The {kind} refers to a site, asset or parent that does not exist.");
+        }
+
+        return TypedResults.Created($"{context.Request.Path}/{id}", (await find(id))!);
+    }
+
+    private static async Task<Results<Ok<T>, Created<T>, ProblemHttpResult>> UpsertAsync<T>(
+        HttpContext context, string id, string kind, Func<Task<StoreResult>> upsert, Func<Task<T?>> find)
+        where T : class
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(id, Ids.Pattern))
+        {
+            return Problems.Result(400, $"Invalid {kind}_id", $"Ids start with a letter or digit and hold letters, digits and . _ : - (max 128).");
+        }
+
+        var result = await upsert();
+        if (result == StoreResult.Conflict)
+        {
+            return Problems.Result(409, "Missing reference", $"The {kind} refers to a site, asset or parent that does not exist.");
+        }
+
+        var item = (await find())!;
+        return result == StoreResult.Created ? TypedResults.Created(context.Request.Path.ToString(), item) : TypedResults.Ok(item);
+    }
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
+        Task<StoreResult> delete, string kind, string id, string conflictReason) => await delete switch
+        {
+            StoreResult.Deleted => TypedResults.NoContent(),
+            StoreResult.Conflict => Problems.Result(409, $"The {kind} is in use", $"The {kind} '{id}' cannot be deleted: {conflictReason}."),
+            _ => TypedResults.NotFound(NotFoundProblem(kind, id)),
+        };
+
+    private static ProblemDetails NotFoundProblem(string kind, string id) =>
+        new() { Status = 404, Title = $"Unknown {kind}", Detail = $"This tenant has no {kind} '{id}'." };
+}

@@ -1,0 +1,413 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>Ingesting readings and reading them back, raw or as roll-ups.</summary>
+internal static class ReadingsApi
+{
+    public const int MaxPageSize = 10_000;
+    private const int MaxSeriesPoints = 10_000;
+
+    public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Readings").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+
+        group.MapPost("/readings", IngestBatchAsync)
+            .WithName("IngestReadings")
+            .WithSummary("Ingest a batch of readings (JSON array, NDJSON or CSV, by Content-Type)")
+            .WithDescription("Valid items are stored even when others are rejected; the report names each rejected item by index, " +
+                "field and reason. A JSON array with a syntax error, or a CSV without its header, is rejected whole. " +
+                "Send an Idempotency-Key header to make a retried batch return the first response.")
+            .Accepts<ReadingInput[]>("application/json", "application/x-ndjson", "text/csv")
+            .Produces<IngestReportResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireAuthorization(Scopes.DataIngest);
+
+        group.MapPost("/data/ingest", IngestOneAsync)
+            .WithName("IngestReading")
+            .WithSummary("Ingest one reading (the original system's endpoint)")
+            .Accepts<ReadingInput>("application/json")
+            .Produces<IngestReportResponse>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireAuthorization(Scopes.DataIngest);
+
+        group.MapGet("/sensors/readings", GetReadingsAsync)
+            .WithName("GetReadings")
+            .WithSummary("A sensor's raw readings, newest first, with keyset pagination")
+            .RequireAuthorization(Scopes.DataRead);
+
+        group.MapGet("/sensors/{sensorId}/series", GetSeriesAsync)
+            .WithName("GetSeries")
+            .WithSummary("A sensor's per-minute or per-hour roll-ups (count, min, max, mean, variance)")
+            .RequireAuthorization(Scopes.DataRead);
+
+        return app;
+    }
+
+    /// <summary>The services the ingest endpoints need, resolved once.</summary>
+    internal sealed class IngestServices(
+        ReadingIngestor ingestor, IIdempotencyStore idempotency, IOptions<IngestionOptions> options,
+        IOptions<JsonOptions> json, TimeProvider time)
+    {
+        public ReadingIngestor Ingestor { get; } = ingestor;
+        public IIdempotencyStore Idempotency { get; } = idempotency;
+        public IngestionOptions Options { get; } = options.Value;
+        public JsonSerializerOptions Json { get; } = json.Value.SerializerOptions;
+        public TimeProvider Time { get; } = time;
+    }
+
+    private static async Task IngestBatchAsync(HttpContext context, IngestServices services)
+    {
+        if (ParseFormat(context.Request.ContentType) is not { } format)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+                $"Send application/json (an array), application/x-ndjson or text/csv, not '{context.Request.ContentType}'.");
+            return;
+        }
+
+        await IngestAsync(context, services, format, single: false);
+    }
+
+    private static Task IngestOneAsync(HttpContext context, IngestServices services) =>
+        IngestAsync(context, services, ReadingFormat.JsonArray, single: true);
+
+    private static async Task IngestAsync(HttpContext context, IngestServices services, ReadingFormat format, bool single)
+    {
+        var limit = services.Options.MaxBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Body too large",
+                $"The body has {context.Request.ContentLength} bytes; the limit is {limit}. Split the batch.");
+            return;
+        }
+
+        using var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
+        if (body is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Body too large",
+                $"The body exceeds the limit of {limit} bytes. Split the batch.");
+            return;
+        }
+
+        var tenantId = context.User.TenantIdOf();
+        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
+        string? requestHash = null;
+        if (idempotencyKey.Length > 0)
+        {
+            if (idempotencyKey.Length > 200)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", "The key is longer than 200 characters.");
+                return;
+            }
+
+            requestHash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
+            var earlier = await services.Idempotency.FindAsync(tenantId, idempotencyKey, context.RequestAborted);
+            if (earlier is not null)
+            {
+                await ReplayAsync(context, earlier, requestHash);
+                return;
+            }
+        }
+
+        var sender = new IngestSender(tenantId, context.User.HasClaim(SmxClaims.AutoRegister, "true"));
+        var (status, contentType, json) = await RunIngestAsync(services, sender, body.Memory, format, single, context);
+        if (requestHash is not null && status < 500)
+        {
+            await services.Idempotency.SaveAsync(tenantId, idempotencyKey, new IdempotentResponse(requestHash, status, json),
+                services.Time.GetUtcNow(), CancellationToken.None);
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = contentType;
+        await context.Response.WriteAsync(json, context.RequestAborted);
+    }
+
+    private static async Task<(int Status, string ContentType, string Body)> RunIngestAsync(
+        IngestServices services, IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, bool single, HttpContext context)
+    {
+        IngestReport report;
+        try
+        {
+            report = await services.Ingestor.IngestAsync(sender, body, format, context.RequestAborted);
+        }
+        catch (BatchFormatException ex)
+        {
+            return Problem(context, services, StatusCodes.Status400BadRequest, "Malformed body",
+                ex.Location is null ? ex.Message : $"{ex.Message} (at {ex.Location})");
+        }
+        catch (BatchTooLargeException ex)
+        {
+            return Problem(context, services, StatusCodes.Status413PayloadTooLarge, "Too many readings", ex.Message);
+        }
+
+        if (single && report.Received != 1)
+        {
+            return Problem(context, services, StatusCodes.Status400BadRequest, "One reading expected",
+                "This endpoint takes one reading object; send batches to POST /api/v1/readings.");
+        }
+
+        var response = IngestReportResponse.From(report);
+        if (report.Accepted == 0 && report.Rejected.Count > 0)
+        {
+            // Nothing stored: a problem, unless everything was already stored (a retried batch, which is fine).
+            var allDuplicates = report.Duplicates == report.Rejected.Count;
+            if (!allDuplicates || single)
+            {
+                var status = allDuplicates ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+                var first = report.Rejected[0];
+                return Problem(context, services, status, allDuplicates ? "Duplicate reading" : "No reading was valid",
+                    $"{report.Rejected.Count} of {report.Received} readings rejected; first: item {first.Index}, {first.Field} {first.Reason}.",
+                    new Dictionary<string, object?> { ["report"] = response });
+            }
+        }
+
+        return (StatusCodes.Status200OK, "application/json; charset=utf-8",
+            JsonSerializer.Serialize(response, services.Json.GetTypeInfo(typeof(IngestReportResponse))));
+    }
+
+    private static (int, string, string) Problem(
+        HttpContext context, IngestServices services, int status, string title, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = status, Title = title, Detail = detail, Instance = context.Request.Path,
+            Extensions = { ["request_id"] = context.TraceIdentifier },
+        };
+        foreach (var (name, value) in extensions ?? [])
+        {
+            problem.Extensions[name] = value;
+        }
+
+        return (status, "application/problem+json; charset=utf-8", JsonSerializer.Serialize(problem, services.Json));
+    }
+
+    private static async Task ReplayAsync(HttpContext context, IdempotentResponse earlier, string requestHash)
+    {
+        if (earlier.RequestHash != requestHash)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
+                "This Idempotency-Key was used before with a different body; use a new key for a new batch.");
+            return;
+        }
+
+        context.Response.StatusCode = earlier.StatusCode;
+        context.Response.Headers["Idempotent-Replayed"] = "true";
+        context.Response.ContentType = earlier.StatusCode < 300 ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8";
+        await context.Response.WriteAsync(earlier.Body, context.RequestAborted);
+    }
+
+    private static ReadingFormat? ParseFormat(string? contentType)
+    {
+        var mediaType = (contentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+        return mediaType switch
+        {
+            "application/json" or "text/json" => ReadingFormat.JsonArray,
+            "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" => ReadingFormat.NdJson,
+            "text/csv" or "application/csv" => ReadingFormat.Csv,
+            _ => null,
+        };
+    }
+
+    private static async Task<Results<Ok<ReadingsPage>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetReadingsAsync(
+        HttpContext context, ICatalogStore catalog, IReadingStore readings,
+        string? sensorId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor)
+    {
+        var size = limit ?? 100;
+        if (string.IsNullOrEmpty(sensorId))
+        {
+            return Problems.Result(400, "sensor_id is required", "Name the sensor: ?sensor_id=...");
+        }
+
+        if (size is < 1 or > MaxPageSize)
+        {
+            return Problems.Result(400, "Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        long? before = null;
+        if (cursor is not null)
+        {
+            if (DecodeCursor(cursor) is not { } decoded)
+            {
+                return Problems.Result(400, "Invalid cursor", "Pass the next_cursor value of the previous page unchanged.");
+            }
+
+            before = decoded;
+        }
+
+        var tenantId = context.User.TenantIdOf();
+        var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
+        if (sensor is null)
+        {
+            return TypedResults.NotFound(UnknownSensor(sensorId));
+        }
+
+        var fromMicros = from is { } f ? UnixMicros.From(f) : long.MinValue;
+        var toMicros = to is { } t ? UnixMicros.From(t) : long.MaxValue;
+        var rows = await readings.QueryAsync(tenantId, sensor.Key, fromMicros, Math.Min(toMicros, before ?? long.MaxValue), size, context.RequestAborted);
+        var page = new ReadingResponse[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            page[i] = new ReadingResponse(rows[i].Timestamp, rows[i].Value, rows[i].Quality);
+        }
+
+        var next = rows.Count == size ? EncodeCursor(rows[^1].TimestampMicros) : null;
+        return TypedResults.Ok(new ReadingsPage(sensor.SensorId, sensor.Unit, page, next));
+    }
+
+    private static async Task<Results<Ok<SeriesResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetSeriesAsync(
+        HttpContext context, ICatalogStore catalog, IReadingStore readings, TimeProvider time,
+        string sensorId, DateTimeOffset? from, DateTimeOffset? to, string? bucket)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end - TimeSpan.FromHours(24);
+        if (start >= end)
+        {
+            return Problems.Result(400, "Invalid range", "from must be before to.");
+        }
+
+        RollupResolution resolution;
+        switch (bucket ?? "auto")
+        {
+            case "1m":
+                resolution = RollupResolution.Minute;
+                break;
+            case "1h":
+                resolution = RollupResolution.Hour;
+                break;
+            case "auto":
+                resolution = end - start <= TimeSpan.FromDays(2) ? RollupResolution.Minute : RollupResolution.Hour;
+                break;
+            default:
+                return Problems.Result(400, "Invalid bucket", "bucket must be 1m, 1h or auto.");
+        }
+
+        var width = resolution == RollupResolution.Minute ? TimeSpan.FromMinutes(1) : TimeSpan.FromHours(1);
+        if ((end - start) / width > MaxSeriesPoints)
+        {
+            return Problems.Result(400, "Range too long for the bucket",
+                $"The range holds more than {MaxSeriesPoints} buckets of {(resolution == RollupResolution.Minute ? "1m" : "1h")}; use a larger bucket or a shorter range.");
+        }
+
+        var tenantId = context.User.TenantIdOf();
+        var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
+        if (sensor is null)
+        {
+            return TypedResults.NotFound(UnknownSensor(sensorId));
+        }
+
+        // A bucket is included when it starts in the range; the first partial bucket is included too.
+        var widthMicros = resolution == RollupResolution.Minute ? UnixMicros.PerMinute : UnixMicros.PerHour;
+        var startMicros = UnixMicros.From(start);
+        var points = await readings.SeriesAsync(tenantId, sensor.Key, resolution,
+            startMicros - (((startMicros % widthMicros) + widthMicros) % widthMicros), UnixMicros.From(end), context.RequestAborted);
+        var result = new SeriesPoint[points.Count];
+        for (var i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            result[i] = new SeriesPoint(p.BucketStart, p.Count, p.Min, p.Max, p.Mean, p.Variance);
+        }
+
+        return TypedResults.Ok(new SeriesResponse(sensor.SensorId, sensor.Unit,
+            resolution == RollupResolution.Minute ? "1m" : "1h", start, end, result));
+    }
+
+    internal static Microsoft.AspNetCore.Mvc.ProblemDetails UnknownSensor(string sensorId) => new()
+    {
+        Status = 404, Title = "Unknown sensor", Detail = $"This tenant has no sensor '{sensorId}'.",
+    };
+
+    private static string EncodeCursor(long micros)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, micros);
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static long? DecodeCursor(string cursor)
+    {
+        Span<byte> bytes = stackalloc byte[9];
+        var padded = cursor.Replace('-', '+').Replace('_', '/') + "=";
+        return Convert.TryFromBase64String(padded, bytes, out var written) && written == 8
+            ? BinaryPrimitives.ReadInt64BigEndian(bytes)
+            : null;
+    }
+}
+
+/// <summary>A request body read into a pooled buffer, up to a limit.</summary>
+internal sealed class RequestBody : IDisposable
+{
+    private byte[] _buffer;
+    private int _length;
+
+    private RequestBody(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
+
+    /// <summary>Returns null when the body is longer than <paramref name="limit"/>.</summary>
+    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var body = new RequestBody((int)Math.Clamp(request.ContentLength ?? 16 * 1024, 256, limit + 1));
+        try
+        {
+            while (true)
+            {
+                if (body._length == body._buffer.Length)
+                {
+                    if (body._length > limit)
+                    {
+                        body.Dispose();
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)body._buffer.Length * 2, limit + 1));
+                    body._buffer.AsSpan(0, body._length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(body._buffer);
+                    body._buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(body._buffer.AsMemory(body._length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                body._length += read;
+            }
+
+            if (body._length > limit)
+            {
+                body.Dispose();
+                return null;
+            }
+
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+}

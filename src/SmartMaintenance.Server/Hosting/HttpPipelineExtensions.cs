@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
+using SmartMaintenance.Server.Auth;
+
+namespace SmartMaintenance.Server.Hosting;
+
+/// <summary>Cross-cutting HTTP behaviour: errors as problem details, correlation ids, security headers, rate limits.</summary>
+internal static class HttpPipelineExtensions
+{
+    public const string PerKeyRateLimit = "per-key";
+    public const string RequestIdHeader = "X-Request-ID";
+
+    public static IServiceCollection AddHttpPipeline(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(PerKeyRateLimit, context =>
+            {
+                var defaultLimit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmartMaintenanceOptions>>().Value.RateLimit;
+                var user = context.User;
+                var partition = user.Identity?.IsAuthenticated == true
+                    ? "key:" + user.KeyIdOf().ToString(CultureInfo.InvariantCulture)
+                    : "ip:" + context.Connection.RemoteIpAddress;
+                var limit = int.TryParse(user.FindFirst(SmxClaims.RateLimit)?.Value, CultureInfo.InvariantCulture, out var own) ? own : defaultLimit;
+                return RateLimitPartition.GetTokenBucketLimiter((partition, limit), key => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = key.limit,
+                    TokensPerPeriod = key.limit,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                    $"This API key exceeded its request rate; retry after {seconds} s.");
+            };
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Takes the caller's <c>X-Request-ID</c> (or makes one), returns it, and puts it on every log line of the request.
+    /// </summary>
+    public static IApplicationBuilder UseRequestCorrelation(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var incoming = context.Request.Headers[RequestIdHeader].ToString();
+        if (incoming.Length is > 0 and <= 128 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            context.TraceIdentifier = incoming;
+        }
+
+        context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmartMaintenance.Http");
+        using (logger.BeginScope(new KeyValuePair<string, object>[] { new("CorrelationId", context.TraceIdentifier) }))
+        {
+            await next(context);
+        }
+    });
+
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.CacheControl = "no-store";
+        }
+
+        return next(context);
+    });
+}
+
+/// <summary>Turns request-binding failures (bad JSON body, wrong query type) into a 400 that says what was wrong.</summary>
+internal sealed class BadRequestExceptionHandler : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        var detail = bad.InnerException is System.Text.Json.JsonException json
+            ? $"{bad.Message} {json.Message}"
+            : bad.Message;
+        await Problems.WriteAsync(httpContext, bad.StatusCode, "Bad request", detail);
+        return true;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Server.Api;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Simulation;
+using SmartMaintenance.Storage;
+using SmartMaintenance.Storage.Sqlite;
+
+namespace SmartMaintenance.Server.Hosting;
+
+/// <summary>Wires the platform's services; <c>Program.cs</c> calls this once.</summary>
+internal static class SmartMaintenanceExtensions
+{
+    public static WebApplicationBuilder AddSmartMaintenance(this WebApplicationBuilder builder)
+    {
+        // Configure settings: the SMX_* environment variables map onto SmartMaintenanceOptions.
+        builder.Configuration.AddEnvironmentVariables(source => source.Prefix = "SMX_");
+        builder.Services.AddOptions<SmartMaintenanceOptions>()
+            .Bind(builder.Configuration)
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrEmpty(o.Postgres),
+                "SMX_POSTGRES is set, but this build ships only the embedded SQLite store; unset SMX_POSTGRES to start.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("Ingestion"));
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Configure logging: one JSON object per line, with the request's correlation id in scope.
+        builder.Logging.ClearProviders().AddJsonConsole(options =>
+        {
+            options.IncludeScopes = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+
+        // Configure storage: the embedded SQLite store, migrated at start.
+        builder.Services.AddSingleton(sp =>
+        {
+            // Migrated on first use, so no store ever sees an old schema, whichever service starts first.
+            var database = new SqliteDatabase(
+                sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir,
+                sp.GetRequiredService<ILogger<SqliteDatabase>>());
+            database.Migrate();
+            return database;
+        });
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddSingleton<SqliteReadingStore>();
+        builder.Services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<SqliteReadingStore>());
+        builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
+        builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
+        builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+
+        // Configure ingestion and the demo fleet.
+        builder.Services.AddSingleton<SensorDirectory>();
+        builder.Services.AddSingleton<ReadingIngestor>();
+        builder.Services.AddSingleton<ReadingsApi.IngestServices>();
+        builder.Services.AddHostedService(sp => new DemoFleetSimulator(
+            sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.Demo,
+            sp.GetRequiredService<ReadingIngestor>(), sp.GetRequiredService<ICatalogStore>(),
+            sp.GetRequiredService<SensorDirectory>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DemoFleetSimulator>>()));
+
+        // Configure the HTTP surface.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // API bodies are JSON, never HTML: no need to escape '+', quotes or non-ASCII letters.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
+        builder.Services.AddValidation();
+        builder.Services.AddHttpPipeline();
+        builder.Services.AddApiKeyAuth();
+        builder.Services.AddApiDocumentation();
+
+        // Configure operations: health and Prometheus metrics.
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
+            .AddMeter(Telemetry.IngestionMeterName, Telemetry.StorageMeterName)
+            .AddPrometheusExporter());
+        return builder;
+    }
+}
+
+/// <summary>Ready when the database answers a query.</summary>
+internal sealed class DatabaseHealthCheck(SqliteDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM tenants";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy("SQLite answers");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("SQLite does not answer", ex);
+        }
+    }
+}

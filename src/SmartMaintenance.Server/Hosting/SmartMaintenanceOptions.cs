@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace SmartMaintenance.Server.Hosting;
+
+/// <summary>The platform's settings, bound from configuration and the <c>SMX_*</c> environment variables.</summary>
+public sealed class SmartMaintenanceOptions
+{
+    /// <summary>Folder of the SQLite file and model artifacts (<c>SMX_DATA_DIR</c>).</summary>
+    [Required]
+    [ConfigurationKeyName("DATA_DIR")]
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>Npgsql connection string (<c>SMX_POSTGRES</c>); when set, PostgreSQL is the store.</summary>
+    [ConfigurationKeyName("POSTGRES")]
+    public string? Postgres { get; set; }
+
+    /// <summary>When set, an admin API key with this secret exists at start (<c>SMX_ADMIN_API_KEY</c>).</summary>
+    [MinLength(16)]
+    [ConfigurationKeyName("ADMIN_API_KEY")]
+    public string? AdminApiKey { get; set; }
+
+    /// <summary>Streams the simulated demo fleet (<c>SMX_DEMO</c>, default on).</summary>
+    [ConfigurationKeyName("DEMO")]
+    public bool Demo { get; set; } = true;
+
+    /// <summary>Requests per second each API key may make unless the key sets its own limit (<c>SMX_RATE_LIMIT</c>).</summary>
+    [Range(1, 10_000_000)]
+    [ConfigurationKeyName("RATE_LIMIT")]
+    public int RateLimit { get; set; } = 1000;
+}

@@ -1,0 +1,32 @@
+using SmartMaintenance.Server.Api;
+using SmartMaintenance.Server.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Configure the platform: settings, storage, ingestion, auth, telemetry, the demo fleet
+builder.AddSmartMaintenance();
+
+var app = builder.Build();
+
+// Configure the HTTP pipeline
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestCorrelation();
+app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+// Configure operations endpoints
+app.MapOperations();
+
+// Configure the API
+app.MapApiDocumentation();
+app.MapReadingsApi();
+app.MapCatalogApi();
+app.MapAdminApi();
+
+app.Run();
+
+/// <summary>The host's entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
