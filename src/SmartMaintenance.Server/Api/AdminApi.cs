@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;
@@ -35,7 +36,7 @@ internal static class AdminApi
             return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", tenant);
         });
 
-        group.MapGet("/api-keys", async (HttpContext c, IApiKeyStore keys, long? tenantId) =>
+        group.MapGet("/api-keys", async (HttpContext c, IApiKeyStore keys, [FromQuery(Name = "tenant_id")] long? tenantId) =>
         {
             var tenant = c.User.IsPlatformAdmin() && tenantId is { } other ? other : c.User.TenantIdOf();
             return TypedResults.Ok((await keys.ListAsync(tenant, c.RequestAborted)).Select(ApiKeyResponse.From));
@@ -44,7 +45,7 @@ internal static class AdminApi
         group.MapPost("/api-keys", CreateKeyAsync).WithSummary("Create an API key; its secret is returned only in this response");
 
         group.MapDelete("/api-keys/{keyId:long}", async Task<Results<NoContent, ProblemHttpResult>> (
-            HttpContext c, IApiKeyStore keys, ApiKeyCache cache, TimeProvider time, long keyId, long? tenantId) =>
+            HttpContext c, IApiKeyStore keys, ApiKeyCache cache, TimeProvider time, long keyId, [FromQuery(Name = "tenant_id")] long? tenantId) =>
         {
             var tenant = c.User.IsPlatformAdmin() && tenantId is { } other ? other : c.User.TenantIdOf();
             if (!await keys.RevokeAsync(tenant, keyId, time.GetUtcNow(), c.RequestAborted))

@@ -30,7 +30,7 @@ internal static class CatalogApi
             DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
             .RequireAuthorization(Scopes.DataWrite);
 
-        group.MapGet("/assets", (HttpContext c, ICatalogStore s, string? siteId) =>
+        group.MapGet("/assets", (HttpContext c, ICatalogStore s, [FromQuery(Name = "site_id")] string? siteId) =>
             Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).RequireAuthorization(Scopes.DataRead);
@@ -44,13 +44,13 @@ internal static class CatalogApi
             DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
             .RequireAuthorization(Scopes.DataWrite);
 
-        group.MapGet("/sensors", async (HttpContext c, ICatalogStore s, string? assetId) =>
+        group.MapGet("/sensors", async (HttpContext c, ICatalogStore s, [FromQuery(Name = "asset_id")] string? assetId) =>
             TypedResults.Ok((await s.ListSensorsAsync(c.User.TenantIdOf(), assetId, c.RequestAborted)).Select(SensorResponse.From)))
             .RequireAuthorization(Scopes.DataRead);
-        group.MapGet("/sensors/{sensorId}", async Task<Results<Ok<SensorResponse>, NotFound<ProblemDetails>>> (HttpContext c, ICatalogStore s, string sensorId) =>
+        group.MapGet("/sensors/{sensorId}", async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> (HttpContext c, ICatalogStore s, string sensorId) =>
             await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted) is { } sensor
                 ? TypedResults.Ok(SensorResponse.From(sensor))
-                : TypedResults.NotFound(ReadingsApi.UnknownSensor(sensorId))).RequireAuthorization(Scopes.DataRead);
+                : ReadingsApi.UnknownSensor(sensorId)).RequireAuthorization(Scopes.DataRead);
         group.MapPost("/sensors", (HttpContext c, ICatalogStore s, SensorDirectory d, SensorRequest body) =>
             CreateAsync(c, body.SensorId, "sensor", async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)),
                 id => UpsertSensorAsync(c, s, d, id, body))).RequireAuthorization(Scopes.DataWrite);
@@ -84,9 +84,9 @@ internal static class CatalogApi
 
     private static async Task<Ok<IReadOnlyList<T>>> Read<T>(HttpContext context, Task<IReadOnlyList<T>> list) => TypedResults.Ok(await list);
 
-    private static async Task<Results<Ok<T>, NotFound<ProblemDetails>>> Found<T>(Task<T?> find, string kind, string id)
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> Found<T>(Task<T?> find, string kind, string id)
         where T : class =>
-        await find is { } item ? TypedResults.Ok(item) : TypedResults.NotFound(NotFoundProblem(kind, id));
+        await find is { } item ? TypedResults.Ok(item) : NotFoundProblem(kind, id);
 
     private static async Task<Results<Created<T>, ProblemHttpResult>> CreateAsync<T>(
         HttpContext context, string? id, string kind, Func<string, Task<T?>> find, Func<string, Task<StoreResult>> upsert)
@@ -129,14 +129,14 @@ internal static class CatalogApi
         return result == StoreResult.Created ? TypedResults.Created(context.Request.Path.ToString(), item) : TypedResults.Ok(item);
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ProblemHttpResult>> DeleteAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         Task<StoreResult> delete, string kind, string id, string conflictReason) => await delete switch
         {
             StoreResult.Deleted => TypedResults.NoContent(),
             StoreResult.Conflict => Problems.Result(409, $"The {kind} is in use", $"The {kind} '{id}' cannot be deleted: {conflictReason}."),
-            _ => TypedResults.NotFound(NotFoundProblem(kind, id)),
+            _ => NotFoundProblem(kind, id),
         };
 
-    private static ProblemDetails NotFoundProblem(string kind, string id) =>
-        new() { Status = 404, Title = $"Unknown {kind}", Detail = $"This tenant has no {kind} '{id}'." };
+    private static ProblemHttpResult NotFoundProblem(string kind, string id) =>
+        Problems.Result(404, $"Unknown {kind}", $"This tenant has no {kind} '{id}'.");
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using SmartMaintenance.Domain;
@@ -63,7 +64,7 @@ internal static class ReadingsApi
     /// <summary>The services the ingest endpoints need, resolved once.</summary>
     internal sealed class IngestServices(
         ReadingIngestor ingestor, IIdempotencyStore idempotency, IOptions<IngestionOptions> options,
-        IOptions<JsonOptions> json, TimeProvider time)
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider time)
     {
         public ReadingIngestor Ingestor { get; } = ingestor;
         public IIdempotencyStore Idempotency { get; } = idempotency;
@@ -163,18 +164,18 @@ internal static class ReadingsApi
         }
 
         var response = IngestReportResponse.From(report);
-        if (report.Accepted == 0 && report.Rejected.Count > 0)
+        // Nothing valid at all is a problem. A batch whose valid items were all stored before (a retry) is not,
+        // except on the single-reading endpoint, where the one reading being a duplicate is the answer.
+        var noneValid = report.Accepted == 0 && report.Duplicates == 0 && report.Rejected.Count > 0;
+        var singleDuplicate = single && report.Duplicates == 1;
+        if (noneValid || singleDuplicate)
         {
-            // Nothing stored: a problem, unless everything was already stored (a retried batch, which is fine).
-            var allDuplicates = report.Duplicates == report.Rejected.Count;
-            if (!allDuplicates || single)
-            {
-                var status = allDuplicates ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
-                var first = report.Rejected[0];
-                return Problem(context, services, status, allDuplicates ? "Duplicate reading" : "No reading was valid",
-                    $"{report.Rejected.Count} of {report.Received} readings rejected; first: item {first.Index}, {first.Field} {first.Reason}.",
-                    new Dictionary<string, object?> { ["report"] = response });
-            }
+            var first = report.Rejected[0];
+            return Problem(context, services,
+                noneValid ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict,
+                noneValid ? "No reading was valid" : "Duplicate reading",
+                $"{report.Rejected.Count} of {report.Received} readings rejected; first: item {first.Index}, {first.Field} {first.Reason}.",
+                new Dictionary<string, object?> { ["report"] = response });
         }
 
         return (StatusCodes.Status200OK, "application/json; charset=utf-8",
@@ -224,9 +225,9 @@ internal static class ReadingsApi
         };
     }
 
-    private static async Task<Results<Ok<ReadingsPage>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetReadingsAsync(
+    private static async Task<Results<Ok<ReadingsPage>, ProblemHttpResult>> GetReadingsAsync(
         HttpContext context, ICatalogStore catalog, IReadingStore readings,
-        string? sensorId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor)
+        [FromQuery(Name = "sensor_id")] string? sensorId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor)
     {
         var size = limit ?? 100;
         if (string.IsNullOrEmpty(sensorId))
@@ -254,7 +255,7 @@ internal static class ReadingsApi
         var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
         if (sensor is null)
         {
-            return TypedResults.NotFound(UnknownSensor(sensorId));
+            return UnknownSensor(sensorId);
         }
 
         var fromMicros = from is { } f ? UnixMicros.From(f) : long.MinValue;
@@ -270,7 +271,7 @@ internal static class ReadingsApi
         return TypedResults.Ok(new ReadingsPage(sensor.SensorId, sensor.Unit, page, next));
     }
 
-    private static async Task<Results<Ok<SeriesResponse>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ProblemHttpResult>> GetSeriesAsync(
+    private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult>> GetSeriesAsync(
         HttpContext context, ICatalogStore catalog, IReadingStore readings, TimeProvider time,
         string sensorId, DateTimeOffset? from, DateTimeOffset? to, string? bucket)
     {
@@ -308,7 +309,7 @@ internal static class ReadingsApi
         var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
         if (sensor is null)
         {
-            return TypedResults.NotFound(UnknownSensor(sensorId));
+            return UnknownSensor(sensorId);
         }
 
         // A bucket is included when it starts in the range; the first partial bucket is included too.
@@ -327,10 +328,8 @@ internal static class ReadingsApi
             resolution == RollupResolution.Minute ? "1m" : "1h", start, end, result));
     }
 
-    internal static Microsoft.AspNetCore.Mvc.ProblemDetails UnknownSensor(string sensorId) => new()
-    {
-        Status = 404, Title = "Unknown sensor", Detail = $"This tenant has no sensor '{sensorId}'.",
-    };
+    internal static ProblemHttpResult UnknownSensor(string sensorId) =>
+        Problems.Result(404, "Unknown sensor", $"This tenant has no sensor '{sensorId}'.");
 
     private static string EncodeCursor(long micros)
     {

@@ -58,7 +58,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<ReadingIngestor>();
         builder.Services.AddSingleton<ReadingsApi.IngestServices>();
         builder.Services.AddHostedService(sp => new DemoFleetSimulator(
-            sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.Demo,
+            sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,
             sp.GetRequiredService<ReadingIngestor>(), sp.GetRequiredService<ICatalogStore>(),
             sp.GetRequiredService<SensorDirectory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DemoFleetSimulator>>()));

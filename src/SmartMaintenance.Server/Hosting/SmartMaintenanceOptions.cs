@@ -20,9 +20,12 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("ADMIN_API_KEY")]
     public string? AdminApiKey { get; set; }
 
-    /// <summary>Streams the simulated demo fleet (<c>SMX_DEMO</c>, default on).</summary>
+    /// <summary>Streams the simulated demo fleet (<c>SMX_DEMO</c>: <c>1</c>, the default, or <c>0</c>; true/false also work).</summary>
     [ConfigurationKeyName("DEMO")]
-    public bool Demo { get; set; } = true;
+    [RegularExpression("^(?i)(1|0|true|false)$", ErrorMessage = "SMX_DEMO must be 1 or 0.")]
+    public string DemoSetting { get; set; } = "1";
+
+    public bool DemoEnabled => DemoSetting is "1" || DemoSetting.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Requests per second each API key may make unless the key sets its own limit (<c>SMX_RATE_LIMIT</c>).</summary>
     [Range(1, 10_000_000)]

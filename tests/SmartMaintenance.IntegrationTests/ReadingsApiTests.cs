@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace SmartMaintenance.IntegrationTests;
+
+public class ReadingsApiTests
+{
+    private const string MixedBatch = """
+        [
+          {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":55.5},
+          {"sensor_id":"ghost","timestamp":"2026-11-25T10:00:00Z","value":1},
+          {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:01Z","value":"hot"},
+          {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:02+01:00","value":56.5,"unit":"degC"}
+        ]
+        """;
+
+    [Fact]
+    public async Task Batch_with_bad_items_reports_each_stores_the_rest_and_a_resend_stores_nothing_twice()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        var first = await client.PostAsync("/api/v1/readings", Json(MixedBatch));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var report = await first.ReadJsonAsync();
+        Assert.Equal(4, report.GetProperty("received").GetInt32());
+        Assert.Equal(2, report.GetProperty("accepted").GetInt32());
+        var rejected = report.GetProperty("rejected").EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("field").GetString())).ToArray();
+        Assert.Equal([(1, "sensor_id"), (2, "value")], rejected);
+
+        var page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp");
+        var values = page.GetProperty("readings").EnumerateArray().Select(r => r.GetProperty("value").GetDouble()).ToArray();
+        Assert.Equal([55.5, 56.5], values.Order());
+
+        var again = await (await client.PostAsync("/api/v1/readings", Json(MixedBatch))).ReadJsonAsync();
+        Assert.Equal(0, again.GetProperty("accepted").GetInt32());
+        Assert.Equal(2, again.GetProperty("duplicates").GetInt32());
+        page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp");
+        Assert.Equal(2, page.GetProperty("readings").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Ndjson_and_csv_bodies_are_ingested_by_content_type()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        var ndjson = await client.PostAsync("/api/v1/readings", new StringContent(
+            "{\"sensor_id\":\"pump-1-temp\",\"timestamp\":\"2026-11-25T10:00:00Z\",\"value\":1}\n{broken\n",
+            Encoding.UTF8, "application/x-ndjson"));
+        var csv = await client.PostAsync("/api/v1/readings", new StringContent(
+            "sensor_id,timestamp,value,quality\npump-1-temp,2026-11-25T10:00:01Z,2,good\npump-1-temp,2026-11-25T10:00:02Z,3,bad\n",
+            Encoding.UTF8, "text/csv"));
+        var xml = await client.PostAsync("/api/v1/readings", new StringContent("<readings/>", Encoding.UTF8, "application/xml"));
+
+        Assert.Equal(1, (await ndjson.ReadJsonAsync()).GetProperty("accepted").GetInt32());
+        Assert.Equal(2, (await csv.ReadJsonAsync()).GetProperty("accepted").GetInt32());
+        await xml.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp");
+        Assert.Equal("bad", page.GetProperty("readings")[0].GetProperty("quality").GetString());
+    }
+
+    [Fact]
+    public async Task Idempotency_key_replays_the_first_response_and_refuses_a_different_body()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        async Task<HttpResponseMessage> SendAsync(string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/readings") { Content = Json(body) };
+            request.Headers.Add("Idempotency-Key", "batch-42");
+            return await client.SendAsync(request);
+        }
+
+        var first = await (await SendAsync(MixedBatch)).Content.ReadAsStringAsync();
+        var retry = await SendAsync(MixedBatch);
+        Assert.Equal(first, await retry.Content.ReadAsStringAsync());
+        Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
+
+        var problem = await (await SendAsync("[]")).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("different body", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreadable_oversized_or_entirely_invalid_bodies_get_problem_details()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string>
+        {
+            ["Ingestion:MaxBodyBytes"] = "2000", ["Ingestion:MaxBatchItems"] = "5",
+        });
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        var malformed = await (await client.PostAsync("/api/v1/readings", Json("[{\"sensor_id\": }]"))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("line 1", malformed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var big = "[" + string.Join(',', Enumerable.Repeat("{\"sensor_id\":\"pump-1-temp\",\"timestamp\":\"2026-11-25T10:00:00Z\",\"value\":1}", 40)) + "]";
+        await (await client.PostAsync("/api/v1/readings", Json(big))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        var many = "[" + string.Join(',', Enumerable.Range(0, 6).Select(i => $"{{\"sensor_id\":\"p\",\"timestamp\":\"2026-11-25T10:00:0{i}Z\",\"value\":1}}")) + "]";
+        await (await client.PostAsync("/api/v1/readings", Json(many))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        var invalid = await (await client.PostAsync("/api/v1/readings", Json("[{\"sensor_id\":\"ghost\",\"timestamp\":\"2026-11-25T10:00:00Z\",\"value\":1}]")))
+            .ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("sensor_id", invalid.GetProperty("report").GetProperty("rejected")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Single_reading_endpoint_accepts_once_then_reports_the_duplicate()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        const string reading = """{"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":40}""";
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/data/ingest", Json(reading))).StatusCode);
+        await (await client.PostAsync("/api/v1/data/ingest", Json(reading))).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Readings_page_newest_first_with_a_cursor_and_no_overlap()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var start = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        var body = "[" + string.Join(',', Enumerable.Range(0, 250).Select(i =>
+            $"{{\"sensor_id\":\"pump-1-temp\",\"timestamp\":\"{start.AddSeconds(i):O}\",\"value\":{i}}}")) + "]";
+        Assert.Equal(250, (await (await client.PostAsync("/api/v1/readings", Json(body))).ReadJsonAsync()).GetProperty("accepted").GetInt32());
+
+        var seen = new List<double>();
+        string? cursor = null;
+        do
+        {
+            var url = "/api/v1/sensors/readings?sensor_id=pump-1-temp&limit=100" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(url);
+            seen.AddRange(page.GetProperty("readings").EnumerateArray().Select(r => r.GetProperty("value").GetDouble()));
+            cursor = page.GetProperty("next_cursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(Enumerable.Range(0, 250).Reverse().Select(i => (double)i), seen);
+        await (await client.GetAsync("/api/v1/sensors/readings?sensor_id=pump-1-temp&limit=10001")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.GetAsync("/api/v1/sensors/readings?sensor_id=nope")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Series_is_served_from_minute_and_hour_rollups()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var start = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+        var body = "[" + string.Join(',', Enumerable.Range(0, 180).Select(i =>
+            $"{{\"sensor_id\":\"pump-1-temp\",\"timestamp\":\"{start.AddSeconds(i * 20):O}\",\"value\":{i % 3}}}")) + "]";
+        await client.PostAsync("/api/v1/readings", Json(body));
+
+        var minutes = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            "/api/v1/sensors/pump-1-temp/series?from=2026-11-25T08:00:00Z&to=2026-11-25T09:00:00Z&bucket=1m");
+        var points = minutes.GetProperty("points");
+        Assert.Equal(60, points.GetArrayLength());
+        Assert.Equal(3, points[0].GetProperty("count").GetInt64());
+        Assert.Equal(1.0, points[0].GetProperty("mean").GetDouble(), 9);
+        Assert.Equal(1.0, points[0].GetProperty("variance").GetDouble(), 9);
+
+        var hours = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            "/api/v1/sensors/pump-1-temp/series?from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z&bucket=1h");
+        Assert.Equal(180, hours.GetProperty("points")[0].GetProperty("count").GetInt64());
+        await (await client.GetAsync("/api/v1/sensors/pump-1-temp/series?bucket=5m")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>
+/// The real host on a real SQLite file in a fresh folder, one per test. The demo fleet is off unless asked for,
+/// so each test owns its data.
+/// </summary>
+internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("smx-it-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("DATA_DIR", DataDir);
+        builder.UseSetting("DEMO", demo ? "true" : "false");
+        builder.UseSetting("ADMIN_API_KEY", AdminKey);
+        builder.UseSetting("RATE_LIMIT", rateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        return client;
+    }
+
+    public HttpClient CreateAdminClient() => CreateClient(AdminKey);
+
+    /// <summary>Creates a key through the API, as an admin would, and returns a client that sends it.</summary>
+    public async Task<HttpClient> CreateClientWithKeyAsync(string role, long? tenantId = null, bool autoRegister = false, int? rateLimit = null)
+    {
+        using var admin = CreateAdminClient();
+        var response = await admin.PostAsJsonAsync("/api/v1/api-keys",
+            new { name = $"{role} key", role, tenant_id = tenantId, auto_register_sensors = autoRegister, rate_limit_per_second = rateLimit });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return CreateClient(created.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>A site, an asset and a temperature sensor (0–100 °C expected) in the admin's tenant.</summary>
+    public async Task SeedSensorAsync(string sensorId = "pump-1-temp", HttpClient? client = null)
+    {
+        var admin = client ?? CreateAdminClient();
+        (await admin.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
+        {
+            asset_id = "pump-1", type = "temperature", unit = "°C", expected_min = 0, expected_max = 100, sample_interval_seconds = 1,
+        })).EnsureSuccessStatusCode();
+        if (client is null)
+        {
+            admin.Dispose();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing background write; the OS temp cleaner takes it.
+        }
+    }
+}
+
+internal static class HttpAssertions
+{
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, System.Net.HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.ReadJsonAsync();
+    }
+}
