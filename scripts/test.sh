@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: unit tests and API tests against the real host on a real SQLite file.
+# Installs what the tests need when it is missing (today: the .NET 10 SDK must be on the machine; nothing else).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (https://dot.net); install it and run this again." >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+dotnet build SmartMaintenance.slnx -c Release -nologo -v q
+status=0
+dotnet test SmartMaintenance.slnx -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# One closing line for people and CI: totals over every test project.
+awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { failed += $2; passed += $4; skipped += $6 }
+  END { printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+exit $status
