@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
-/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings
+/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|store
 /// [--connections 64] [--duration 20] [--batch-size 1000] [--readings N]`.
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
@@ -23,6 +23,12 @@ internal static class LoadCommand
         {
             Console.Error.WriteLine("The load command only targets loopback addresses.");
             return 2;
+        }
+
+        if (options.Mode == "store")
+        {
+            await StoreLoad.RunAsync(options);
+            return 0;
         }
 
         if (options.Mode == "ceilings")
