@@ -14,6 +14,8 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 dotnet build SmartMaintenance.slnx -c Release -nologo -v q
+# Formatting is part of the build contract: the repository's .editorconfig, no diff.
+dotnet format SmartMaintenance.slnx --verify-no-changes --no-restore
 status=0
 dotnet test SmartMaintenance.slnx -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
 

@@ -1,5 +1,7 @@
 using System.Text;
+
 using BenchmarkDotNet.Attributes;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+
 using SmartMaintenance.Benchmarks.Load;
 
 // `load ...` runs the HTTP load command; anything else goes to BenchmarkDotNet (e.g. --filter '*').

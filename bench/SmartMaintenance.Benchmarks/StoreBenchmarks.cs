@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
+
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage.Sqlite;
 

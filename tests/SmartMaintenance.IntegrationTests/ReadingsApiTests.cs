@@ -92,7 +92,8 @@ public class ReadingsApiTests
     {
         await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string>
         {
-            ["Ingestion:MaxBodyBytes"] = "2000", ["Ingestion:MaxBatchItems"] = "5",
+            ["Ingestion:MaxBodyBytes"] = "2000",
+            ["Ingestion:MaxBatchItems"] = "5",
         });
         await app.SeedSensorAsync();
         using var client = app.CreateAdminClient();

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -62,7 +63,12 @@ internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLim
         (await admin.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
         {
-            asset_id = "pump-1", type = "temperature", unit = "°C", expected_min = 0, expected_max = 100, sample_interval_seconds = 1,
+            asset_id = "pump-1",
+            type = "temperature",
+            unit = "°C",
+            expected_min = 0,
+            expected_max = 100,
+            sample_interval_seconds = 1,
         })).EnsureSuccessStatusCode();
         if (client is null)
         {

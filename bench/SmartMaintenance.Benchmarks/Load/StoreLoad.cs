@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage.Sqlite;
 

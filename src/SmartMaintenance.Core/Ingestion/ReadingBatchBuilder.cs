@@ -1,4 +1,5 @@
 using System.Buffers;
+
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Ingestion;

@@ -1,5 +1,7 @@
 using System.Buffers;
+
 using Microsoft.Extensions.Options;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
+
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Storage;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+
 using Microsoft.AspNetCore.Mvc;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Security;

@@ -2,10 +2,12 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Security;
@@ -187,7 +189,10 @@ internal static class ReadingsApi
     {
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
-            Status = status, Title = title, Detail = detail, Instance = context.Request.Path,
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Instance = context.Request.Path,
             Extensions = { ["request_id"] = context.TraceIdentifier },
         };
         foreach (var (name, value) in extensions ?? [])

@@ -1,5 +1,7 @@
 using Microsoft.OpenApi;
+
 using Scalar.AspNetCore;
+
 using SmartMaintenance.Server.Auth;
 
 namespace SmartMaintenance.Server.Hosting;

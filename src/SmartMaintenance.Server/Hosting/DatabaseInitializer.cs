@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Storage;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+
 using Microsoft.AspNetCore.Diagnostics;
+
 using SmartMaintenance.Server.Auth;
 
 namespace SmartMaintenance.Server.Hosting;

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+
 using OpenTelemetry.Metrics;
+
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;

@@ -1,4 +1,5 @@
 using System.Text;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 

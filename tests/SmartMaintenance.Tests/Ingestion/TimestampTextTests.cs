@@ -1,4 +1,5 @@
 using System.Text;
+
 using SmartMaintenance.Ingestion;
 
 namespace SmartMaintenance.Tests.Ingestion;

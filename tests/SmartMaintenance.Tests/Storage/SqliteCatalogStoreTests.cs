@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 using SmartMaintenance.Storage.Sqlite;

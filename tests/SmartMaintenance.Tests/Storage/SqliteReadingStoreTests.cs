@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage.Sqlite;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Tests.Storage;

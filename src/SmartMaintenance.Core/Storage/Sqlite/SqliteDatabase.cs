@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+
 using SmartMaintenance.Storage.Migrations;
 
 namespace SmartMaintenance.Storage.Sqlite;

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Storage.Sqlite;
