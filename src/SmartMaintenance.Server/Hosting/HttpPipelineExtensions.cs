@@ -56,21 +56,24 @@ internal static class HttpPipelineExtensions
     /// <summary>
     /// Takes the caller's <c>X-Request-ID</c> (or makes one), returns it, and puts it on every log line of the request.
     /// </summary>
-    public static IApplicationBuilder UseRequestCorrelation(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestCorrelation(this IApplicationBuilder app)
     {
-        var incoming = context.Request.Headers[RequestIdHeader].ToString();
-        if (incoming.Length is > 0 and <= 128 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmartMaintenance.Http");
+        return app.Use(async (context, next) =>
         {
-            context.TraceIdentifier = incoming;
-        }
+            var incoming = context.Request.Headers[RequestIdHeader].ToString();
+            if (incoming.Length is > 0 and <= 128 && incoming.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+            {
+                context.TraceIdentifier = incoming;
+            }
 
-        context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SmartMaintenance.Http");
-        using (logger.BeginScope(new KeyValuePair<string, object>[] { new("CorrelationId", context.TraceIdentifier) }))
-        {
-            await next(context);
-        }
-    });
+            context.Response.Headers[RequestIdHeader] = context.TraceIdentifier;
+            using (logger.BeginScope(new KeyValuePair<string, object>[] { new("CorrelationId", context.TraceIdentifier) }))
+            {
+                await next(context);
+            }
+        });
+    }
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {

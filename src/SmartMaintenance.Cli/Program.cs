@@ -1,0 +1,9 @@
+using System.CommandLine;
+using SmartMaintenance.Cli;
+
+// `smx`: the platform's command line. One file per verb.
+var root = new RootCommand("SmartMaintenance command line")
+{
+    ImportCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
