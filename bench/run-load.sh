@@ -32,5 +32,7 @@ if command -v wrk >/dev/null; then
 fi
 load --mode seed --connections 16 --readings "$readings"
 echo "readings stored: $(sqlite3 "$data/smartmaintenance.db" 'select count(*) from readings' 2>/dev/null || echo '(sqlite3 not installed)')"
-load --mode query --connections 16
-load --mode series --connections 16
+for connections in 1 16; do
+  load --mode query --connections "$connections"
+  load --mode series --connections "$connections"
+done
