@@ -23,9 +23,9 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/nu
 load() { dotnet bench/SmartMaintenance.Benchmarks/bin/Release/net10.0/SmartMaintenance.Benchmarks.dll load \
   --url "http://127.0.0.1:$port" --key "$key" --duration "$duration" "$@"; }
 
-load --mode ceilings --connections 16
-load --mode batch --connections 16
-load --mode single --connections 64
+load --mode ceilings --connections 16 --warmup 5
+load --mode batch --connections 16 --warmup 10
+load --mode single --connections 64 --warmup 5
 if command -v wrk >/dev/null; then
   # The same single-reading load from a C client, which leaves more of the two cores to the server.
   SMX_LOAD_KEY="$key" wrk -t2 -c64 -d"${duration}s" -s bench/single.lua "http://127.0.0.1:$port" | tail -1

@@ -9,7 +9,7 @@ namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
 /// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|store
-/// [--connections 64] [--duration 20] [--batch-size 1000] [--readings N]`.
+/// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N]`.
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
 internal static class LoadCommand
@@ -38,7 +38,8 @@ internal static class LoadCommand
         }
 
         using var client = CreateClient(options);
-        var prefix = options.Mode == "single" ? "single" : "load";
+        // Each writing mode has its own sensors, so no mode's readings are duplicates of another's.
+        var prefix = options.Mode switch { "single" => "single", "batch" => "batch", _ => "load" };
         if (options.Mode is "batch" or "single" or "seed")
         {
             await EnsureSensorsAsync(client, prefix);
@@ -46,7 +47,7 @@ internal static class LoadCommand
 
         var result = options.Mode switch
         {
-            "batch" => await RunTimedAsync(options, (c, n, ct) => PostBatchAsync(c, "load", n, options.BatchSize, ct), client),
+            "batch" => await RunTimedAsync(options, (c, n, ct) => PostBatchAsync(c, "batch", n, options.BatchSize, ct), client),
             "single" => await RunTimedAsync(options, (c, n, ct) => PostSingleAsync(c, n, ct), client),
             "seed" => await SeedAsync(options, client),
             "query" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c, $"/api/v1/sensors/readings?sensor_id=load-{n % Sensors}&limit=1000", ct), client),
@@ -146,8 +147,20 @@ internal static class LoadCommand
     internal static async Task<LoadResult> RunTimedAsync(
         LoadOptions options, Func<HttpClient, long, CancellationToken, Task<int>> send, HttpClient client, long? maxRequests = null)
     {
-        using var stop = new CancellationTokenSource(options.Duration);
         long next = -1;
+        if (options.Warmup > TimeSpan.Zero && maxRequests is null)
+        {
+            // Same load, not counted: lets the JIT reach its optimised code and the store its steady size first.
+            await RunAsync(options with { Duration = options.Warmup }, send, client, null, () => Interlocked.Increment(ref next));
+        }
+
+        return await RunAsync(options, send, client, maxRequests, () => Interlocked.Increment(ref next));
+    }
+
+    private static async Task<LoadResult> RunAsync(
+        LoadOptions options, Func<HttpClient, long, CancellationToken, Task<int>> send, HttpClient client, long? maxRequests, Func<long> nextRequest)
+    {
+        using var stop = new CancellationTokenSource(options.Duration);
         var result = new LoadResult();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(async () =>
@@ -157,7 +170,7 @@ internal static class LoadCommand
             var statuses = new Dictionary<int, int>();
             while (!stop.IsCancellationRequested)
             {
-                var n = Interlocked.Increment(ref next);
+                var n = nextRequest();
                 if (n >= (maxRequests ?? long.MaxValue))
                 {
                     break;

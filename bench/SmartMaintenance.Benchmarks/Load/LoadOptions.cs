@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SmartMaintenance.Benchmarks.Load;
 
-internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connections, TimeSpan Duration, int BatchSize, long Readings)
+internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connections, TimeSpan Duration, TimeSpan Warmup, int BatchSize, long Readings)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -18,6 +18,7 @@ internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connec
             Value("--mode", "batch"),
             int.Parse(Value("--connections", "64"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(Value("--duration", "20"), CultureInfo.InvariantCulture)),
+            TimeSpan.FromSeconds(double.Parse(Value("--warmup", "0"), CultureInfo.InvariantCulture)),
             int.Parse(Value("--batch-size", "1000"), CultureInfo.InvariantCulture),
             long.Parse(Value("--readings", "10000000"), CultureInfo.InvariantCulture));
     }
