@@ -1,4 +1,5 @@
 using System.CommandLine;
+
 using SmartMaintenance.Cli;
 
 // `smx`: the platform's command line. One file per verb.
