@@ -43,19 +43,7 @@ public class IngestBenchmarks
     private int Run(byte[] body, ReadingFormat format)
     {
         using var builder = new ReadingBatchBuilder(_sensors, false, Now, new IngestionOptions(), 1024);
-        switch (format)
-        {
-            case ReadingFormat.JsonArray:
-                JsonReadingParser.ParseArray(body, builder);
-                break;
-            case ReadingFormat.NdJson:
-                JsonReadingParser.ParseLines(body, builder);
-                break;
-            default:
-                CsvReadingParser.Parse(body, builder);
-                break;
-        }
-
+        ReadingBatchParser.Parse(body, format, builder);
         return builder.Count;
     }
 }

@@ -34,18 +34,7 @@ public sealed class ReadingIngestor(
         var sensors = await directory.GetAsync(sender.TenantId, cancellationToken);
         using var builder = new ReadingBatchBuilder(
             sensors, sender.AutoRegisterSensors, time.GetUtcNow(), options.Value, capacityHint: body.Length / 64);
-        switch (format)
-        {
-            case ReadingFormat.JsonArray:
-                JsonReadingParser.ParseArray(body.Span, builder);
-                break;
-            case ReadingFormat.NdJson:
-                JsonReadingParser.ParseLines(body.Span, builder);
-                break;
-            case ReadingFormat.Csv:
-                CsvReadingParser.Parse(body.Span, builder);
-                break;
-        }
+        ReadingBatchParser.Parse(body.Span, format, builder);
 
         if (builder.Pending.Count > 0)
         {

@@ -19,20 +19,7 @@ internal static class BatchFixture
     public static ReadingBatchBuilder Parse(string body, ReadingFormat format, bool autoRegister = false, IngestionOptions? options = null)
     {
         var builder = new ReadingBatchBuilder(Sensors, autoRegister, Now, options ?? new IngestionOptions());
-        var bytes = Encoding.UTF8.GetBytes(body);
-        switch (format)
-        {
-            case ReadingFormat.JsonArray:
-                JsonReadingParser.ParseArray(bytes, builder);
-                break;
-            case ReadingFormat.NdJson:
-                JsonReadingParser.ParseLines(bytes, builder);
-                break;
-            default:
-                CsvReadingParser.Parse(bytes, builder);
-                break;
-        }
-
+        ReadingBatchParser.Parse(Encoding.UTF8.GetBytes(body), format, builder);
         return builder;
     }
 }
