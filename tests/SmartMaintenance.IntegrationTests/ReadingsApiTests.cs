@@ -176,5 +176,23 @@ public class ReadingsApiTests
         await (await client.GetAsync("/api/v1/sensors/pump-1-temp/series?bucket=5m")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_deleted_sensor_takes_its_readings_with_it_and_is_unknown_at_once()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        await client.PostAsync("/api/v1/readings", Json(MixedBatch));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/sensors/readings?sensor_id=pump-1-temp")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/sensors/pump-1-temp")).StatusCode);
+
+        await (await client.GetAsync("/api/v1/sensors/readings?sensor_id=pump-1-temp")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.PostAsync("/api/v1/readings", Json(MixedBatch))).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        await app.SeedSensorAsync();
+        var page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp");
+        Assert.Equal(0, page.GetProperty("readings").GetArrayLength());
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

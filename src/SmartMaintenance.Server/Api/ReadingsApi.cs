@@ -231,7 +231,7 @@ internal static class ReadingsApi
     }
 
     private static async Task<Results<Ok<ReadingsPage>, ProblemHttpResult>> GetReadingsAsync(
-        HttpContext context, ICatalogStore catalog, IReadingStore readings,
+        HttpContext context, SensorDirectory sensors, IReadingStore readings,
         [FromQuery(Name = "sensor_id")] string? sensorId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor)
     {
         var size = limit ?? 100;
@@ -257,7 +257,8 @@ internal static class ReadingsApi
         }
 
         var tenantId = context.User.TenantIdOf();
-        var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
+        // The tenant's sensors are held in memory; reads resolve a name without a query, as ingestion does.
+        var sensor = (await sensors.GetAsync(tenantId, context.RequestAborted)).Find(sensorId);
         if (sensor is null)
         {
             return UnknownSensor(sensorId);
@@ -277,7 +278,7 @@ internal static class ReadingsApi
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult>> GetSeriesAsync(
-        HttpContext context, ICatalogStore catalog, IReadingStore readings, TimeProvider time,
+        HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
         string sensorId, DateTimeOffset? from, DateTimeOffset? to, string? bucket)
     {
         var end = to ?? time.GetUtcNow();
@@ -311,7 +312,7 @@ internal static class ReadingsApi
         }
 
         var tenantId = context.User.TenantIdOf();
-        var sensor = await catalog.FindSensorAsync(tenantId, sensorId, context.RequestAborted);
+        var sensor = (await sensors.GetAsync(tenantId, context.RequestAborted)).Find(sensorId);
         if (sensor is null)
         {
             return UnknownSensor(sensorId);
