@@ -73,4 +73,7 @@ public interface IIdempotencyStore
 {
     Task<IdempotentResponse?> FindAsync(long tenantId, string key, CancellationToken cancellationToken);
     Task SaveAsync(long tenantId, string key, IdempotentResponse response, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Forgets responses saved before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -55,6 +55,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure ingestion and the demo fleet.
         builder.Services.AddSingleton<SensorDirectory>();

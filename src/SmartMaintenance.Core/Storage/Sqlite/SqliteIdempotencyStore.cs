@@ -26,4 +26,11 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database) : IIdempoten
             cancellationToken, ("$t", tenantId), ("$key", key), ("$hash", response.RequestHash), ("$status", response.StatusCode),
             ("$response", response.Body), ("$at", UnixMicros.From(at)));
     }
+
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "DELETE FROM idempotency WHERE created_at < $before", cancellationToken, ("$before", UnixMicros.From(before)));
+    }
 }
