@@ -31,9 +31,7 @@ public class StoreBenchmarks
         _database.Migrate();
         _store = new SqliteReadingStore(_database, NullLogger<SqliteReadingStore>.Instance);
         _bare = _database.Open();
-        using var command = _bare.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; CREATE TABLE bare (sensor_key INTEGER, ts INTEGER, value REAL, quality INTEGER, tenant_id INTEGER, PRIMARY KEY (sensor_key, ts)) WITHOUT ROWID;";
-        command.ExecuteNonQuery();
+        BareInsertLoop.CreateTable(_bare);
     }
 
     [GlobalCleanup]
@@ -59,24 +57,7 @@ public class StoreBenchmarks
     public void BarePreparedInsertLoop()
     {
         NextBatch();
-        using var transaction = _bare.BeginTransaction();
-        using var insert = _bare.CreateCommand();
-        insert.CommandText = "INSERT INTO bare VALUES ($s, $t, $v, $q, 1)";
-        var s = insert.Parameters.Add("$s", SqliteType.Integer);
-        var t = insert.Parameters.Add("$t", SqliteType.Integer);
-        var v = insert.Parameters.Add("$v", SqliteType.Real);
-        var q = insert.Parameters.Add("$q", SqliteType.Integer);
-        insert.Prepare();
-        foreach (var reading in _batch)
-        {
-            s.Value = reading.SensorKey;
-            t.Value = reading.TimestampMicros;
-            v.Value = reading.Value;
-            q.Value = (int)reading.Quality;
-            insert.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
+        BareInsertLoop.Insert(_bare, _batch);
     }
 
     [Benchmark]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Benchmarks.Load;
 
@@ -20,7 +21,7 @@ internal static class Ceilings
     public static async Task RunAsync(LoadOptions options)
     {
         await BareKestrelAsync(options);
-        BareInsertLoop();
+        MeasureBareInsertLoop();
     }
 
     private static async Task BareKestrelAsync(LoadOptions options)
@@ -56,41 +57,27 @@ internal static class Ceilings
         }
     }
 
-    private static void BareInsertLoop()
+    private static void MeasureBareInsertLoop()
     {
         var folder = Directory.CreateTempSubdirectory("smx-ceiling-").FullName;
         try
         {
             using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "bare.db")}");
             connection.Open();
-            using (var setup = connection.CreateCommand())
-            {
-                setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; " +
-                    "CREATE TABLE readings (sensor_key INTEGER, ts INTEGER, value REAL, quality INTEGER, tenant_id INTEGER, PRIMARY KEY (sensor_key, ts)) WITHOUT ROWID;";
-                setup.ExecuteNonQuery();
-            }
-
+            BareInsertLoop.CreateTable(connection);
             const int rows = 2_000_000;
             const int perTransaction = 10_000;
+            var batch = new Reading[perTransaction];
             var clock = Stopwatch.StartNew();
             for (var start = 0; start < rows; start += perTransaction)
             {
-                using var transaction = connection.BeginTransaction();
-                using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO readings VALUES ($s, $t, $v, 0, 1)";
-                var s = insert.Parameters.Add("$s", SqliteType.Integer);
-                var t = insert.Parameters.Add("$t", SqliteType.Integer);
-                var v = insert.Parameters.Add("$v", SqliteType.Real);
-                insert.Prepare();
-                for (var i = start; i < start + perTransaction; i++)
+                for (var i = 0; i < perTransaction; i++)
                 {
-                    s.Value = i % 100;
-                    t.Value = (long)i * 1_000_000;
-                    v.Value = i * 0.5;
-                    insert.ExecuteNonQuery();
+                    var n = start + i;
+                    batch[i] = new Reading(n % 100, (long)n * 1_000_000, n * 0.5, ReadingQuality.Good);
                 }
 
-                transaction.Commit();
+                BareInsertLoop.Insert(connection, batch);
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
