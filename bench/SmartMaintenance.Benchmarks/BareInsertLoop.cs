@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Benchmarks;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Benchmarks.Load;
