@@ -122,6 +122,11 @@ public class ReadingsApiTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/data/ingest", Json(reading))).StatusCode);
         await (await client.PostAsync("/api/v1/data/ingest", Json(reading))).ProblemAsync(HttpStatusCode.Conflict);
+
+        // A batch sent to the single endpoint is refused whole: not even its first reading is stored.
+        await (await client.PostAsync("/api/v1/data/ingest", Json(MixedBatch))).ProblemAsync(HttpStatusCode.BadRequest);
+        var page = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp");
+        Assert.Equal(1, page.GetProperty("readings").GetArrayLength());
     }
 
     [Fact]

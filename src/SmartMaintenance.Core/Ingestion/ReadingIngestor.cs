@@ -28,12 +28,19 @@ public sealed class ReadingIngestor(
 
     /// <exception cref="BatchFormatException">The body cannot be read at all; nothing was stored.</exception>
     /// <exception cref="BatchTooLargeException">The body holds more items than allowed; nothing was stored.</exception>
+    /// <remarks><c>maxItems</c> lowers the configured item limit for this call (1 for single-reading endpoints).</remarks>
     public async Task<IngestReport> IngestAsync(
-        IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, CancellationToken cancellationToken)
+        IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, CancellationToken cancellationToken, int? maxItems = null)
     {
         var sensors = await directory.GetAsync(sender.TenantId, cancellationToken);
+        var limits = options.Value;
+        if (maxItems is { } max && max < limits.MaxBatchItems)
+        {
+            limits = new IngestionOptions { MaxBodyBytes = limits.MaxBodyBytes, MaxBatchItems = max, MaxClockSkew = limits.MaxClockSkew };
+        }
+
         using var builder = new ReadingBatchBuilder(
-            sensors, sender.AutoRegisterSensors, time.GetUtcNow(), options.Value, capacityHint: body.Length / 64);
+            sensors, sender.AutoRegisterSensors, time.GetUtcNow(), limits, capacityHint: body.Length / 64);
         ReadingBatchParser.Parse(body.Span, format, builder);
 
         if (builder.Pending.Count > 0)

@@ -147,16 +147,22 @@ internal static class ReadingsApi
         IngestReport report;
         try
         {
-            report = await services.Ingestor.IngestAsync(sender, body, format, context.RequestAborted);
+            // The single-reading endpoint refuses a second item before anything is stored.
+            report = await services.Ingestor.IngestAsync(sender, body, format, context.RequestAborted, maxItems: single ? 1 : null);
         }
         catch (BatchFormatException ex)
         {
             return Problem(context, services, StatusCodes.Status400BadRequest, "Malformed body",
                 ex.Location is null ? ex.Message : $"{ex.Message} (at {ex.Location})");
         }
-        catch (BatchTooLargeException ex)
+        catch (BatchTooLargeException ex) when (!single)
         {
             return Problem(context, services, StatusCodes.Status413PayloadTooLarge, "Too many readings", ex.Message);
+        }
+        catch (BatchTooLargeException)
+        {
+            return Problem(context, services, StatusCodes.Status400BadRequest, "One reading expected",
+                "This endpoint takes one reading object; send batches to POST /api/v1/readings.");
         }
 
         if (single && report.Received != 1)
