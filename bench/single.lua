@@ -6,7 +6,7 @@ local counter = 0
 
 -- A random start per run keeps runs against the same server from colliding.
 math.randomseed(os.time())
-local start = math.random(0, 9) * 1000000000
+local start = math.random(0, 999) * 1000000
 
 function setup(thread)
   thread:set("offset", start + #threads * 100000000)

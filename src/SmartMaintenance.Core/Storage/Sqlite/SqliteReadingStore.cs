@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -13,6 +13,10 @@ namespace SmartMaintenance.Storage.Sqlite;
 /// queue in a single fsync'd transaction (group commit): concurrent requests share the cost of durability
 /// instead of queueing for the file lock one by one.
 /// </summary>
+/// <remarks>
+/// The writer is a dedicated thread blocked on its queue, not a thread-pool continuation: under load the pool's
+/// queue is full of request work, and a writer waiting its turn there lengthens every commit that requests wait on.
+/// </remarks>
 public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 {
     private const int MaxRowsPerTransaction = 50_000;
@@ -29,15 +33,15 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     private readonly SqliteDatabase _database;
     private readonly ILogger<SqliteReadingStore> _logger;
-    private readonly Channel<WriteRequest> _queue =
-        Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly BlockingCollection<WriteRequest> _queue = new(new ConcurrentQueue<WriteRequest>());
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _failure;
 
     public SqliteReadingStore(SqliteDatabase database, ILogger<SqliteReadingStore> logger)
     {
         _database = database;
         _logger = logger;
-        _writer = Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        new Thread(RunWriter) { IsBackground = true, Name = "smx-readings-writer" }.Start();
     }
 
     public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken)
@@ -53,9 +57,13 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         }
 
         var request = new WriteRequest(tenantId, readings, inserted);
-        if (!_queue.Writer.TryWrite(request))
+        try
         {
-            throw new InvalidOperationException("The readings store is closed, or its writer failed (see the log).");
+            _queue.Add(request, CancellationToken.None);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException("The readings store is closed, or its writer failed (see the log).", _failure ?? ex);
         }
 
         // The write is not cancelled once queued: a reading is either durable or reported failed, never half done.
@@ -116,29 +124,35 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer;
+        _queue.CompleteAdding();
+        await _stopped.Task;
+        _queue.Dispose();
     }
 
-    private async Task RunWriter()
+    private void RunWriter()
     {
         try
         {
-            await WriteUntilCompletedAsync();
+            WriteUntilCompleted();
         }
         catch (Exception ex)
         {
             // The writer cannot run (e.g. the file is unreadable): fail every waiting and future append loudly.
             _logger.LogCritical(ex, "The readings writer stopped; appends will fail");
-            _queue.Writer.TryComplete(ex);
-            while (_queue.Reader.TryRead(out var request))
+            _failure = ex;
+            _queue.CompleteAdding();
+            while (_queue.TryTake(out var request))
             {
                 request.Done.TrySetException(ex);
             }
         }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
     }
 
-    private async Task WriteUntilCompletedAsync()
+    private void WriteUntilCompleted()
     {
         using var connection = _database.Open();
         var db = connection.Handle!;
@@ -156,10 +170,11 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         var writer = new TransactionWriter(db, insert, minuteUpsert, hourUpsert, new ChunkStatements(chunkInsert, savepoint, release, rollbackToSavepoint));
         var pending = new List<WriteRequest>();
 
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.TryTake(out var first, Timeout.Infinite, CancellationToken.None))
         {
-            var rows = 0;
-            while (rows < MaxRowsPerTransaction && _queue.Reader.TryRead(out var request))
+            pending.Add(first);
+            var rows = first.Readings.Length;
+            while (rows < MaxRowsPerTransaction && _queue.TryTake(out var request))
             {
                 pending.Add(request);
                 rows += request.Readings.Length;
