@@ -17,8 +17,13 @@ public static class Telemetry
     public static readonly Counter<long> ReadingsRejected =
         IngestionMeter.CreateCounter<long>("smx.readings.rejected", "{reading}", "Readings refused, tagged by reason (invalid, duplicate)");
 
-    public static readonly Histogram<double> StoreWriteDuration =
-        StorageMeter.CreateHistogram<double>("smx.store.write.duration", "s", "Time to make one group of readings durable");
+    /// <summary>Bucket bounds in seconds for latencies from a millisecond to a few seconds (the SDK's default starts at 5 s).</summary>
+    public static readonly IReadOnlyList<double> LatencyBuckets =
+        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+    public static readonly Histogram<double> StoreWriteDuration = StorageMeter.CreateHistogram(
+        "smx.store.write.duration", "s", "Time to make one group of readings durable",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
 
     public static readonly Histogram<long> StoreWriteRows =
         StorageMeter.CreateHistogram<long>("smx.store.write.rows", "{reading}", "Readings per durable write (group commit size)");

@@ -24,6 +24,8 @@ app.MapOperations();
 app.MapApiDocumentation();
 app.MapReadingsApi();
 app.MapCatalogApi();
+app.MapAnomaliesApi();
+app.MapAuditApi();
 app.MapAdminApi();
 
 app.Run();

@@ -10,7 +10,8 @@ namespace SmartMaintenance.IntegrationTests;
 /// The real host on a real SQLite file in a fresh folder, one per test. The demo fleet is off unless asked for,
 /// so each test owns its data.
 /// </summary>
-internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null)
+internal sealed class SmartMaintenanceApplication(
+    bool demo = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null, string? dataDir = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
@@ -20,7 +21,8 @@ internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLim
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    public string DataDir { get; } = Directory.CreateTempSubdirectory("smx-it-").FullName;
+    /// <summary>The data folder: a fresh one deleted afterwards, or a given one (to restart on the same data) kept.</summary>
+    public string DataDir { get; } = dataDir ?? Directory.CreateTempSubdirectory("smx-it-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -29,10 +31,20 @@ internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLim
         builder.UseSetting("ADMIN_API_KEY", AdminKey);
         builder.UseSetting("RATE_LIMIT", rateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Each application runs its own agents' silo; tests run in parallel, so each takes free ports.
+        builder.UseSetting("SILO_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("GATEWAY_PORT", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public HttpClient CreateClient(string apiKey)
@@ -80,6 +92,11 @@ internal sealed class SmartMaintenanceApplication(bool demo = false, int rateLim
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (dataDir is not null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDir, recursive: true);

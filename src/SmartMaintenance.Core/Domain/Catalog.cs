@@ -18,6 +18,7 @@ public sealed record Asset(
 /// A measuring point. <see cref="Key"/> is the store's compact internal id; <see cref="SensorId"/> is the
 /// tenant-unique name that clients send.
 /// </summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record Sensor(
     long Key,
     long TenantId,

@@ -5,10 +5,17 @@ namespace SmartMaintenance.Domain;
 
 public enum AnomalySeverity { Low, Medium, High, Critical }
 
-/// <summary>A sensor signal judged abnormal by the streaming detectors.</summary>
+public enum AnomalyStatus { Detected, Validated, Dismissed }
+
+/// <summary>
+/// A sensor signal judged abnormal by the streaming detectors: the reading that raised it (<see cref="At"/>,
+/// <see cref="Value"/>), the window of readings it was judged in, and which detectors fired.
+/// </summary>
 public sealed record Anomaly(
-    Guid AnomalyId, string SensorId, DateTimeOffset DetectedAt, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
-    double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors, string CorrelationId);
+    Guid AnomalyId, long TenantId, long SensorKey, string SensorId, string? AssetId,
+    DateTimeOffset At, DateTimeOffset DetectedAt, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
+    double Value, double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors,
+    AnomalyStatus Status, string CorrelationId);
 
 /// <summary>Failure risk and remaining useful life of an asset from a registered model (or the fallback).</summary>
 public sealed record Prediction(

@@ -10,6 +10,7 @@ public enum ReadingQuality : byte
 }
 
 /// <summary>One stored reading. Timestamps are UTC microseconds since the Unix epoch.</summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public readonly record struct Reading(long SensorKey, long TimestampMicros, double Value, ReadingQuality Quality)
 {
     public DateTimeOffset Timestamp => UnixMicros.ToDateTimeOffset(TimestampMicros);

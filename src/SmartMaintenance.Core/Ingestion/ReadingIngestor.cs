@@ -22,7 +22,8 @@ public readonly record struct IngestSender(long TenantId, bool AutoRegisterSenso
 /// parse → validate → durable append → per-item report.
 /// </summary>
 public sealed class ReadingIngestor(
-    SensorDirectory directory, ICatalogStore catalog, IReadingStore store, TimeProvider time, IOptions<IngestionOptions> options)
+    SensorDirectory directory, ICatalogStore catalog, IReadingStore store, TimeProvider time, IOptions<IngestionOptions> options,
+    IAcceptedReadingsSink? agents = null)
 {
     private const string DuplicateReason = "duplicate: this sensor already has a reading at this timestamp";
 
@@ -54,6 +55,11 @@ public sealed class ReadingIngestor(
         {
             await store.AppendAsync(sender.TenantId, builder.Readings, inserted.AsMemory(0, builder.Count), cancellationToken);
             ReportDuplicates(builder, inserted, report);
+            if (agents is not null)
+            {
+                await agents.PublishAsync(sender.TenantId, Stored(builder.Readings.Span, inserted, builder.Count - report.Duplicates),
+                    CancellationToken.None);
+            }
         }
         finally
         {
@@ -74,6 +80,22 @@ public sealed class ReadingIngestor(
         }
 
         return report;
+    }
+
+    /// <summary>The readings that were stored (not duplicates), copied out of the builder's pooled buffer.</summary>
+    private static Reading[] Stored(ReadOnlySpan<Reading> readings, bool[] inserted, int count)
+    {
+        var stored = new Reading[count];
+        var n = 0;
+        for (var i = 0; i < readings.Length; i++)
+        {
+            if (inserted[i])
+            {
+                stored[n++] = readings[i];
+            }
+        }
+
+        return stored;
     }
 
     private static void ReportDuplicates(ReadingBatchBuilder builder, bool[] inserted, IngestReport report)

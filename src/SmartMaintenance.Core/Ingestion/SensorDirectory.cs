@@ -32,15 +32,19 @@ public sealed class SensorDirectory(ICatalogStore catalog)
 public sealed class TenantSensors
 {
     private readonly Dictionary<string, Sensor>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<long, Sensor> _byKey;
 
     public TenantSensors(IEnumerable<Sensor> sensors)
     {
         var byName = sensors.ToDictionary(s => s.SensorId, StringComparer.Ordinal);
         _lookup = byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byKey = byName.Values.ToDictionary(s => s.Key);
         Count = byName.Count;
     }
 
     public int Count { get; }
 
     public Sensor? Find(ReadOnlySpan<char> sensorId) => _lookup.TryGetValue(sensorId, out var sensor) ? sensor : null;
+
+    public Sensor? FindByKey(long sensorKey) => _byKey.GetValueOrDefault(sensorKey);
 }

@@ -61,7 +61,15 @@ public sealed class DemoFleetSimulator(
             using var timer = new PeriodicTimer(Tick, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await StreamOnceAsync(time.GetUtcNow(), stoppingToken);
+                try
+                {
+                    await StreamOnceAsync(time.GetUtcNow(), stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One failed tick (e.g. the disk was briefly full) must not end the demo; the next tick tries again.
+                    logger.LogWarning(ex, "A demo fleet tick failed; streaming continues");
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

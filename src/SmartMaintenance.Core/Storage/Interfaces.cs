@@ -77,3 +77,30 @@ public interface IIdempotencyStore
     /// <summary>Forgets responses saved before <paramref name="before"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
+
+/// <summary>The append-only, hash-chained audit trail: every agent event and every human decision.</summary>
+public interface IEventLog
+{
+    /// <summary>Appends the events in order, each chained to the one before; returns them as stored.</summary>
+    Task<IReadOnlyList<AuditEntry>> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>A tenant's entries in append order, optionally only one correlation id's, after a sequence number.</summary>
+    Task<IReadOnlyList<AuditEntry>> ListAsync(
+        long tenantId, string? correlationId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Re-computes the whole chain and names the first entry that does not hold.</summary>
+    Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Filters for listing anomalies; null means any.</summary>
+public sealed record AnomalyQuery(string? SensorId = null, string? AssetId = null, DateTimeOffset? Since = null, int Limit = 100);
+
+public interface IAnomalyStore
+{
+    Task SaveAsync(Anomaly anomaly, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<Anomaly>> ListAsync(long tenantId, AnomalyQuery query, CancellationToken cancellationToken);
+
+    Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
+}

@@ -89,6 +89,10 @@ public sealed record ApiKeyResponse(
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);
 
 [JsonSerializable(typeof(IngestReportResponse))]
+[JsonSerializable(typeof(IEnumerable<AnomalyResponse>))]
+[JsonSerializable(typeof(AnomalyResponse))]
+[JsonSerializable(typeof(AuditPage))]
+[JsonSerializable(typeof(AuditVerificationResponse))]
 [JsonSerializable(typeof(ReadingsPage))]
 [JsonSerializable(typeof(SeriesResponse))]
 [JsonSerializable(typeof(ReadingInput[]))]

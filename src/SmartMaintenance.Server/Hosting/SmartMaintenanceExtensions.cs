@@ -55,7 +55,12 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        builder.Services.AddSingleton<IEventLog, SqliteEventLog>();
+        builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddHostedService<IdempotencyPruner>();
+
+        // Configure the agents: the Orleans silo and the route from ingestion to them.
+        builder.AddAgents();
 
         // Configure ingestion and the demo fleet.
         builder.Services.AddSingleton<SensorDirectory>();
@@ -87,7 +92,7 @@ internal static class SmartMaintenanceExtensions
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
-            .AddMeter(Telemetry.IngestionMeterName, Telemetry.StorageMeterName)
+            .AddMeter(Telemetry.IngestionMeterName, Telemetry.StorageMeterName, Agents.AgentTelemetry.MeterName)
             .AddPrometheusExporter());
         return builder;
     }

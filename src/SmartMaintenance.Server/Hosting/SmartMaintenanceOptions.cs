@@ -32,4 +32,14 @@ public sealed class SmartMaintenanceOptions
     [Range(1, 10_000_000)]
     [ConfigurationKeyName("RATE_LIMIT")]
     public int RateLimit { get; set; } = 1000;
+
+    /// <summary>Port the agents' silo listens on for other silos (<c>SMX_SILO_PORT</c>).</summary>
+    [Range(1, 65535)]
+    [ConfigurationKeyName("SILO_PORT")]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port the agents' silo accepts cluster clients on (<c>SMX_GATEWAY_PORT</c>).</summary>
+    [Range(1, 65535)]
+    [ConfigurationKeyName("GATEWAY_PORT")]
+    public int GatewayPort { get; set; } = 30000;
 }

@@ -109,5 +109,43 @@ internal static class SqliteMigrations
 
             INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
             """),
+        (2, "audit trail, anomalies", """
+            -- Append-only and hash-chained; audit_head holds the last entry so that removing entries from the end
+            -- is detected too.
+            CREATE TABLE audit_events (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                tenant_id INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                correlation_id TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL);
+            CREATE INDEX audit_by_correlation ON audit_events(tenant_id, correlation_id, seq);
+            CREATE TABLE audit_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL);
+
+            CREATE TABLE anomalies (
+                anomaly_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                sensor_key INTEGER NOT NULL,
+                sensor_id TEXT NOT NULL,
+                asset_id TEXT,
+                at INTEGER NOT NULL,
+                detected_at INTEGER NOT NULL,
+                window_start INTEGER NOT NULL,
+                window_end INTEGER NOT NULL,
+                value REAL NOT NULL,
+                score REAL NOT NULL,
+                severity TEXT NOT NULL,
+                detectors TEXT NOT NULL,
+                status TEXT NOT NULL,
+                correlation_id TEXT NOT NULL);
+            CREATE INDEX anomalies_by_time ON anomalies(tenant_id, detected_at);
+            CREATE INDEX anomalies_by_sensor ON anomalies(tenant_id, sensor_id, detected_at);
+            """),
     ];
 }

@@ -36,6 +36,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
     private readonly BlockingCollection<WriteRequest> _queue = new(new ConcurrentQueue<WriteRequest>());
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _failure;
+    private int _disposed;
 
     public SqliteReadingStore(SqliteDatabase database, ILogger<SqliteReadingStore> logger)
     {
@@ -124,9 +125,15 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host may dispose the store once per service it is registered as; only the first call stops the writer.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _stopped.Task;
+            return;
+        }
+
         _queue.CompleteAdding();
         await _stopped.Task;
-        _queue.Dispose();
     }
 
     private void RunWriter()
@@ -159,7 +166,8 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         // FULL: a commit is fsync'd before appends complete. A large page cache keeps the B-tree pages of busy sensors
         // in memory instead of re-reading them from the OS at every insert. Checkpointing every 64 MiB of WAL instead
         // of SQLite's 4 MiB copies a page rewritten by many small commits to the database file once, not each time.
-        RawStatement.Exec(db, "PRAGMA synchronous=FULL; PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384;");
+        // The busy timeout makes this raw connection wait for other writers (audit trail, catalog) as ADO.NET ones do.
+        RawStatement.Exec(db, "PRAGMA synchronous=FULL; PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384; PRAGMA busy_timeout=30000;");
         using var insert = new RawStatement(db, InsertSql(1));
         using var chunkInsert = new RawStatement(db, InsertSql(TransactionWriter.ChunkRows));
         using var savepoint = new RawStatement(db, "SAVEPOINT chunk");

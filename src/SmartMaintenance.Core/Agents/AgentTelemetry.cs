@@ -1,0 +1,24 @@
+using System.Diagnostics.Metrics;
+
+namespace SmartMaintenance.Agents;
+
+/// <summary>The agents' meter.</summary>
+public static class AgentTelemetry
+{
+    public const string MeterName = "SmartMaintenance.Agents";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> ReadingsObserved =
+        Meter.CreateCounter<long>("smx.agents.readings_observed", "{reading}", "Readings judged by sensor agents");
+
+    public static readonly Counter<long> AnomaliesDetected =
+        Meter.CreateCounter<long>("smx.agents.anomalies_detected", "{anomaly}", "Anomalies raised by sensor agents");
+
+    public static readonly Histogram<double> DetectionLatency = Meter.CreateHistogram(
+        "smx.agents.detection_latency", "s", "From a reading's durable acceptance to its AnomalyDetected",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.LatencyBuckets });
+
+    public static readonly Counter<long> RoutingFailures =
+        Meter.CreateCounter<long>("smx.agents.routing_failures", "{batch}", "Sensor batches a sensor agent failed to process");
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+using Microsoft.Data.Sqlite;
+
+using SmartMaintenance.Domain;
+
+namespace SmartMaintenance.Storage.Sqlite;
+
+/// <summary>Anomalies in SQLite, listed newest first per tenant.</summary>
+public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
+{
+    private const string Columns =
+        "anomaly_id, tenant_id, sensor_key, sensor_id, asset_id, at, detected_at, window_start, window_end, value, score, severity, detectors, status, correlation_id";
+
+    public async Task SaveAsync(Anomaly anomaly, CancellationToken cancellationToken)
+    {
+        var a = anomaly;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            $"""
+            INSERT INTO anomalies ({Columns})
+            VALUES ($id, $t, $key, $sensor, $asset, $at, $detected, $from, $to, $value, $score, $severity, $detectors, $status, $c)
+            ON CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status
+            """,
+            cancellationToken,
+            ("$id", a.AnomalyId.ToString()), ("$t", a.TenantId), ("$key", a.SensorKey), ("$sensor", a.SensorId), ("$asset", a.AssetId),
+            ("$at", UnixMicros.From(a.At)), ("$detected", UnixMicros.From(a.DetectedAt)), ("$from", UnixMicros.From(a.WindowStart)),
+            ("$to", UnixMicros.From(a.WindowEnd)), ("$value", a.Value), ("$score", a.Score), ("$severity", a.Severity.ToString()),
+            ("$detectors", JsonSerializer.Serialize(a.Detectors)), ("$status", a.Status.ToString()), ("$c", a.CorrelationId));
+    }
+
+    public async Task<IReadOnlyList<Anomaly>> ListAsync(long tenantId, AnomalyQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ListAsync(
+            $"""
+            SELECT {Columns} FROM anomalies
+            WHERE tenant_id = $t AND ($sensor IS NULL OR sensor_id = $sensor) AND ($asset IS NULL OR asset_id = $asset)
+              AND detected_at >= $since
+            ORDER BY detected_at DESC LIMIT $limit
+            """,
+            Read, cancellationToken, ("$t", tenantId), ("$sensor", query.SensorId), ("$asset", query.AssetId),
+            ("$since", query.Since is { } since ? UnixMicros.From(since) : long.MinValue), ("$limit", query.Limit));
+    }
+
+    public async Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.ListAsync($"SELECT {Columns} FROM anomalies WHERE tenant_id = $t AND anomaly_id = $id",
+            Read, cancellationToken, ("$t", tenantId), ("$id", anomalyId.ToString()));
+        return rows.SingleOrDefault();
+    }
+
+    private static Anomaly Read(SqliteDataReader r) => new(
+        Guid.Parse(r.GetString(0)), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetNullableString(4),
+        r.GetTime(5), r.GetTime(6), r.GetTime(7), r.GetTime(8), r.GetDouble(9), r.GetDouble(10),
+        Enum.Parse<AnomalySeverity>(r.GetString(11)), JsonSerializer.Deserialize<string[]>(r.GetString(12)) ?? [],
+        Enum.Parse<AnomalyStatus>(r.GetString(13)), r.GetString(14));
+}

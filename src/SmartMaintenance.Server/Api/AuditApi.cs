@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>The audit trail: a tenant's events (a case's whole story by correlation id) and the chain's verification.</summary>
+internal static class AuditApi
+{
+    public const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/audit").WithTags("Audit")
+            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit).RequireAuthorization(Scopes.DataRead);
+
+        group.MapGet("/", ListAsync).WithName("ListAuditEntries")
+            .WithSummary("Audit entries in append order; filter by correlation_id, page with after (the last sequence seen)");
+        group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditTrail")
+            .WithSummary("Re-computes the hash chain; names the first entry that was altered, removed or reordered");
+        return app;
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(
+        HttpContext context, IEventLog events, [FromQuery(Name = "correlation_id")] string? correlationId, long? after, int? limit)
+    {
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+        }
+
+        var take = limit ?? 100;
+        var entries = await events.ListAsync(context.User.TenantIdOf(), correlationId, after ?? 0, take, context.RequestAborted);
+        var items = entries.Select(AuditEntryResponse.From).ToList();
+        return TypedResults.Ok(new AuditPage(items, items.Count == take ? items[^1].Sequence : null));
+    }
+
+    private static async Task<Ok<AuditVerificationResponse>> VerifyAsync(HttpContext context, IEventLog events)
+    {
+        var result = await events.VerifyAsync(context.RequestAborted);
+        return TypedResults.Ok(new AuditVerificationResponse(result.Valid, result.Checked, result.BrokenSequence, result.Problem));
+    }
+}
+
+public sealed record AuditEntryResponse(
+    long Sequence, DateTimeOffset At, string Type, string CorrelationId, string Actor, JsonElement Payload, string Hash, string PreviousHash)
+{
+    public static AuditEntryResponse From(AuditEntry e)
+    {
+        using var payload = JsonDocument.Parse(e.Payload);
+        return new AuditEntryResponse(e.Sequence, e.At, e.Type, e.CorrelationId, e.Actor, payload.RootElement.Clone(), e.Hash, e.PreviousHash);
+    }
+}
+
+public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Entries, long? NextAfter);
+
+public sealed record AuditVerificationResponse(bool Valid, long Checked, long? BrokenSequence, string? Problem);

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+using Orleans.Configuration;
+
+using SmartMaintenance.Agents.DataAcquisition;
+using SmartMaintenance.Ingestion;
+
+namespace SmartMaintenance.Server.Hosting;
+
+/// <summary>The agents: an Orleans silo in this process, and the route from ingestion to the sensor agents.</summary>
+internal static class AgentsExtensions
+{
+    public static WebApplicationBuilder AddAgents(this WebApplicationBuilder builder)
+    {
+        var settings = new SmartMaintenanceOptions();
+        builder.Configuration.Bind(settings);
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort)
+            .Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = "smartmaintenance";
+                options.ServiceId = "smartmaintenance";
+            }));
+
+        builder.Services.AddSingleton<DataAcquisitionAgent>();
+        builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());
+        builder.Services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Ready when the routing loop runs and a sensor agent answers.</summary>
+internal sealed class AgentsHealthCheck(DataAcquisitionAgent router) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(router.ExecuteTask is { IsCompleted: false }
+            ? HealthCheckResult.Healthy("Agents route readings")
+            : HealthCheckResult.Unhealthy("The agents' routing loop is not running"));
+}

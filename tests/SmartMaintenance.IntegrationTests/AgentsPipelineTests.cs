@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+using Microsoft.Data.Sqlite;
+
+namespace SmartMaintenance.IntegrationTests;
+
+public class AgentsPipelineTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
+
+    /// <summary>A JSON batch for pump-1-temp: one reading a second from <paramref name="from"/>, values by index.</summary>
+    private static StringContent Batch(int from, int count, Func<int, double> value)
+    {
+        var json = new StringBuilder("[");
+        for (var i = from; i < from + count; i++)
+        {
+            json.Append(CultureInfo.InvariantCulture,
+                $$"""{"sensor_id":"pump-1-temp","timestamp":"{{T0.AddSeconds(i):O}}","value":{{value(i).ToString("R", CultureInfo.InvariantCulture)}}},""");
+        }
+
+        json[^1] = ']';
+        return new StringContent(json.ToString(), Encoding.UTF8, "application/json");
+    }
+
+    private static double Normal(int i) => 40 + (0.5 * Math.Sin(i * 0.7)) + (0.3 * Math.Cos(i * 1.3));
+
+    private static async Task PostAsync(HttpClient client, StringContent batch) =>
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/readings", batch)).StatusCode);
+
+    /// <summary>Polls until the sensor has an anomaly; agents judge readings after they are acknowledged.</summary>
+    private static async Task<JsonElement> WaitForAnomalyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
+            if (list.GetArrayLength() > 0)
+            {
+                return list[0];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "No anomaly was raised within 20 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Five minutes of a calm signal, then one reading far above it; returns the anomaly it raised.</summary>
+    private static async Task<JsonElement> RaiseSpikeAsync(SmartMaintenanceApplication app, HttpClient client)
+    {
+        await app.SeedSensorAsync();
+        await PostAsync(client, Batch(0, 300, Normal));
+        await PostAsync(client, Batch(300, 1, _ => 95));
+        return await WaitForAnomalyAsync(client);
+    }
+
+    [Fact]
+    public async Task A_spike_sent_over_http_becomes_an_anomaly_whose_story_is_in_the_verifiable_audit_trail()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateAdminClient();
+        var anomaly = await RaiseSpikeAsync(app, client);
+        Assert.Equal(T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(95, anomaly.GetProperty("value").GetDouble());
+        Assert.Contains("robust_z", anomaly.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("critical", anomaly.GetProperty("severity").GetString());
+        Assert.Equal("pump-1", anomaly.GetProperty("asset_id").GetString());
+
+        var correlationId = anomaly.GetProperty("correlation_id").GetString();
+        var story = await client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
+        var entry = Assert.Single(story.GetProperty("entries").EnumerateArray());
+        Assert.Equal("AnomalyDetected", entry.GetProperty("type").GetString());
+        Assert.Equal(anomaly.GetProperty("anomaly_id").GetString(), entry.GetProperty("payload").GetProperty("anomaly_id").GetString());
+        Assert.Equal(64, entry.GetProperty("payload").GetProperty("window").GetArrayLength());
+
+        var verified = await client.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+
+        // Someone edits the entry in the database file: verification names it.
+        var sequence = entry.GetProperty("sequence").GetInt64();
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDir, "smartmaintenance.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE audit_events SET payload = replace(payload, '\"value\":95', '\"value\":45') WHERE seq = {sequence}";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var broken = await client.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        Assert.False(broken.GetProperty("valid").GetBoolean());
+        Assert.Equal(sequence, broken.GetProperty("broken_sequence").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_sensor_agent_rebuilds_its_baseline_from_stored_readings_after_a_restart()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("smx-it-restart-").FullName;
+        try
+        {
+            await using (var first = new SmartMaintenanceApplication(dataDir: dataDir))
+            {
+                await first.SeedSensorAsync();
+                using var client = first.CreateAdminClient();
+                await PostAsync(client, Batch(0, 300, Normal));
+            }
+
+            // A fresh process has no detector state; a spike in its first batch is caught only if the agent warmed up.
+            await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
+            using var restarted = second.CreateAdminClient();
+            await PostAsync(restarted, Batch(300, 1, _ => 95));
+            var anomaly = await WaitForAnomalyAsync(restarted);
+            Assert.Equal(T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Another_tenants_key_sees_none_of_the_anomalies_or_their_audit_entries()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateAdminClient();
+        var anomaly = await RaiseSpikeAsync(app, client);
+
+        using var admin = app.CreateAdminClient();
+        var tenant = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "other", name = "Other" })).ReadJsonAsync();
+        using var other = await app.CreateClientWithKeyAsync("viewer", tenant.GetProperty("id").GetInt64());
+        Assert.Equal(0, (await other.GetFromJsonAsync<JsonElement>("/api/v1/anomalies")).GetArrayLength());
+        await (await other.GetAsync($"/api/v1/anomalies/{anomaly.GetProperty("anomaly_id").GetString()}")).ProblemAsync(HttpStatusCode.NotFound);
+        var story = await other.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={anomaly.GetProperty("correlation_id").GetString()}");
+        Assert.Equal(0, story.GetProperty("entries").GetArrayLength());
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage.Sqlite;
+
+namespace SmartMaintenance.Tests.Storage;
+
+public sealed class SqliteEventLogTests : IDisposable
+{
+    private readonly TempDatabase _temp = new();
+    private readonly SqliteEventLog _log;
+
+    public SqliteEventLogTests() =>
+        _log = new SqliteEventLog(_temp.Database, new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero)));
+
+    public void Dispose() => _temp.Dispose();
+
+    private static AuditEvent Event(int n, long tenant = 1, string correlation = "c1") =>
+        new(tenant, "Something", correlation, "agent:Test", $$"""{"n":{{n}}}""");
+
+    private async Task AppendAsync(int count)
+    {
+        for (var n = 1; n <= count; n++)
+        {
+            await _log.AppendAsync([Event(n, correlation: n % 2 == 0 ? "even" : "odd")], default);
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = _temp.Database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task Appended_entries_chain_each_to_the_one_before_and_verify()
+    {
+        await AppendAsync(5);
+        var entries = await _log.ListAsync(1, null, 0, 100, default);
+        Assert.Equal([1L, 2, 3, 4, 5], entries.Select(e => e.Sequence));
+        for (var i = 1; i < entries.Count; i++)
+        {
+            Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
+        }
+
+        Assert.Equal(new AuditVerification(true, 5, null, null), await _log.VerifyAsync(default));
+    }
+
+    [Fact]
+    public async Task Listing_by_correlation_id_returns_only_that_story_and_only_the_tenants()
+    {
+        await AppendAsync(6);
+        await _log.AppendAsync([Event(7, tenant: 2, correlation: "even")], default);
+        var even = await _log.ListAsync(1, "even", 0, 100, default);
+        Assert.Equal([2L, 4, 6], even.Select(e => e.Sequence));
+        Assert.Equal([7L], (await _log.ListAsync(2, "even", 0, 100, default)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task An_altered_entry_is_named_by_verification()
+    {
+        await AppendAsync(5);
+        Execute("""UPDATE audit_events SET payload = '{"n":99}' WHERE seq = 3""");
+        var result = await _log.VerifyAsync(default);
+        Assert.False(result.Valid);
+        Assert.Equal(3, result.BrokenSequence);
+        Assert.Contains("altered", result.Problem);
+    }
+
+    [Fact]
+    public async Task A_removed_entry_is_named_by_the_entry_after_it()
+    {
+        await AppendAsync(5);
+        Execute("DELETE FROM audit_events WHERE seq = 2");
+        var result = await _log.VerifyAsync(default);
+        Assert.False(result.Valid);
+        Assert.Equal(3, result.BrokenSequence);
+        Assert.Contains("missing", result.Problem);
+    }
+
+    [Fact]
+    public async Task Entries_removed_from_the_end_are_detected_by_the_head()
+    {
+        await AppendAsync(5);
+        Execute("DELETE FROM audit_events WHERE seq >= 4");
+        var result = await _log.VerifyAsync(default);
+        Assert.False(result.Valid);
+        Assert.Equal(4, result.BrokenSequence);
+        Assert.Contains("removed from the end", result.Problem);
+    }
+
+    [Fact]
+    public async Task Appends_after_a_restart_continue_the_chain()
+    {
+        await AppendAsync(2);
+        SqliteConnection.ClearAllPools();
+        var reopened = new SqliteEventLog(_temp.Database, TimeProvider.System);
+        var next = await reopened.AppendAsync([Event(3)], default);
+        Assert.Equal(3, next[0].Sequence);
+        Assert.True((await reopened.VerifyAsync(default)).Valid);
+    }
+}
