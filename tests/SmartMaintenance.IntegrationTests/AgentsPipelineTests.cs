@@ -57,6 +57,54 @@ public class AgentsPipelineTests
         return await WaitForAnomalyAsync(client);
     }
 
+    /// <summary>Polls a correlation id's audit entries until one of the given type is there.</summary>
+    private static async Task<JsonElement[]> WaitForStoryAsync(HttpClient client, string correlationId, string until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
+            var entries = page.GetProperty("entries").EnumerateArray().ToArray();
+            if (entries.Any(e => e.GetProperty("type").GetString() == until))
+            {
+                return entries;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No {until} for {correlationId} within 20 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_spike_within_the_cool_down_is_dismissed_as_a_duplicate_with_its_reason()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateAdminClient();
+        var first = await RaiseSpikeAsync(app, client);
+        await PostAsync(client, Batch(301, 40, Normal));
+        await PostAsync(client, Batch(341, 1, _ => 97));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement second;
+        while (true)
+        {
+            var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
+            second = list.EnumerateArray().FirstOrDefault(a => a.GetProperty("value").GetDouble() == 97);
+            if (second.ValueKind == JsonValueKind.Object && second.GetProperty("status").GetString() != "detected")
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "The second spike was not judged within 20 s.");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("dismissed", second.GetProperty("status").GetString());
+        Assert.Contains($"duplicate of anomaly {first.GetProperty("anomaly_id").GetString()}", second.GetProperty("reason").GetString());
+        var story = await WaitForStoryAsync(client, second.GetProperty("correlation_id").GetString()!, "AnomalyDismissed");
+        Assert.Equal(["AnomalyDetected", "AnomalyDismissed"], story.Select(e => e.GetProperty("type").GetString()));
+    }
+
     [Fact]
     public async Task A_spike_sent_over_http_becomes_an_anomaly_whose_story_is_in_the_verifiable_audit_trail()
     {
@@ -70,9 +118,9 @@ public class AgentsPipelineTests
         Assert.Equal("pump-1", anomaly.GetProperty("asset_id").GetString());
 
         var correlationId = anomaly.GetProperty("correlation_id").GetString();
-        var story = await client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
-        var entry = Assert.Single(story.GetProperty("entries").EnumerateArray());
-        Assert.Equal("AnomalyDetected", entry.GetProperty("type").GetString());
+        var story = await WaitForStoryAsync(client, correlationId!, "AnomalyValidated");
+        Assert.Equal(["AnomalyDetected", "AnomalyValidated"], story.Select(e => e.GetProperty("type").GetString()));
+        var entry = story[0];
         Assert.Equal(anomaly.GetProperty("anomaly_id").GetString(), entry.GetProperty("payload").GetProperty("anomaly_id").GetString());
         Assert.Equal(64, entry.GetProperty("payload").GetProperty("window").GetArrayLength());
 

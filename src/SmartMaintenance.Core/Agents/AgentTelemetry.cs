@@ -19,6 +19,10 @@ public static class AgentTelemetry
         "smx.agents.detection_latency", "s", "From a reading's durable acceptance to its AnomalyDetected",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.LatencyBuckets });
 
+    public static readonly Histogram<double> JudgementLatency = Meter.CreateHistogram(
+        "smx.agents.judgement_latency", "s", "From a batch's durable acceptance until its sensor agent has judged it",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.LatencyBuckets });
+
     public static readonly Counter<long> RoutingFailures =
         Meter.CreateCounter<long>("smx.agents.routing_failures", "{batch}", "Sensor batches a sensor agent failed to process");
 }

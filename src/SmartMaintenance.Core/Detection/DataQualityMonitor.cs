@@ -3,7 +3,7 @@ using SmartMaintenance.Domain;
 namespace SmartMaintenance.Detection;
 
 /// <summary>Problems with the data itself rather than with the machine it measures.</summary>
-[Flags]
+[Flags, Orleans.GenerateSerializer]
 public enum DataQualityIssues
 {
     None = 0,

@@ -3,19 +3,23 @@ namespace SmartMaintenance.Domain;
 // The pipeline's entities. The agents issue persists and drives them; they are defined here so the
 // domain has one vocabulary from the start.
 
+[Orleans.GenerateSerializer]
 public enum AnomalySeverity { Low, Medium, High, Critical }
 
+[Orleans.GenerateSerializer]
 public enum AnomalyStatus { Detected, Validated, Dismissed }
 
 /// <summary>
 /// A sensor signal judged abnormal by the streaming detectors: the reading that raised it (<see cref="At"/>,
-/// <see cref="Value"/>), the window of readings it was judged in, and which detectors fired.
+/// <see cref="Value"/>), the window of readings it was judged in, and which detectors fired. Validation sets
+/// <see cref="Status"/>, its <see cref="Confidence"/> and the <see cref="Reason"/> in words.
 /// </summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record Anomaly(
     Guid AnomalyId, long TenantId, long SensorKey, string SensorId, string? AssetId,
     DateTimeOffset At, DateTimeOffset DetectedAt, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
     double Value, double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors,
-    AnomalyStatus Status, string CorrelationId);
+    AnomalyStatus Status, string CorrelationId, double? Confidence = null, string? Reason = null);
 
 /// <summary>Failure risk and remaining useful life of an asset from a registered model (or the fallback).</summary>
 public sealed record Prediction(

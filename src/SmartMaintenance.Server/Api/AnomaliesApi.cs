@@ -49,8 +49,8 @@ internal static class AnomaliesApi
 public sealed record AnomalyResponse(
     Guid AnomalyId, string SensorId, string? AssetId, DateTimeOffset At, DateTimeOffset DetectedAt, DateTimeOffset WindowStart,
     DateTimeOffset WindowEnd, double Value, double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors,
-    AnomalyStatus Status, string CorrelationId)
+    AnomalyStatus Status, double? Confidence, string? Reason, string CorrelationId)
 {
     public static AnomalyResponse From(Anomaly a) => new(a.AnomalyId, a.SensorId, a.AssetId, a.At, a.DetectedAt, a.WindowStart,
-        a.WindowEnd, a.Value, a.Score, a.Severity, a.Detectors, a.Status, a.CorrelationId);
+        a.WindowEnd, a.Value, a.Score, a.Severity, a.Detectors, a.Status, a.Confidence, a.Reason, a.CorrelationId);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 
 using SmartMaintenance.Agents.DataAcquisition;
+using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Ingestion;
 
 namespace SmartMaintenance.Server.Hosting;
@@ -22,6 +23,7 @@ internal static class AgentsExtensions
                 options.ServiceId = "smartmaintenance";
             }));
 
+        builder.Services.AddSingleton(new ValidationPolicy());
         builder.Services.AddSingleton<DataAcquisitionAgent>();
         builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());

@@ -19,7 +19,7 @@ public sealed class DataAcquisitionAgent(
     : BackgroundService, IAcceptedReadingsSink
 {
     /// <summary>Batches waiting to be routed before ingestion is made to wait.</summary>
-    public const int Capacity = 1024;
+    public const int Capacity = 64;
 
     private static readonly Comparison<Reading> BySensorThenTime = static (a, b) =>
     {

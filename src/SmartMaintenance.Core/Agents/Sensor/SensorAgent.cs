@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 
+using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
@@ -38,7 +39,8 @@ public sealed class SensorAgent(
             var observation = _monitor.Observe(reading);
             if (observation.StartsAnomaly)
             {
-                (raised ??= []).Add(await RecordAnomalyAsync(_monitor, reading, observation, batch.AcceptedAt));
+                var anomaly = await RecordAnomalyAsync(_monitor, reading, observation, batch.AcceptedAt);
+                await GrainFactory.GetGrain<IValidationAgent>(this.GetPrimaryKeyLong()).ValidateAsync(anomaly, observation.Issues);
             }
 
             if (observation.RaisedIssues != DataQualityIssues.None)
@@ -50,11 +52,13 @@ public sealed class SensorAgent(
             }
         }
 
-        AgentTelemetry.ReadingsObserved.Add(batch.Readings.Length);
         if (raised is not null)
         {
             await events.AppendAsync(raised, CancellationToken.None);
         }
+
+        AgentTelemetry.ReadingsObserved.Add(batch.Readings.Length);
+        AgentTelemetry.JudgementLatency.Record((time.GetUtcNow() - batch.AcceptedAt).TotalSeconds);
     }
 
     private async Task WarmUpAsync(SensorSignalMonitor monitor, SensorReadings batch)
@@ -70,7 +74,8 @@ public sealed class SensorAgent(
         logger.LogDebug("Sensor agent {SensorId} warmed up on {Count} stored readings", sensor.SensorId, history.Count);
     }
 
-    private async Task<AuditEvent> RecordAnomalyAsync(
+    /// <summary>Stores the anomaly and appends AnomalyDetected before anything else can act on it.</summary>
+    private async Task<Anomaly> RecordAnomalyAsync(
         SensorSignalMonitor monitor, Reading reading, SignalObservation observation, DateTimeOffset acceptedAt)
     {
         var sensor = monitor.Sensor;
@@ -85,8 +90,9 @@ public sealed class SensorAgent(
         var payload = new AnomalyDetected(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId, anomaly.At, anomaly.Value,
             anomaly.Score, observation.Z, anomaly.Severity, anomaly.Detectors,
             [.. window.Select(r => new ContextPoint(r.Timestamp, r.Value))]);
-        return new AuditEvent(sensor.TenantId, AgentEventTypes.AnomalyDetected, anomaly.CorrelationId, AgentNames.AnomalyDetection,
-            AgentJson.Serialize(payload));
+        await events.AppendAsync([new AuditEvent(sensor.TenantId, AgentEventTypes.AnomalyDetected, anomaly.CorrelationId,
+            AgentNames.AnomalyDetection, AgentJson.Serialize(payload))], CancellationToken.None);
+        return anomaly;
     }
 
     /// <summary>Each finding starts its own story; the case it may become keeps this id.</summary>

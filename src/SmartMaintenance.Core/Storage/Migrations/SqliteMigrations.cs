@@ -143,6 +143,8 @@ internal static class SqliteMigrations
                 severity TEXT NOT NULL,
                 detectors TEXT NOT NULL,
                 status TEXT NOT NULL,
+                confidence REAL,
+                reason TEXT,
                 correlation_id TEXT NOT NULL);
             CREATE INDEX anomalies_by_time ON anomalies(tenant_id, detected_at);
             CREATE INDEX anomalies_by_sensor ON anomalies(tenant_id, sensor_id, detected_at);

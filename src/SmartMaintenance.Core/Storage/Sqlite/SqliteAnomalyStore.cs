@@ -10,7 +10,7 @@ namespace SmartMaintenance.Storage.Sqlite;
 public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
 {
     private const string Columns =
-        "anomaly_id, tenant_id, sensor_key, sensor_id, asset_id, at, detected_at, window_start, window_end, value, score, severity, detectors, status, correlation_id";
+        "anomaly_id, tenant_id, sensor_key, sensor_id, asset_id, at, detected_at, window_start, window_end, value, score, severity, detectors, status, correlation_id, confidence, reason";
 
     public async Task SaveAsync(Anomaly anomaly, CancellationToken cancellationToken)
     {
@@ -19,14 +19,15 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         await connection.ExecuteAsync(
             $"""
             INSERT INTO anomalies ({Columns})
-            VALUES ($id, $t, $key, $sensor, $asset, $at, $detected, $from, $to, $value, $score, $severity, $detectors, $status, $c)
-            ON CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status
+            VALUES ($id, $t, $key, $sensor, $asset, $at, $detected, $from, $to, $value, $score, $severity, $detectors, $status, $c, $confidence, $reason)
+            ON CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status, confidence = excluded.confidence, reason = excluded.reason
             """,
             cancellationToken,
             ("$id", a.AnomalyId.ToString()), ("$t", a.TenantId), ("$key", a.SensorKey), ("$sensor", a.SensorId), ("$asset", a.AssetId),
             ("$at", UnixMicros.From(a.At)), ("$detected", UnixMicros.From(a.DetectedAt)), ("$from", UnixMicros.From(a.WindowStart)),
             ("$to", UnixMicros.From(a.WindowEnd)), ("$value", a.Value), ("$score", a.Score), ("$severity", a.Severity.ToString()),
-            ("$detectors", JsonSerializer.Serialize(a.Detectors)), ("$status", a.Status.ToString()), ("$c", a.CorrelationId));
+            ("$detectors", JsonSerializer.Serialize(a.Detectors)), ("$status", a.Status.ToString()), ("$c", a.CorrelationId),
+            ("$confidence", a.Confidence), ("$reason", a.Reason));
     }
 
     public async Task<IReadOnlyList<Anomaly>> ListAsync(long tenantId, AnomalyQuery query, CancellationToken cancellationToken)
@@ -55,5 +56,5 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         Guid.Parse(r.GetString(0)), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetNullableString(4),
         r.GetTime(5), r.GetTime(6), r.GetTime(7), r.GetTime(8), r.GetDouble(9), r.GetDouble(10),
         Enum.Parse<AnomalySeverity>(r.GetString(11)), JsonSerializer.Deserialize<string[]>(r.GetString(12)) ?? [],
-        Enum.Parse<AnomalyStatus>(r.GetString(13)), r.GetString(14));
+        Enum.Parse<AnomalyStatus>(r.GetString(13)), r.GetString(14), r.GetNullableDouble(15), r.GetNullableString(16));
 }
