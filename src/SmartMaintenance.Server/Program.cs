@@ -26,6 +26,7 @@ app.MapReadingsApi();
 app.MapCatalogApi();
 app.MapAnomaliesApi();
 app.MapAuditApi();
+app.MapCasesApi();
 app.MapAdminApi();
 
 app.Run();

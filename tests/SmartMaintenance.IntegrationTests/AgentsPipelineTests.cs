@@ -10,69 +10,28 @@ namespace SmartMaintenance.IntegrationTests;
 
 public class AgentsPipelineTests
 {
-    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
-
-    /// <summary>A JSON batch for pump-1-temp: one reading a second from <paramref name="from"/>, values by index.</summary>
-    private static StringContent Batch(int from, int count, Func<int, double> value)
+    private static Task<JsonElement> WaitForAnomalyAsync(HttpClient client) => PumpSignal.PollAsync(async () =>
     {
-        var json = new StringBuilder("[");
-        for (var i = from; i < from + count; i++)
-        {
-            json.Append(CultureInfo.InvariantCulture,
-                $$"""{"sensor_id":"pump-1-temp","timestamp":"{{T0.AddSeconds(i):O}}","value":{{value(i).ToString("R", CultureInfo.InvariantCulture)}}},""");
-        }
-
-        json[^1] = ']';
-        return new StringContent(json.ToString(), Encoding.UTF8, "application/json");
-    }
-
-    private static double Normal(int i) => 40 + (0.5 * Math.Sin(i * 0.7)) + (0.3 * Math.Cos(i * 1.3));
-
-    private static async Task PostAsync(HttpClient client, StringContent batch) =>
-        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/v1/readings", batch)).StatusCode);
-
-    /// <summary>Polls until the sensor has an anomaly; agents judge readings after they are acknowledged.</summary>
-    private static async Task<JsonElement> WaitForAnomalyAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
-            if (list.GetArrayLength() > 0)
-            {
-                return list[0];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "No anomaly was raised within 20 s.");
-            await Task.Delay(100);
-        }
-    }
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
+        return list.GetArrayLength() > 0 ? list[0] : (JsonElement?)null;
+    }, "anomaly");
 
     /// <summary>Five minutes of a calm signal, then one reading far above it; returns the anomaly it raised.</summary>
     private static async Task<JsonElement> RaiseSpikeAsync(SmartMaintenanceApplication app, HttpClient client)
     {
-        await app.SeedSensorAsync();
-        await PostAsync(client, Batch(0, 300, Normal));
-        await PostAsync(client, Batch(300, 1, _ => 95));
+        await PumpSignal.InjectSpikeAsync(app, client);
         return await WaitForAnomalyAsync(client);
     }
 
     /// <summary>Polls a correlation id's audit entries until one of the given type is there.</summary>
     private static async Task<JsonElement[]> WaitForStoryAsync(HttpClient client, string correlationId, string until)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        var page = await PumpSignal.PollAsync(async () =>
         {
             var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
-            var entries = page.GetProperty("entries").EnumerateArray().ToArray();
-            if (entries.Any(e => e.GetProperty("type").GetString() == until))
-            {
-                return entries;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No {until} for {correlationId} within 20 s.");
-            await Task.Delay(100);
-        }
+            return page.GetProperty("entries").EnumerateArray().Any(e => e.GetProperty("type").GetString() == until) ? page : (JsonElement?)null;
+        }, $"{until} for {correlationId}");
+        return [.. page.GetProperty("entries").EnumerateArray()];
     }
 
     [Fact]
@@ -81,23 +40,15 @@ public class AgentsPipelineTests
         await using var app = new SmartMaintenanceApplication();
         using var client = app.CreateAdminClient();
         var first = await RaiseSpikeAsync(app, client);
-        await PostAsync(client, Batch(301, 40, Normal));
-        await PostAsync(client, Batch(341, 1, _ => 97));
+        await PumpSignal.PostAsync(client, PumpSignal.Batch(301, 40, PumpSignal.Normal));
+        await PumpSignal.PostAsync(client, PumpSignal.Batch(341, 1, _ => 97));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        JsonElement second;
-        while (true)
+        var second = await PumpSignal.PollAsync(async () =>
         {
             var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
-            second = list.EnumerateArray().FirstOrDefault(a => a.GetProperty("value").GetDouble() == 97);
-            if (second.ValueKind == JsonValueKind.Object && second.GetProperty("status").GetString() != "detected")
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The second spike was not judged within 20 s.");
-            await Task.Delay(100);
-        }
+            var found = list.EnumerateArray().FirstOrDefault(a => a.GetProperty("value").GetDouble() == 97);
+            return found.ValueKind == JsonValueKind.Object && found.GetProperty("status").GetString() != "detected" ? found : (JsonElement?)null;
+        }, "judgement of the second spike");
 
         Assert.Equal("dismissed", second.GetProperty("status").GetString());
         Assert.Contains($"duplicate of anomaly {first.GetProperty("anomaly_id").GetString()}", second.GetProperty("reason").GetString());
@@ -111,7 +62,7 @@ public class AgentsPipelineTests
         await using var app = new SmartMaintenanceApplication();
         using var client = app.CreateAdminClient();
         var anomaly = await RaiseSpikeAsync(app, client);
-        Assert.Equal(T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(PumpSignal.T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
         Assert.Equal(95, anomaly.GetProperty("value").GetDouble());
         Assert.Contains("robust_z", anomaly.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("critical", anomaly.GetProperty("severity").GetString());
@@ -119,7 +70,7 @@ public class AgentsPipelineTests
 
         var correlationId = anomaly.GetProperty("correlation_id").GetString();
         var story = await WaitForStoryAsync(client, correlationId!, "AnomalyValidated");
-        Assert.Equal(["AnomalyDetected", "AnomalyValidated"], story.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["AnomalyDetected", "AnomalyValidated"], story.Take(2).Select(e => e.GetProperty("type").GetString()));
         var entry = story[0];
         Assert.Equal(anomaly.GetProperty("anomaly_id").GetString(), entry.GetProperty("payload").GetProperty("anomaly_id").GetString());
         Assert.Equal(64, entry.GetProperty("payload").GetProperty("window").GetArrayLength());
@@ -152,15 +103,15 @@ public class AgentsPipelineTests
             {
                 await first.SeedSensorAsync();
                 using var client = first.CreateAdminClient();
-                await PostAsync(client, Batch(0, 300, Normal));
+                await PumpSignal.PostAsync(client, PumpSignal.Batch(0, 300, PumpSignal.Normal));
             }
 
             // A fresh process has no detector state; a spike in its first batch is caught only if the agent warmed up.
             await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
             using var restarted = second.CreateAdminClient();
-            await PostAsync(restarted, Batch(300, 1, _ => 95));
+            await PumpSignal.PostAsync(restarted, PumpSignal.Batch(300, 1, _ => 95));
             var anomaly = await WaitForAnomalyAsync(restarted);
-            Assert.Equal(T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
+            Assert.Equal(PumpSignal.T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
         }
         finally
         {

@@ -12,6 +12,14 @@ public static class AgentEventTypes
     public const string DataQualityIssueRaised = "DataQualityIssueRaised";
     public const string AnomalyValidated = "AnomalyValidated";
     public const string AnomalyDismissed = "AnomalyDismissed";
+    public const string MaintenancePredicted = "MaintenancePredicted";
+    public const string CaseOpened = "CaseOpened";
+    public const string EvidenceAttached = "EvidenceAttached";
+    public const string HumanDecisionRequired = "HumanDecisionRequired";
+    public const string HumanDecision = "HumanDecision";
+    public const string MaintenanceScheduled = "MaintenanceScheduled";
+    public const string MaintenanceCompleted = "MaintenanceCompleted";
+    public const string CaseClosed = "CaseClosed";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -20,6 +28,10 @@ public static class AgentNames
     public const string DataAcquisition = "agent:DataAcquisition";
     public const string AnomalyDetection = "agent:AnomalyDetection";
     public const string Validation = "agent:Validation";
+    public const string Prediction = "agent:Prediction";
+    public const string Orchestrator = "agent:Orchestrator";
+    public const string Scheduling = "agent:Scheduling";
+    public const string MaintenanceLog = "agent:MaintenanceLog";
 }
 
 /// <summary>A reading's time and value inside an event's context window.</summary>
@@ -32,6 +44,9 @@ public sealed record AnomalyDetected(
 
 /// <summary>Validation's verdict on an anomaly: kept (validated) or dismissed, with its confidence and why.</summary>
 public sealed record AnomalyJudged(Guid AnomalyId, string SensorId, string? AssetId, double Confidence, string Reason);
+
+/// <summary>A case changed state; what changed it and why.</summary>
+public sealed record CaseChanged(Guid CaseId, string AssetId, string State, string Title, double FailureProbability, string Reason);
 
 /// <summary>A data-quality problem began on a sensor (stuck, out of range, a gap in the stream).</summary>
 public sealed record DataQualityIssueRaised(string SensorId, string? AssetId, DateTimeOffset At, double Value, string Issues);
@@ -46,4 +61,12 @@ public static class AgentJson
     };
 
     public static string Serialize<T>(T payload) => JsonSerializer.Serialize(payload, Options);
+}
+
+/// <summary>Appending one agent event, the way every agent does it.</summary>
+public static class EventLogExtensions
+{
+    public static Task<IReadOnlyList<AuditEntry>> RecordAsync<T>(
+        this Storage.IEventLog log, long tenantId, string type, string correlationId, string actor, T payload) =>
+        log.AppendAsync([new AuditEvent(tenantId, type, correlationId, actor, AgentJson.Serialize(payload))], CancellationToken.None);
 }

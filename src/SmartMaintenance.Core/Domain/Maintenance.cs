@@ -21,29 +21,57 @@ public sealed record Anomaly(
     double Value, double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors,
     AnomalyStatus Status, string CorrelationId, double? Confidence = null, string? Reason = null);
 
-/// <summary>Failure risk and remaining useful life of an asset from a registered model (or the fallback).</summary>
+/// <summary>
+/// Failure risk and remaining useful life of an asset, from the registry's production model or, while there is
+/// none, from the statistical fallback (<see cref="IsFallback"/>). <see cref="Explanation"/> holds each feature's
+/// additive contribution to the risk's log-odds.
+/// </summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record Prediction(
-    Guid PredictionId, string AssetId, DateTimeOffset At, double FailureProbability, TimeSpan? RemainingUsefulLife,
-    string ModelName, string ModelVersion, IReadOnlyDictionary<string, double> Explanation, string CorrelationId);
+    Guid PredictionId, long TenantId, string AssetId, DateTimeOffset At, double FailureProbability, TimeSpan? RemainingUsefulLife,
+    string ModelName, string ModelVersion, bool IsFallback, IReadOnlyDictionary<string, double> Explanation, string CorrelationId);
 
+[Orleans.GenerateSerializer]
 public enum CaseState { Open, AwaitingDecision, Approved, Rejected, Deferred, Scheduled, InProgress, Completed, Closed }
 
-/// <summary>A confirmed problem on an asset that moves through the decision and scheduling workflow.</summary>
+/// <summary>
+/// A confirmed problem on an asset that moves through decision, scheduling and completion. Its evidence is the
+/// anomalies attached to it and the latest prediction; its story is the audit trail under <see cref="CorrelationId"/>.
+/// </summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record MaintenanceCase(
-    Guid CaseId, string AssetId, CaseState State, string Title, DateTimeOffset OpenedAt, string CorrelationId);
+    Guid CaseId, long TenantId, string AssetId, CaseState State, string Title, AnomalySeverity Severity,
+    double FailureProbability, TimeSpan? RemainingUsefulLife, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? DecisionDueAt, DateTimeOffset? DeferredUntil, Guid? WorkOrderId, Guid? PredictionId,
+    IReadOnlyList<Guid> AnomalyIds, string CorrelationId);
 
+[Orleans.GenerateSerializer]
 public enum DecisionVerdict { Approve, Reject, Defer }
 
-/// <summary>A person's decision on a case, with the reason the audit trail keeps.</summary>
+/// <summary>A decision on a case, by a person (or by policy), with the reason the audit trail keeps.</summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record Decision(
-    Guid CaseId, DecisionVerdict Verdict, string Reason, string DecidedBy, DateTimeOffset DecidedAt, DateTimeOffset? DeferUntil);
+    Guid DecisionId, long TenantId, Guid CaseId, DecisionVerdict Verdict, string Reason, string DecidedBy,
+    DateTimeOffset DecidedAt, DateTimeOffset? DeferUntil, string CorrelationId);
 
+[Orleans.GenerateSerializer]
 public enum WorkOrderStatus { Planned, Assigned, InProgress, Completed, Cancelled }
 
-/// <summary>A job for technicians created from an approved case.</summary>
+[Orleans.GenerateSerializer]
+public enum MaintenanceOutcome { ProblemFound, NoProblemFound }
+
+/// <summary>A job for technicians created from an approved case, and once done, what was found and done.</summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record WorkOrder(
-    Guid WorkOrderId, Guid CaseId, string AssetId, WorkOrderStatus Status, IReadOnlyList<string> RequiredSkills,
-    DateTimeOffset DueBy, string? AssignedTechnicianId);
+    Guid WorkOrderId, long TenantId, Guid CaseId, string AssetId, WorkOrderStatus Status, IReadOnlyList<string> RequiredSkills,
+    int Priority, DateTimeOffset DueBy, string? AssignedTechnicianId, DateTimeOffset CreatedAt, string CorrelationId,
+    MaintenanceRecord? Completion = null);
+
+/// <summary>What a technician recorded on completing a work order; the outcome labels the anomalies true or false alarms.</summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
+public sealed record MaintenanceRecord(
+    MaintenanceOutcome Outcome, string Findings, IReadOnlyList<string> Parts, double DurationMinutes, string CompletedBy,
+    DateTimeOffset CompletedAt);
 
 /// <summary>A person who carries out work orders, with the skills and shift that scheduling respects.</summary>
 public sealed record Technician(

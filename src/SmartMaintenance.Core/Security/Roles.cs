@@ -14,16 +14,18 @@ public static class Scopes
     public const string ReportsGenerate = "reports:generate";
     public const string DecisionsWrite = "decisions:write";
     public const string ScheduleWrite = "schedule:write";
+    /// <summary>Record completed maintenance on a work order (technicians).</summary>
+    public const string MaintenanceWrite = "maintenance:write";
     public const string Admin = "admin";
 
     public static readonly IReadOnlyList<string> All =
-        [DataIngest, DataRead, DataWrite, MlPredict, MlTrain, ReportsGenerate, DecisionsWrite, ScheduleWrite, Admin];
+        [DataIngest, DataRead, DataWrite, MlPredict, MlTrain, ReportsGenerate, DecisionsWrite, ScheduleWrite, MaintenanceWrite, Admin];
 
     public static IReadOnlyList<string> DefaultFor(Role role) => role switch
     {
         Role.Viewer => [DataRead],
-        Role.Operator => [DataRead, DataIngest, MlPredict, DecisionsWrite],
-        Role.Planner => [DataRead, DataWrite, MlPredict, ReportsGenerate, DecisionsWrite, ScheduleWrite],
+        Role.Operator => [DataRead, DataIngest, MlPredict, DecisionsWrite, MaintenanceWrite],
+        Role.Planner => [DataRead, DataWrite, MlPredict, ReportsGenerate, DecisionsWrite, ScheduleWrite, MaintenanceWrite],
         Role.Admin => All,
         _ => [],
     };

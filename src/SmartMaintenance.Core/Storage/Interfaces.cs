@@ -104,3 +104,29 @@ public interface IAnomalyStore
 
     Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
 }
+
+public interface IPredictionStore
+{
+    Task SaveAsync(Prediction prediction, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, optionally for one asset.</summary>
+    Task<IReadOnlyList<Prediction>> ListAsync(long tenantId, string? assetId, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>Cases (the queryable copy of the case grains' state), decisions and work orders.</summary>
+public interface IMaintenanceStore
+{
+    Task SaveCaseAsync(MaintenanceCase maintenanceCase, CancellationToken cancellationToken);
+    Task<MaintenanceCase?> FindCaseAsync(long tenantId, Guid caseId, CancellationToken cancellationToken);
+
+    /// <summary>Most recently changed first; null filters mean any.</summary>
+    Task<IReadOnlyList<MaintenanceCase>> ListCasesAsync(
+        long tenantId, IReadOnlyCollection<CaseState>? states, string? assetId, int limit, CancellationToken cancellationToken);
+
+    Task SaveDecisionAsync(Decision decision, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Decision>> ListDecisionsAsync(long tenantId, Guid? caseId, int limit, CancellationToken cancellationToken);
+
+    Task SaveWorkOrderAsync(WorkOrder workOrder, CancellationToken cancellationToken);
+    Task<WorkOrder?> FindWorkOrderAsync(long tenantId, Guid workOrderId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WorkOrder>> ListWorkOrdersAsync(long tenantId, WorkOrderStatus? status, int limit, CancellationToken cancellationToken);
+}

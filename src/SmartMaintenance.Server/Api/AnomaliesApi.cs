@@ -29,9 +29,9 @@ internal static class AnomaliesApi
         [FromQuery(Name = "sensor_id")] string? sensorId, [FromQuery(Name = "asset_id")] string? assetId,
         DateTimeOffset? since, int? limit)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+            return invalid;
         }
 
         var found = await anomalies.ListAsync(context.User.TenantIdOf(),

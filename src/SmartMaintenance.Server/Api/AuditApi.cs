@@ -31,9 +31,9 @@ internal static class AuditApi
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(
         HttpContext context, IEventLog events, [FromQuery(Name = "correlation_id")] string? correlationId, long? after, int? limit)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+            return invalid;
         }
 
         var take = limit ?? 100;

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 using Orleans.Configuration;
+using Orleans.Storage;
 
 using SmartMaintenance.Agents.DataAcquisition;
+using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Ingestion;
+using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;
 
@@ -23,7 +26,9 @@ internal static class AgentsExtensions
                 options.ServiceId = "smartmaintenance";
             }));
 
+        builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton(new ValidationPolicy());
+        builder.Services.AddSingleton(new CasePolicy());
         builder.Services.AddSingleton<DataAcquisitionAgent>();
         builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());

@@ -57,6 +57,8 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         builder.Services.AddSingleton<IEventLog, SqliteEventLog>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
+        builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
+        builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

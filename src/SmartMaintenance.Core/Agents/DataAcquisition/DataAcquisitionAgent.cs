@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-using SmartMaintenance.Agents.Sensor;
+using SmartMaintenance.Agents.AnomalyDetection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 

@@ -1,3 +1,4 @@
+using SmartMaintenance.Agents.Predictions;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
@@ -6,7 +7,8 @@ namespace SmartMaintenance.Agents.Validation;
 
 /// <summary>
 /// The original system's Validation agent, one grain per sensor so that one sensor's anomalies are judged one at a
-/// time (duplicates and floods are decided against a settled history).
+/// time (duplicates and floods are decided against a settled history). A validated anomaly goes on to its asset's
+/// Prediction agent.
 /// </summary>
 public interface IValidationAgent : IGrainWithIntegerKey
 {
@@ -32,6 +34,11 @@ public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, V
             verdict.Valid ? AgentEventTypes.AnomalyValidated : AgentEventTypes.AnomalyDismissed, anomaly.CorrelationId,
             AgentNames.Validation, AgentJson.Serialize(new AnomalyJudged(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId,
                 verdict.Confidence, verdict.Reason)))], CancellationToken.None);
+        if (verdict.Valid && judged.AssetId is { } assetId)
+        {
+            await GrainFactory.GetGrain<IAssetAgent>(AssetAgent.KeyOf(judged.TenantId, assetId)).AssessAsync(judged);
+        }
+
         return judged;
     }
 }

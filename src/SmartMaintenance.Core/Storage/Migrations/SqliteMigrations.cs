@@ -109,7 +109,7 @@ internal static class SqliteMigrations
 
             INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
             """),
-        (2, "audit trail, anomalies", """
+        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, grain state", """
             -- Append-only and hash-chained; audit_head holds the last entry so that removing entries from the end
             -- is detected too.
             CREATE TABLE audit_events (
@@ -148,6 +148,56 @@ internal static class SqliteMigrations
                 correlation_id TEXT NOT NULL);
             CREATE INDEX anomalies_by_time ON anomalies(tenant_id, detected_at);
             CREATE INDEX anomalies_by_sensor ON anomalies(tenant_id, sensor_id, detected_at);
+
+            CREATE TABLE predictions (
+                prediction_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                asset_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                failure_probability REAL NOT NULL,
+                rul_seconds REAL,
+                model_name TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                is_fallback INTEGER NOT NULL,
+                explanation TEXT NOT NULL,
+                correlation_id TEXT NOT NULL);
+            CREATE INDEX predictions_by_asset ON predictions(tenant_id, asset_id, at);
+
+            -- Cases live in their Orleans grains (grain_state); this table is their queryable copy, rewritten at every change.
+            CREATE TABLE cases (
+                case_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                asset_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX cases_by_state ON cases(tenant_id, state, updated_at);
+            CREATE INDEX cases_by_asset ON cases(tenant_id, asset_id, updated_at);
+
+            CREATE TABLE decisions (
+                decision_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                case_id TEXT NOT NULL,
+                decided_at INTEGER NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX decisions_by_time ON decisions(tenant_id, decided_at);
+
+            CREATE TABLE work_orders (
+                work_order_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                case_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX work_orders_by_status ON work_orders(tenant_id, status, created_at);
+
+            CREATE TABLE grain_state (
+                grain_type TEXT NOT NULL,
+                grain_id TEXT NOT NULL,
+                state_name TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (grain_type, grain_id, state_name)) WITHOUT ROWID;
             """),
     ];
 }

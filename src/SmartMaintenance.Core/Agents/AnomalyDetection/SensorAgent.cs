@@ -5,7 +5,7 @@ using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
-namespace SmartMaintenance.Agents.Sensor;
+namespace SmartMaintenance.Agents.AnomalyDetection;
 
 /// <summary>
 /// Judges one sensor's stream. Its detector state lives in memory and is rebuilt from the sensor's latest stored

@@ -1,6 +1,6 @@
 using SmartMaintenance.Domain;
 
-namespace SmartMaintenance.Agents.Sensor;
+namespace SmartMaintenance.Agents.AnomalyDetection;
 
 /// <summary>
 /// One grain per sensor (keyed by the sensor's store key): data-quality checks and streaming anomaly detection
@@ -13,4 +13,4 @@ public interface ISensorAgent : IGrainWithIntegerKey
 
 /// <summary>Newly stored readings of one sensor, oldest first, with the sensor's definition at that moment.</summary>
 [GenerateSerializer, Immutable]
-public sealed record SensorReadings(Domain.Sensor Sensor, Reading[] Readings, DateTimeOffset AcceptedAt);
+public sealed record SensorReadings(Sensor Sensor, Reading[] Readings, DateTimeOffset AcceptedAt);

@@ -1,0 +1,165 @@
+using System.Globalization;
+
+using Orleans.Runtime;
+
+using SmartMaintenance.Agents.Scheduling;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Agents.Orchestrator;
+
+public sealed class MaintenanceCaseAgent(
+    [PersistentState("case", "cases")] IPersistentState<CaseGrainState> state,
+    IMaintenanceStore store, IEventLog events, CasePolicy policy, TimeProvider time)
+    : Grain, IMaintenanceCaseAgent
+{
+    public Task<MaintenanceCase?> GetAsync() => Task.FromResult(state.State.Case);
+
+    public async Task<MaintenanceCase> OpenAsync(Anomaly anomaly, Prediction prediction)
+    {
+        if (state.State.Case is { } existing)
+        {
+            return existing; // a retried open after the case was already written
+        }
+
+        var now = time.GetUtcNow();
+        var opened = new MaintenanceCase(this.GetPrimaryKey(), anomaly.TenantId, prediction.AssetId, CaseState.Open,
+            $"{anomaly.Severity} anomaly on {anomaly.SensorId}", anomaly.Severity, prediction.FailureProbability,
+            prediction.RemainingUsefulLife, now, now, null, null, null, prediction.PredictionId, [anomaly.AnomalyId], anomaly.CorrelationId);
+        await SaveAsync(opened, AgentEventTypes.CaseOpened, AgentNames.Orchestrator, string.Create(CultureInfo.InvariantCulture,
+            $"anomaly {anomaly.AnomalyId} ({anomaly.Reason}); failure probability {prediction.FailureProbability:0.00}"));
+
+        if (AutoApprovalReason(prediction) is { } reason)
+        {
+            await ApproveAsync(new DecisionRequest(DecisionVerdict.Approve, reason, "policy", null));
+        }
+        else
+        {
+            var waiting = opened with { State = CaseState.AwaitingDecision, DecisionDueAt = now + policy.DecisionTimeout, UpdatedAt = now };
+            await SaveAsync(waiting, AgentEventTypes.HumanDecisionRequired, AgentNames.Orchestrator,
+                $"failure probability below the auto-approval policy; decide by {waiting.DecisionDueAt:u}");
+        }
+
+        return state.State.Case!;
+    }
+
+    public async Task<MaintenanceCase> AttachAsync(Anomaly anomaly, Prediction prediction)
+    {
+        var current = state.State.Case ?? throw new InvalidOperationException($"Case {this.GetPrimaryKey()} does not exist.");
+        if (current.AnomalyIds.Contains(anomaly.AnomalyId))
+        {
+            return current;
+        }
+
+        var updated = current with
+        {
+            AnomalyIds = [.. current.AnomalyIds, anomaly.AnomalyId],
+            PredictionId = prediction.PredictionId,
+            FailureProbability = prediction.FailureProbability,
+            RemainingUsefulLife = prediction.RemainingUsefulLife,
+            Severity = anomaly.Severity > current.Severity ? anomaly.Severity : current.Severity,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await SaveAsync(updated, AgentEventTypes.EvidenceAttached, AgentNames.Orchestrator,
+            $"anomaly {anomaly.AnomalyId} on {anomaly.SensorId} (story {anomaly.CorrelationId})");
+        return updated;
+    }
+
+    public async Task<CaseCommandResult> DecideAsync(DecisionRequest request)
+    {
+        if (state.State.Case is not { } current)
+        {
+            return new CaseCommandResult(null, "No such case.", NotFound: true);
+        }
+
+        var target = request.Verdict switch
+        {
+            DecisionVerdict.Approve => CaseState.Approved,
+            DecisionVerdict.Reject => CaseState.Rejected,
+            _ => CaseState.Deferred,
+        };
+        if (!CaseStateMachine.CanMove(current.State, target))
+        {
+            return new CaseCommandResult(null, CaseStateMachine.Move(current, target, time.GetUtcNow()).Error);
+        }
+
+        if (request.Verdict == DecisionVerdict.Defer && (request.DeferUntil is not { } until || until <= time.GetUtcNow()))
+        {
+            return new CaseCommandResult(null, "A deferral needs defer_until, a time in the future.");
+        }
+
+        return request.Verdict == DecisionVerdict.Approve
+            ? new CaseCommandResult(await ApproveAsync(request), null)
+            : new CaseCommandResult(await RecordDecisionAsync(current, request, target), null);
+    }
+
+    public async Task<CaseCommandResult> CompleteAsync(WorkOrder completed)
+    {
+        if (state.State.Case is not { } current)
+        {
+            return new CaseCommandResult(null, "No such case.", NotFound: true);
+        }
+
+        var (done, error) = CaseStateMachine.Move(current, CaseState.Completed, time.GetUtcNow());
+        if (done is null)
+        {
+            return new CaseCommandResult(null, error);
+        }
+
+        // MaintenanceLog has recorded the completion itself; the case's own entry is its closing.
+        await SaveAsync(done, null, AgentNames.Orchestrator, null);
+        var closed = done with { State = CaseState.Closed };
+        await SaveAsync(closed, AgentEventTypes.CaseClosed, AgentNames.Orchestrator,
+            $"work order {completed.WorkOrderId} completed: {completed.Completion?.Outcome}");
+        return new CaseCommandResult(closed, null);
+    }
+
+    private string? AutoApprovalReason(Prediction prediction) =>
+        prediction.FailureProbability >= policy.AutoApproveAt
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"policy: failure probability {prediction.FailureProbability:0.00} is at or above {policy.AutoApproveAt:0.00}")
+            : prediction.RemainingUsefulLife is { } rul && rul < policy.AutoApproveWhenRulBelow
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"policy: remaining useful life {rul.TotalHours:0.0} h is below {policy.AutoApproveWhenRulBelow.TotalHours:0} h")
+                : null;
+
+    /// <summary>Approves, then asks Scheduling for the work order; the case is scheduled once it exists.</summary>
+    private async Task<MaintenanceCase> ApproveAsync(DecisionRequest request)
+    {
+        var approved = await RecordDecisionAsync(state.State.Case!, request, CaseState.Approved);
+        var workOrder = await GrainFactory.GetGrain<ISchedulingAgent>(approved.TenantId).CreateWorkOrderAsync(approved);
+        var scheduled = approved with { State = CaseState.Scheduled, WorkOrderId = workOrder.WorkOrderId, UpdatedAt = time.GetUtcNow() };
+        await SaveAsync(scheduled, null, AgentNames.Orchestrator, null);
+        return scheduled;
+    }
+
+    private async Task<MaintenanceCase> RecordDecisionAsync(MaintenanceCase current, DecisionRequest request, CaseState target)
+    {
+        var now = time.GetUtcNow();
+        var decision = new Decision(Guid.NewGuid(), current.TenantId, current.CaseId, request.Verdict, request.Reason, request.DecidedBy,
+            now, request.DeferUntil, current.CorrelationId);
+        await store.SaveDecisionAsync(decision, CancellationToken.None);
+        var decided = current with
+        {
+            State = target,
+            UpdatedAt = now,
+            DeferredUntil = request.Verdict == DecisionVerdict.Defer ? request.DeferUntil : null,
+        };
+        await SaveAsync(decided, AgentEventTypes.HumanDecision, request.DecidedBy,
+            $"{request.Verdict.ToString().ToLowerInvariant()}: {request.Reason}");
+        return decided;
+    }
+
+    /// <summary>Persists the grain state first (the truth), then its queryable copy, then the audit entry.</summary>
+    private async Task SaveAsync(MaintenanceCase updated, string? eventType, string actor, string? reason)
+    {
+        state.State.Case = updated;
+        await state.WriteStateAsync();
+        await store.SaveCaseAsync(updated, CancellationToken.None);
+        if (eventType is not null)
+        {
+            await events.RecordAsync(updated.TenantId, eventType, updated.CorrelationId, actor, new CaseChanged(updated.CaseId,
+                updated.AssetId, updated.State.ToString(), updated.Title, updated.FailureProbability, reason ?? ""));
+        }
+    }
+}

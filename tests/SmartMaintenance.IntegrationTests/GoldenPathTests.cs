@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+using Microsoft.Data.Sqlite;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>The whole maintenance story driven and observed through the API only.</summary>
+public class GoldenPathTests
+{
+    /// <summary>A calm signal, then a fault (a spike): the pipeline should open a case that waits for a person.</summary>
+    private static async Task<JsonElement> InjectFaultAndWaitForCaseAsync(SmartMaintenanceApplication app, HttpClient operatorClient)
+    {
+        await PumpSignal.InjectSpikeAsync(app, operatorClient);
+        return await PumpSignal.PollAsync(async () =>
+        {
+            var pending = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/decisions/pending");
+            return pending.GetArrayLength() > 0 ? pending[0] : (JsonElement?)null;
+        }, "a case awaiting a decision");
+    }
+
+    [Fact]
+    public async Task A_fault_becomes_a_case_a_decision_a_work_order_and_a_completion_under_one_correlation_id()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var operatorClient = await app.CreateClientWithKeyAsync("operator");
+        using var viewer = await app.CreateClientWithKeyAsync("viewer");
+        var pending = await InjectFaultAndWaitForCaseAsync(app, operatorClient);
+        Assert.Equal("awaiting_decision", pending.GetProperty("state").GetString());
+        Assert.Equal("pump-1", pending.GetProperty("asset_id").GetString());
+        var caseId = pending.GetProperty("case_id").GetString();
+        var correlationId = pending.GetProperty("correlation_id").GetString();
+
+        var prediction = (await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/predictions?asset_id=pump-1"))[0];
+        Assert.True(prediction.GetProperty("is_fallback").GetBoolean());
+        Assert.Equal(correlationId, prediction.GetProperty("correlation_id").GetString());
+
+        var refused = await viewer.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "approve", reason = "looks bad" });
+        await refused.ProblemAsync(HttpStatusCode.Forbidden);
+
+        var decided = await operatorClient.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "approve", reason = "bearing noise confirmed on site" });
+        var scheduled = await decided.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Equal("scheduled", scheduled.GetProperty("state").GetString());
+        var workOrderId = scheduled.GetProperty("work_order_id").GetString();
+
+        var again = await operatorClient.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "reject", reason = "changed my mind" });
+        Assert.Contains("cannot become rejected", (await again.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+
+        var workOrder = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/work-orders/{workOrderId}");
+        Assert.Equal("planned", workOrder.GetProperty("status").GetString());
+        Assert.Equal(1, workOrder.GetProperty("priority").GetInt32());
+        Assert.Contains("thermal", workOrder.GetProperty("required_skills").EnumerateArray().Select(s => s.GetString()));
+
+        var completed = await operatorClient.PostAsJsonAsync($"/api/v1/maintenance/{workOrderId}/complete",
+            new { outcome = "problem_found", findings = "worn bearing replaced", parts = new[] { "bearing 6205" }, duration_minutes = 90 });
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Equal("completed", (await completed.ReadJsonAsync()).GetProperty("status").GetString());
+
+        var detail = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+        Assert.Equal("closed", detail.GetProperty("case").GetProperty("state").GetString());
+        Assert.Equal("approve", Assert.Single(detail.GetProperty("decisions").EnumerateArray()).GetProperty("verdict").GetString());
+
+        var story = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
+        Assert.Equal(
+            ["AnomalyDetected", "AnomalyValidated", "MaintenancePredicted", "CaseOpened", "HumanDecisionRequired", "HumanDecision",
+             "MaintenanceScheduled", "MaintenanceCompleted", "CaseClosed"],
+            story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        var decision = story.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "HumanDecision");
+        Assert.StartsWith("key:", decision.GetProperty("actor").GetString());
+        Assert.True((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify")).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_case_awaiting_a_decision_survives_a_restart_and_is_decided_afterwards()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("smx-it-case-").FullName;
+        try
+        {
+            string caseId;
+            await using (var first = new SmartMaintenanceApplication(dataDir: dataDir))
+            {
+                using var client = first.CreateAdminClient();
+                caseId = (await InjectFaultAndWaitForCaseAsync(first, client)).GetProperty("case_id").GetString()!;
+            }
+
+            await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
+            using var restarted = second.CreateAdminClient();
+            var noDate = await restarted.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "defer", reason = "later" });
+            Assert.Contains("defer_until", (await noDate.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+
+            var deferred = await restarted.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision",
+                new { verdict = "defer", reason = "wait for the planned stop", defer_until = DateTimeOffset.UtcNow.AddDays(2) });
+            Assert.Equal(HttpStatusCode.OK, deferred.StatusCode);
+            var body = await deferred.ReadJsonAsync();
+            Assert.Equal("deferred", body.GetProperty("state").GetString());
+            Assert.Equal(caseId, body.GetProperty("case_id").GetString());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+}
