@@ -27,6 +27,7 @@ app.MapCatalogApi();
 app.MapAnomaliesApi();
 app.MapAuditApi();
 app.MapCasesApi();
+app.MapDeadLettersApi();
 app.MapAdminApi();
 
 app.Run();

@@ -105,4 +105,37 @@ public class GoldenPathTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_step_that_keeps_failing_lands_in_dead_letters_and_a_replay_resumes_the_story()
+    {
+        // Resilience drill: the prediction step fails its next three attempts, which is every retry.
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["AGENT_FAULTS"] = "assess:3" });
+        using var admin = app.CreateAdminClient();
+        await PumpSignal.InjectSpikeAsync(app, admin);
+        var letter = await PumpSignal.PollAsync(async () =>
+        {
+            var letters = await admin.GetFromJsonAsync<JsonElement>("/api/v1/dead-letters");
+            return letters.GetArrayLength() > 0 ? letters[0] : (JsonElement?)null;
+        }, "dead letter");
+        Assert.Equal("assess", letter.GetProperty("step").GetString());
+        Assert.Equal(3, letter.GetProperty("attempts").GetInt32());
+        Assert.Contains("Injected fault", letter.GetProperty("error").GetString());
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/decisions/pending")).GetArrayLength());
+
+        var replayed = await admin.PostAsync($"/api/v1/dead-letters/{letter.GetProperty("id").GetInt64()}/replay", null);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.NotEqual(JsonValueKind.Null, (await replayed.ReadJsonAsync()).GetProperty("replayed_at").ValueKind);
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/dead-letters")).GetArrayLength());
+
+        var pending = await admin.GetFromJsonAsync<JsonElement>("/api/v1/decisions/pending");
+        Assert.Equal(letter.GetProperty("correlation_id").GetString(), Assert.Single(pending.EnumerateArray()).GetProperty("correlation_id").GetString());
+        var story = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={letter.GetProperty("correlation_id").GetString()}");
+        Assert.Equal(
+            ["AnomalyDetected", "AnomalyValidated", "DeadLettered", "MaintenancePredicted", "CaseOpened", "HumanDecisionRequired", "DeadLetterReplayed"],
+            story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+
+        var again = await admin.PostAsync($"/api/v1/dead-letters/{letter.GetProperty("id").GetInt64()}/replay", null);
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+    }
 }

@@ -20,6 +20,8 @@ public static class AgentEventTypes
     public const string MaintenanceScheduled = "MaintenanceScheduled";
     public const string MaintenanceCompleted = "MaintenanceCompleted";
     public const string CaseClosed = "CaseClosed";
+    public const string DeadLettered = "DeadLettered";
+    public const string DeadLetterReplayed = "DeadLetterReplayed";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -32,6 +34,8 @@ public static class AgentNames
     public const string Orchestrator = "agent:Orchestrator";
     public const string Scheduling = "agent:Scheduling";
     public const string MaintenanceLog = "agent:MaintenanceLog";
+    /// <summary>The retry and dead-letter machinery itself.</summary>
+    public const string Supervisor = "agent:Supervisor";
 }
 
 /// <summary>A reading's time and value inside an event's context window.</summary>

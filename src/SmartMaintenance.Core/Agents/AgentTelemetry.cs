@@ -23,6 +23,9 @@ public static class AgentTelemetry
         "smx.agents.judgement_latency", "s", "From a batch's durable acceptance until its sensor agent has judged it",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Telemetry.LatencyBuckets });
 
+    public static readonly Counter<long> DeadLetters =
+        Meter.CreateCounter<long>("smx.agents.dead_letters", "{step}", "Agent steps parked after their retries failed");
+
     public static readonly Counter<long> RoutingFailures =
         Meter.CreateCounter<long>("smx.agents.routing_failures", "{batch}", "Sensor batches a sensor agent failed to process");
 }

@@ -13,3 +13,11 @@ public sealed record AuditEntry(
 
 /// <summary>The result of re-computing the chain: valid, or the first entry that does not match.</summary>
 public sealed record AuditVerification(bool Valid, long Checked, long? BrokenSequence, string? Problem);
+
+/// <summary>
+/// An agent step that kept failing after its retries, parked with what it was given and the last error, until an
+/// operator replays it.
+/// </summary>
+public sealed record DeadLetter(
+    long Id, long TenantId, string Step, string CorrelationId, string Payload, string Error, int Attempts, DateTimeOffset CreatedAt,
+    DateTimeOffset? ReplayedAt, string? ReplayError);

@@ -130,3 +130,13 @@ public interface IMaintenanceStore
     Task<WorkOrder?> FindWorkOrderAsync(long tenantId, Guid workOrderId, CancellationToken cancellationToken);
     Task<IReadOnlyList<WorkOrder>> ListWorkOrdersAsync(long tenantId, WorkOrderStatus? status, int limit, CancellationToken cancellationToken);
 }
+
+public interface IDeadLetterStore
+{
+    Task<DeadLetter> AddAsync(DeadLetter letter, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DeadLetter>> ListAsync(long tenantId, bool includeReplayed, int limit, CancellationToken cancellationToken);
+    Task<DeadLetter?> FindAsync(long tenantId, long id, CancellationToken cancellationToken);
+
+    /// <summary>Records a replay: successful when <paramref name="error"/> is null, otherwise the letter stays open.</summary>
+    Task MarkReplayedAsync(long id, DateTimeOffset at, string? error, CancellationToken cancellationToken);
+}

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Storage;
 
+using SmartMaintenance.Agents;
 using SmartMaintenance.Agents.DataAcquisition;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Agents.Validation;
@@ -29,6 +30,9 @@ internal static class AgentsExtensions
         builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton(new ValidationPolicy());
         builder.Services.AddSingleton(new CasePolicy());
+        builder.Services.AddSingleton(new StepRetryPolicy());
+        builder.Services.AddSingleton(new AgentFaults(settings.AgentFaults));
+        builder.Services.AddSingleton<AgentStepRunner>();
         builder.Services.AddSingleton<DataAcquisitionAgent>();
         builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());

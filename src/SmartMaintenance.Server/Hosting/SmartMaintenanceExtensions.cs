@@ -59,6 +59,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
+        builder.Services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

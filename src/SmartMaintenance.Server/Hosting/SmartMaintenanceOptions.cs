@@ -42,4 +42,11 @@ public sealed class SmartMaintenanceOptions
     [Range(1, 65535)]
     [ConfigurationKeyName("GATEWAY_PORT")]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// Resilience drill (<c>SMX_AGENT_FAULTS</c>): agent steps that fail their next attempts, e.g. <c>assess:3</c>. Empty in
+    /// normal operation.
+    /// </summary>
+    [ConfigurationKeyName("AGENT_FAULTS")]
+    public string? AgentFaults { get; set; }
 }

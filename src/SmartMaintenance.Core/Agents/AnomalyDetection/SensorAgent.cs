@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 
-using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
@@ -12,7 +11,7 @@ namespace SmartMaintenance.Agents.AnomalyDetection;
 /// readings when the grain activates, so a deactivation or a restart costs one query, not the baselines.
 /// </summary>
 public sealed class SensorAgent(
-    IReadingStore readings, IAnomalyStore anomalies, IEventLog events, TimeProvider time, ILogger<SensorAgent> logger)
+    IReadingStore readings, IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, TimeProvider time, ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
     /// <summary>Readings replayed on activation: enough to warm the detector and fill the context window.</summary>
@@ -40,7 +39,7 @@ public sealed class SensorAgent(
             if (observation.StartsAnomaly)
             {
                 var anomaly = await RecordAnomalyAsync(_monitor, reading, observation, batch.AcceptedAt);
-                await GrainFactory.GetGrain<IValidationAgent>(this.GetPrimaryKeyLong()).ValidateAsync(anomaly, observation.Issues);
+                await steps.RunAsync(AgentSteps.Validate, anomaly.TenantId, anomaly.CorrelationId, new AnomalyToValidate(anomaly, observation.Issues));
             }
 
             if (observation.RaisedIssues != DataQualityIssues.None)

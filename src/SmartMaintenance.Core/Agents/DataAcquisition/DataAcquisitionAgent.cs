@@ -15,7 +15,7 @@ namespace SmartMaintenance.Agents.DataAcquisition;
 /// its readings in the order they were stored.
 /// </summary>
 public sealed class DataAcquisitionAgent(
-    IGrainFactory grains, SensorDirectory directory, TimeProvider time, ILogger<DataAcquisitionAgent> logger)
+    AgentStepRunner steps, SensorDirectory directory, TimeProvider time, ILogger<DataAcquisitionAgent> logger)
     : BackgroundService, IAcceptedReadingsSink
 {
     /// <summary>Batches waiting to be routed before ingestion is made to wait.</summary>
@@ -89,7 +89,8 @@ public sealed class DataAcquisitionAgent(
             // A sensor deleted since its readings were stored has no agent to judge them.
             if (sensors.FindByKey(key) is { } sensor)
             {
-                calls.Add(grains.GetGrain<ISensorAgent>(key).ObserveAsync(new SensorReadings(sensor, readings[start..end], batch.AcceptedAt)));
+                calls.Add(steps.RunAsync(AgentSteps.Judge, batch.TenantId, $"readings:{sensor.SensorId}",
+                    new SensorReadings(sensor, readings[start..end], batch.AcceptedAt)));
             }
 
             start = end;

@@ -1,4 +1,3 @@
-using SmartMaintenance.Agents.Predictions;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
@@ -15,7 +14,8 @@ public interface IValidationAgent : IGrainWithIntegerKey
     Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues);
 }
 
-public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, ValidationPolicy policy) : Grain, IValidationAgent
+public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, ValidationPolicy policy)
+    : Grain, IValidationAgent
 {
     public async Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues)
     {
@@ -34,9 +34,9 @@ public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, V
             verdict.Valid ? AgentEventTypes.AnomalyValidated : AgentEventTypes.AnomalyDismissed, anomaly.CorrelationId,
             AgentNames.Validation, AgentJson.Serialize(new AnomalyJudged(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId,
                 verdict.Confidence, verdict.Reason)))], CancellationToken.None);
-        if (verdict.Valid && judged.AssetId is { } assetId)
+        if (verdict.Valid && judged.AssetId is not null)
         {
-            await GrainFactory.GetGrain<IAssetAgent>(AssetAgent.KeyOf(judged.TenantId, assetId)).AssessAsync(judged);
+            await steps.RunAsync(AgentSteps.Assess, judged.TenantId, judged.CorrelationId, judged);
         }
 
         return judged;

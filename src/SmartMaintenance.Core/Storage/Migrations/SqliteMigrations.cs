@@ -109,7 +109,7 @@ internal static class SqliteMigrations
 
             INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
             """),
-        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, grain state", """
+        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, dead letters, grain state", """
             -- Append-only and hash-chained; audit_head holds the last entry so that removing entries from the end
             -- is detected too.
             CREATE TABLE audit_events (
@@ -190,6 +190,19 @@ internal static class SqliteMigrations
                 created_at INTEGER NOT NULL,
                 body TEXT NOT NULL);
             CREATE INDEX work_orders_by_status ON work_orders(tenant_id, status, created_at);
+
+            CREATE TABLE dead_letters (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                step TEXT NOT NULL,
+                correlation_id TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                error TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                replayed_at INTEGER,
+                replay_error TEXT);
+            CREATE INDEX dead_letters_by_tenant ON dead_letters(tenant_id, id);
 
             CREATE TABLE grain_state (
                 grain_type TEXT NOT NULL,
