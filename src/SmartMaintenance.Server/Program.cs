@@ -28,6 +28,7 @@ app.MapAnomaliesApi();
 app.MapAuditApi();
 app.MapCasesApi();
 app.MapDeadLettersApi();
+app.MapDemoApi();
 app.MapAdminApi();
 
 app.Run();

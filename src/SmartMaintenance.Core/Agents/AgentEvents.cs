@@ -21,6 +21,7 @@ public static class AgentEventTypes
     public const string MaintenanceCompleted = "MaintenanceCompleted";
     public const string CaseClosed = "CaseClosed";
     public const string DeadLettered = "DeadLettered";
+    public const string FaultInjected = "FaultInjected";
     public const string DeadLetterReplayed = "DeadLetterReplayed";
 }
 
@@ -34,6 +35,8 @@ public static class AgentNames
     public const string Orchestrator = "agent:Orchestrator";
     public const string Scheduling = "agent:Scheduling";
     public const string MaintenanceLog = "agent:MaintenanceLog";
+    /// <summary>The demo fleet and its fault drills.</summary>
+    public const string Simulation = "agent:Simulation";
     /// <summary>The retry and dead-letter machinery itself.</summary>
     public const string Supervisor = "agent:Supervisor";
 }

@@ -26,7 +26,20 @@ public sealed class DemoFleetSimulator(
     private readonly Random _random = new(20261125);
     private readonly Dictionary<string, DateTimeOffset> _nextSample = [];
     private DateTimeOffset _started;
-    private FaultEpisode? _fault;
+    private volatile FaultEpisode? _fault;
+
+    public bool Enabled => enabled;
+
+    /// <summary>
+    /// Starts a fault episode on an asset now (replacing any running one): every sensor of the asset moves away from
+    /// its normal behaviour by <paramref name="magnitude"/> for <paramref name="duration"/>.
+    /// </summary>
+    public void InjectFault(string assetId, TimeSpan duration, double magnitude)
+    {
+        var now = time.GetUtcNow();
+        _fault = new FaultEpisode(assetId, now, now + duration, magnitude);
+        logger.LogInformation("Demo fleet: injected fault on {Asset} until {End:O}", assetId, now + duration);
+    }
 
     /// <summary>Produces one sensor's value at a time; deterministic apart from the seeded noise.</summary>
     internal double ValueAt(SimulatedSensor sensor, DateTimeOffset at)

@@ -69,11 +69,14 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<SensorDirectory>();
         builder.Services.AddSingleton<ReadingIngestor>();
         builder.Services.AddSingleton<ReadingsApi.IngestServices>();
-        builder.Services.AddHostedService(sp => new DemoFleetSimulator(
+        builder.Services.AddSingleton(sp => new DemoFleetSimulator(
             sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,
             sp.GetRequiredService<ReadingIngestor>(), sp.GetRequiredService<ICatalogStore>(),
             sp.GetRequiredService<SensorDirectory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DemoFleetSimulator>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoFleetSimulator>());
+        builder.Services.AddSingleton<FaultDrills>();
+        builder.Services.AddSingleton<GoldenPath>();
 
         // Configure the HTTP surface.
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
+using SmartMaintenance.Simulation;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.AnomalyDetection;
@@ -11,7 +12,8 @@ namespace SmartMaintenance.Agents.AnomalyDetection;
 /// readings when the grain activates, so a deactivation or a restart costs one query, not the baselines.
 /// </summary>
 public sealed class SensorAgent(
-    IReadingStore readings, IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, TimeProvider time, ILogger<SensorAgent> logger)
+    IReadingStore readings, IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, FaultDrills drills, TimeProvider time,
+    ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
     /// <summary>Readings replayed on activation: enough to warm the detector and fill the context window.</summary>
@@ -81,7 +83,7 @@ public sealed class SensorAgent(
         var window = monitor.Context();
         var anomaly = new Anomaly(Guid.NewGuid(), sensor.TenantId, sensor.Key, sensor.SensorId, sensor.AssetId, reading.Timestamp,
             time.GetUtcNow(), window[0].Timestamp, window[^1].Timestamp, reading.Value, observation.Score, monitor.SeverityOf(observation),
-            observation.Detectors, AnomalyStatus.Detected, NewCorrelationId());
+            observation.Detectors, AnomalyStatus.Detected, drills.Claim(sensor.TenantId, sensor.AssetId) ?? NewCorrelationId());
         await anomalies.SaveAsync(anomaly, CancellationToken.None);
         AgentTelemetry.AnomaliesDetected.Add(1);
         AgentTelemetry.DetectionLatency.Record((time.GetUtcNow() - acceptedAt).TotalSeconds);

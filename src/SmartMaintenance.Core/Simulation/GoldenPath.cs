@@ -1,0 +1,158 @@
+using System.Text.Json;
+
+using Microsoft.Extensions.Logging;
+
+using SmartMaintenance.Agents;
+using SmartMaintenance.Agents.MaintenanceLog;
+using SmartMaintenance.Agents.Orchestrator;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Simulation;
+
+/// <summary>One step of the golden path as it really happened: when, and the object it made.</summary>
+public sealed record GoldenPathStep(string Name, string Status, DateTimeOffset? At, string? Actor, IReadOnlyDictionary<string, string> Links);
+
+public sealed record GoldenPathStatus(string CorrelationId, string Status, string? Problem, IReadOnlyList<GoldenPathStep> Steps);
+
+/// <summary>
+/// The end-to-end demo: injects a fault into a demo asset without an open case and follows the real pipeline by its
+/// audit trail. With <c>autoDecide</c> it also plays the operator (approves when a decision is asked for) and the
+/// technician (records the work as done), through the same agents people use.
+/// </summary>
+public sealed class GoldenPath(
+    DemoFleetSimulator simulator, FaultDrills drills, IMaintenanceStore cases, IEventLog events, IGrainFactory grains,
+    TimeProvider time, ILogger<GoldenPath> logger)
+{
+    public const string DemoOperator = "demo:golden-path-operator";
+    public const string DemoTechnician = "demo:golden-path-technician";
+    private const long TenantId = Tenant.DefaultId;
+    private static readonly TimeSpan NoAnomalyAfter = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan DriveFor = TimeSpan.FromMinutes(10);
+
+    private static readonly (string Step, string[] Events)[] Steps =
+    [
+        ("fault_injected", [AgentEventTypes.FaultInjected]),
+        ("anomaly_detected", [AgentEventTypes.AnomalyDetected]),
+        ("anomaly_validated", [AgentEventTypes.AnomalyValidated]),
+        ("maintenance_predicted", [AgentEventTypes.MaintenancePredicted]),
+        ("case_opened", [AgentEventTypes.CaseOpened]),
+        ("decision", [AgentEventTypes.HumanDecision]),
+        ("maintenance_scheduled", [AgentEventTypes.MaintenanceScheduled]),
+        ("maintenance_completed", [AgentEventTypes.MaintenanceCompleted]),
+        ("case_closed", [AgentEventTypes.CaseClosed]),
+    ];
+
+    /// <summary>Starts a run; null with the reason when it cannot (demo off, or every demo asset busy with a case).</summary>
+    public async Task<(string? CorrelationId, string? Error)> StartAsync(bool autoDecide, CancellationToken cancellationToken)
+    {
+        if (!simulator.Enabled)
+        {
+            return (null, "The demo fleet is off (SMX_DEMO=0); the golden path needs it.");
+        }
+
+        var busy = (await cases.ListCasesAsync(TenantId, CaseStateMachine.ActiveStates.ToArray(), null, 1000, cancellationToken))
+            .Select(c => c.AssetId).ToHashSet(StringComparer.Ordinal);
+        if (DemoFleet.Assets.FirstOrDefault(a => !busy.Contains(a.AssetId) && DemoFleet.Sensors.Any(s => s.AssetId == a.AssetId)) is not { } asset)
+        {
+            return (null, "Every demo asset has an open case; decide or close one first.");
+        }
+
+        var correlationId = Guid.NewGuid().ToString("N");
+        drills.Register(TenantId, asset.AssetId, correlationId, time.GetUtcNow() + NoAnomalyAfter);
+        await events.RecordAsync(TenantId, AgentEventTypes.FaultInjected, correlationId, AgentNames.Simulation,
+            new { asset.AssetId, Kind = "step change on every sensor", DurationMinutes = 3, AutoDecide = autoDecide });
+        simulator.InjectFault(asset.AssetId, TimeSpan.FromMinutes(3), magnitude: 3);
+        if (autoDecide)
+        {
+            _ = Task.Run(() => DriveAsync(correlationId), CancellationToken.None);
+        }
+
+        return (correlationId, null);
+    }
+
+    public async Task<GoldenPathStatus?> StatusAsync(string correlationId, CancellationToken cancellationToken)
+    {
+        var story = await events.ListAsync(TenantId, correlationId, 0, 1000, cancellationToken);
+        if (story.Count == 0 || story[0].Type != AgentEventTypes.FaultInjected)
+        {
+            return null;
+        }
+
+        var steps = new List<GoldenPathStep>();
+        var previousDone = true;
+        foreach (var (name, types) in Steps)
+        {
+            var entry = story.FirstOrDefault(e => types.Contains(e.Type));
+            var status = entry is not null ? "done" : previousDone ? "running" : "pending";
+            if (entry is null && name == "decision" && story.Any(e => e.Type == AgentEventTypes.HumanDecisionRequired))
+            {
+                status = "waiting"; // a person has to decide
+            }
+
+            steps.Add(new GoldenPathStep(name, status, entry?.At, entry?.Actor, entry is null ? new Dictionary<string, string>() : LinksOf(entry)));
+            previousDone = entry is not null;
+        }
+
+        var problem = story.FirstOrDefault(e => e.Type is AgentEventTypes.AnomalyDismissed or AgentEventTypes.DeadLettered) is { } failure
+            ? $"{failure.Type}: {failure.Payload}"
+            : story.All(e => e.Type == AgentEventTypes.FaultInjected) && time.GetUtcNow() - story[0].At > NoAnomalyAfter
+                ? $"No anomaly was detected within {NoAnomalyAfter.TotalMinutes:0} minutes of the fault."
+                : null;
+        var overall = steps[^1].Status == "done" ? "completed" : problem is not null ? "failed" : "running";
+        return new GoldenPathStatus(correlationId, overall, problem, steps);
+    }
+
+    /// <summary>Plays operator and technician for an auto-decided run, through the agents, until the case closes.</summary>
+    private async Task DriveAsync(string correlationId)
+    {
+        var deadline = time.GetUtcNow() + DriveFor;
+        try
+        {
+            while (time.GetUtcNow() < deadline)
+            {
+                var story = await events.ListAsync(TenantId, correlationId, 0, 1000, CancellationToken.None);
+                bool Has(string type) => story.Any(e => e.Type == type);
+                if (Has(AgentEventTypes.CaseClosed) || Has(AgentEventTypes.AnomalyDismissed) || Has(AgentEventTypes.DeadLettered))
+                {
+                    return;
+                }
+
+                if (Has(AgentEventTypes.HumanDecisionRequired) && !Has(AgentEventTypes.HumanDecision))
+                {
+                    var caseId = Guid.Parse(LinksOf(story.First(e => e.Type == AgentEventTypes.CaseOpened))["case_id"]);
+                    await grains.GetGrain<IMaintenanceCaseAgent>(caseId).DecideAsync(
+                        new DecisionRequest(DecisionVerdict.Approve, "golden-path demo: approved automatically", DemoOperator, null));
+                }
+                else if (story.FirstOrDefault(e => e.Type == AgentEventTypes.MaintenanceScheduled) is { } scheduled && !Has(AgentEventTypes.MaintenanceCompleted))
+                {
+                    await grains.GetGrain<IMaintenanceLogAgent>(TenantId).CompleteAsync(Guid.Parse(LinksOf(scheduled)["work_order_id"]),
+                        new MaintenanceRecord(MaintenanceOutcome.ProblemFound, "golden-path demo: fault confirmed and cleared", [], 30,
+                            DemoTechnician, time.GetUtcNow()));
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "The golden-path demo driver for {CorrelationId} stopped", correlationId);
+        }
+    }
+
+    /// <summary>The ids an entry's payload names (anomaly, prediction, case, work order).</summary>
+    private static Dictionary<string, string> LinksOf(AuditEntry entry)
+    {
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var payload = JsonDocument.Parse(entry.Payload);
+        foreach (var name in (ReadOnlySpan<string>)["anomaly_id", "prediction_id", "case_id", "work_order_id", "asset_id"])
+        {
+            if (payload.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                links[name] = value.GetString()!;
+            }
+        }
+
+        return links;
+    }
+}

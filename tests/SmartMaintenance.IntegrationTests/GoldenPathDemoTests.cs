@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SmartMaintenance.IntegrationTests;
+
+public class GoldenPathDemoTests
+{
+    [Fact]
+    public async Task The_golden_path_demo_runs_the_real_pipeline_and_reports_each_step_with_its_time()
+    {
+        await using var app = new SmartMaintenanceApplication(demo: true);
+        using var admin = app.CreateAdminClient();
+        await PumpSignal.PollAsync(async () =>
+            (await admin.GetFromJsonAsync<JsonElement>("/api/v1/sensors")).GetArrayLength() > 0 ? true : (bool?)null, "demo fleet");
+
+        var started = await admin.PostAsJsonAsync("/api/v1/demo/golden-path", new { auto_decide = true });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var correlationId = (await started.ReadJsonAsync()).GetProperty("correlation_id").GetString();
+        Assert.Equal($"/api/v1/demo/golden-path/status/{correlationId}", started.Headers.Location?.OriginalString);
+
+        var final = await PumpSignal.PollAsync(async () =>
+        {
+            var status = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/demo/golden-path/status/{correlationId}");
+            return status.GetProperty("status").GetString() == "running" ? (JsonElement?)null : status;
+        }, "end of the golden path");
+
+        Assert.Equal("completed", final.GetProperty("status").GetString());
+        var steps = final.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(
+            ["fault_injected", "anomaly_detected", "anomaly_validated", "maintenance_predicted", "case_opened", "decision",
+             "maintenance_scheduled", "maintenance_completed", "case_closed"],
+            steps.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(steps, s => Assert.Equal("done", s.GetProperty("status").GetString()));
+        var times = steps.Select(s => s.GetProperty("at").GetDateTimeOffset()).ToArray();
+        Assert.Equal(times.Order(), times);
+        Assert.True(steps[4].GetProperty("links").TryGetProperty("case_id", out _));
+        Assert.True((await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify")).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Without_the_demo_fleet_the_golden_path_says_why_it_cannot_run()
+    {
+        await using var app = new SmartMaintenanceApplication(demo: false);
+        using var admin = app.CreateAdminClient();
+        var refused = await admin.PostAsJsonAsync("/api/v1/demo/golden-path", new { });
+        Assert.Contains("SMX_DEMO=0", (await refused.ProblemAsync(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        await (await admin.GetAsync("/api/v1/demo/golden-path/status/nope")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
