@@ -38,7 +38,7 @@ internal static class PumpSignal
     }
 
     /// <summary>Agents act after readings are acknowledged: asks until the probe finds something, for up to 30 s.</summary>
-    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what)
+    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what, Func<string>? lastSeen = null)
         where T : struct
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -49,7 +49,7 @@ internal static class PumpSignal
                 return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"No {what} within 30 s.");
+            Assert.True(DateTime.UtcNow < deadline, $"No {what} within 30 s. {lastSeen?.Invoke()}");
             await Task.Delay(100);
         }
     }

@@ -28,6 +28,7 @@ public sealed class GoldenPath(
     public const string DemoTechnician = "demo:golden-path-technician";
     private const long TenantId = Tenant.DefaultId;
     private static readonly TimeSpan NoAnomalyAfter = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan FaultLasts = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan DriveFor = TimeSpan.FromMinutes(10);
 
     private static readonly (string Step, string[] Events)[] Steps =
@@ -59,10 +60,10 @@ public sealed class GoldenPath(
         }
 
         var correlationId = Guid.NewGuid().ToString("N");
-        drills.Register(TenantId, asset.AssetId, correlationId, time.GetUtcNow() + NoAnomalyAfter);
+        drills.Register(TenantId, asset.AssetId, correlationId, time.GetUtcNow() + FaultLasts + NoAnomalyAfter);
         await events.RecordAsync(TenantId, AgentEventTypes.FaultInjected, correlationId, AgentNames.Simulation,
             new { asset.AssetId, Kind = "step change on every sensor", DurationMinutes = 3, AutoDecide = autoDecide });
-        simulator.InjectFault(asset.AssetId, TimeSpan.FromMinutes(3), magnitude: 3);
+        simulator.InjectFault(asset.AssetId, FaultLasts, magnitude: 6);
         if (autoDecide)
         {
             _ = Task.Run(() => DriveAsync(correlationId), CancellationToken.None);
@@ -94,11 +95,16 @@ public sealed class GoldenPath(
             previousDone = entry is not null;
         }
 
-        var problem = story.FirstOrDefault(e => e.Type is AgentEventTypes.AnomalyDismissed or AgentEventTypes.DeadLettered) is { } failure
-            ? $"{failure.Type}: {failure.Payload}"
-            : story.All(e => e.Type == AgentEventTypes.FaultInjected) && time.GetUtcNow() - story[0].At > NoAnomalyAfter
-                ? $"No anomaly was detected within {NoAnomalyAfter.TotalMinutes:0} minutes of the fault."
-                : null;
+        int Count(string type) => story.Count(e => e.Type == type);
+        var problem = story.FirstOrDefault(e => e.Type == AgentEventTypes.DeadLettered) is { } parked
+            ? $"{parked.Type}: {parked.Payload}"
+            : Count(AgentEventTypes.AnomalyDetected) > 0 && Count(AgentEventTypes.AnomalyValidated) == 0
+                && Count(AgentEventTypes.AnomalyDismissed) == Count(AgentEventTypes.AnomalyDetected)
+                && time.GetUtcNow() - story[0].At > FaultLasts
+                ? $"Every anomaly of the fault was dismissed: {story.Last(e => e.Type == AgentEventTypes.AnomalyDismissed).Payload}"
+                : Count(AgentEventTypes.AnomalyDetected) == 0 && time.GetUtcNow() - story[0].At > NoAnomalyAfter
+                    ? $"No anomaly was detected within {NoAnomalyAfter.TotalMinutes:0} minutes of the fault."
+                    : null;
         var overall = steps[^1].Status == "done" ? "completed" : problem is not null ? "failed" : "running";
         return new GoldenPathStatus(correlationId, overall, problem, steps);
     }
@@ -113,7 +119,7 @@ public sealed class GoldenPath(
             {
                 var story = await events.ListAsync(TenantId, correlationId, 0, 1000, CancellationToken.None);
                 bool Has(string type) => story.Any(e => e.Type == type);
-                if (Has(AgentEventTypes.CaseClosed) || Has(AgentEventTypes.AnomalyDismissed) || Has(AgentEventTypes.DeadLettered))
+                if (Has(AgentEventTypes.CaseClosed) || Has(AgentEventTypes.DeadLettered))
                 {
                     return;
                 }

@@ -83,7 +83,7 @@ public sealed class SensorAgent(
         var window = monitor.Context();
         var anomaly = new Anomaly(Guid.NewGuid(), sensor.TenantId, sensor.Key, sensor.SensorId, sensor.AssetId, reading.Timestamp,
             time.GetUtcNow(), window[0].Timestamp, window[^1].Timestamp, reading.Value, observation.Score, monitor.SeverityOf(observation),
-            observation.Detectors, AnomalyStatus.Detected, drills.Claim(sensor.TenantId, sensor.AssetId) ?? NewCorrelationId());
+            observation.Detectors, AnomalyStatus.Detected, drills.Claim(sensor.TenantId, sensor.AssetId, reading.Timestamp) ?? NewCorrelationId());
         await anomalies.SaveAsync(anomaly, CancellationToken.None);
         AgentTelemetry.AnomaliesDetected.Add(1);
         AgentTelemetry.DetectionLatency.Record((time.GetUtcNow() - acceptedAt).TotalSeconds);
