@@ -138,4 +138,38 @@ public class GoldenPathTests
         var again = await admin.PostAsync($"/api/v1/dead-letters/{letter.GetProperty("id").GetInt64()}/replay", null);
         await again.ProblemAsync(HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task An_overdue_decision_is_escalated_and_an_ended_deferral_asks_for_a_decision_again()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string>
+        {
+            ["DECISION_TIMEOUT"] = "00:00:02",
+            ["CASE_CHECK_INTERVAL"] = "00:00:00.200",
+        });
+        using var admin = app.CreateAdminClient();
+        var pending = await InjectFaultAndWaitForCaseAsync(app, admin);
+        var caseId = pending.GetProperty("case_id").GetString();
+        var correlationId = pending.GetProperty("correlation_id").GetString();
+
+        async Task<string[]> StoryAsync() => [.. (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}"))
+            .GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()!)];
+
+        await PumpSignal.PollAsync(async () => (await StoryAsync()).Contains("DecisionEscalated") ? true : (bool?)null, "escalation");
+        var escalated = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}");
+        Assert.Equal("awaiting_decision", escalated.GetProperty("case").GetProperty("state").GetString());
+        Assert.True(escalated.GetProperty("case").GetProperty("escalations").GetInt32() >= 1);
+
+        var deferred = await admin.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision",
+            new { verdict = "defer", reason = "wait for the spare part", defer_until = DateTimeOffset.UtcNow.AddSeconds(1) });
+        Assert.Equal(HttpStatusCode.OK, deferred.StatusCode);
+        var back = await PumpSignal.PollAsync(async () =>
+        {
+            var current = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{caseId}")).GetProperty("case");
+            return current.GetProperty("state").GetString() == "awaiting_decision" ? current : (JsonElement?)null;
+        }, "end of the deferral");
+        Assert.Equal(JsonValueKind.Null, back.GetProperty("deferred_until").ValueKind);
+        var story = await StoryAsync();
+        Assert.Equal("HumanDecisionRequired", story[Array.LastIndexOf(story, "HumanDecision") + 1]);
+    }
 }

@@ -17,6 +17,7 @@ public static class AgentEventTypes
     public const string EvidenceAttached = "EvidenceAttached";
     public const string HumanDecisionRequired = "HumanDecisionRequired";
     public const string HumanDecision = "HumanDecision";
+    public const string DecisionEscalated = "DecisionEscalated";
     public const string MaintenanceScheduled = "MaintenanceScheduled";
     public const string MaintenanceCompleted = "MaintenanceCompleted";
     public const string CaseClosed = "CaseClosed";

@@ -43,7 +43,16 @@ public sealed record MaintenanceCase(
     Guid CaseId, long TenantId, string AssetId, CaseState State, string Title, AnomalySeverity Severity,
     double FailureProbability, TimeSpan? RemainingUsefulLife, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? DecisionDueAt, DateTimeOffset? DeferredUntil, Guid? WorkOrderId, Guid? PredictionId,
-    IReadOnlyList<Guid> AnomalyIds, string CorrelationId);
+    IReadOnlyList<Guid> AnomalyIds, string CorrelationId, int Escalations = 0)
+{
+    /// <summary>When time alone changes this case: a decision falls overdue, or a deferral ends.</summary>
+    public DateTimeOffset? DueAt => State switch
+    {
+        CaseState.AwaitingDecision => DecisionDueAt,
+        CaseState.Deferred => DeferredUntil,
+        _ => null,
+    };
+}
 
 [Orleans.GenerateSerializer]
 public enum DecisionVerdict { Approve, Reject, Defer }

@@ -123,6 +123,9 @@ public interface IMaintenanceStore
     Task<IReadOnlyList<MaintenanceCase>> ListCasesAsync(
         long tenantId, IReadOnlyCollection<CaseState>? states, string? assetId, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Cases of every tenant whose decision is overdue or whose deferral has ended, oldest first.</summary>
+    Task<IReadOnlyList<Guid>> ListDueCasesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
     Task SaveDecisionAsync(Decision decision, CancellationToken cancellationToken);
     Task<IReadOnlyList<Decision>> ListDecisionsAsync(long tenantId, Guid? caseId, int limit, CancellationToken cancellationToken);
 

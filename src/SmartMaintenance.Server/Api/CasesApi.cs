@@ -180,11 +180,12 @@ public sealed record CompletionInput(
 public sealed record CaseResponse(
     Guid CaseId, string AssetId, CaseState State, string Title, AnomalySeverity Severity, double FailureProbability,
     double? RemainingUsefulLifeHours, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt, DateTimeOffset? DecisionDueAt,
-    DateTimeOffset? DeferredUntil, Guid? WorkOrderId, Guid? PredictionId, IReadOnlyList<Guid> AnomalyIds, string CorrelationId)
+    DateTimeOffset? DeferredUntil, int Escalations, Guid? WorkOrderId, Guid? PredictionId, IReadOnlyList<Guid> AnomalyIds,
+    string CorrelationId)
 {
     public static CaseResponse From(MaintenanceCase c) => new(c.CaseId, c.AssetId, c.State, c.Title, c.Severity, c.FailureProbability,
-        c.RemainingUsefulLife?.TotalHours, c.OpenedAt, c.UpdatedAt, c.DecisionDueAt, c.DeferredUntil, c.WorkOrderId, c.PredictionId,
-        c.AnomalyIds, c.CorrelationId);
+        c.RemainingUsefulLife?.TotalHours, c.OpenedAt, c.UpdatedAt, c.DecisionDueAt, c.DeferredUntil, c.Escalations, c.WorkOrderId,
+        c.PredictionId, c.AnomalyIds, c.CorrelationId);
 }
 
 public sealed record DecisionResponse(

@@ -29,7 +29,9 @@ internal static class AgentsExtensions
 
         builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton(new ValidationPolicy());
-        builder.Services.AddSingleton(new CasePolicy());
+        builder.Services.AddSingleton(new CasePolicy { DecisionTimeout = settings.DecisionTimeout });
+        builder.Services.AddSingleton(new CaseTimekeeperOptions(settings.CaseCheckInterval));
+        builder.Services.AddHostedService<CaseTimekeeper>();
         builder.Services.AddSingleton(new StepRetryPolicy());
         builder.Services.AddSingleton(new AgentFaults(settings.AgentFaults));
         builder.Services.AddSingleton<AgentStepRunner>();

@@ -49,4 +49,12 @@ public sealed class SmartMaintenanceOptions
     /// </summary>
     [ConfigurationKeyName("AGENT_FAULTS")]
     public string? AgentFaults { get; set; }
+
+    /// <summary>How long a case may wait for a person's decision before it is escalated (<c>SMX_DECISION_TIMEOUT</c>).</summary>
+    [ConfigurationKeyName("DECISION_TIMEOUT")]
+    public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
+    [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
+    public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

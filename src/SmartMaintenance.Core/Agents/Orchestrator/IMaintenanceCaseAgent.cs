@@ -20,6 +20,12 @@ public interface IMaintenanceCaseAgent : IGrainWithGuidKey
     /// <summary>The case's work order was completed (MaintenanceLog).</summary>
     Task<CaseCommandResult> CompleteAsync(WorkOrder completed);
 
+    /// <summary>
+    /// Applies what time alone changes: an overdue decision is escalated (and due again after another timeout), an
+    /// ended deferral brings the case back for a decision. Does nothing when nothing is due.
+    /// </summary>
+    Task<MaintenanceCase?> CheckDueAsync();
+
     Task<MaintenanceCase?> GetAsync();
 }
 

@@ -114,6 +114,28 @@ public sealed class MaintenanceCaseAgent(
         return new CaseCommandResult(closed, null);
     }
 
+    public async Task<MaintenanceCase?> CheckDueAsync()
+    {
+        var now = time.GetUtcNow();
+        if (state.State.Case is not { DueAt: { } due } current || due > now)
+        {
+            return state.State.Case;
+        }
+
+        if (current.State == CaseState.Deferred)
+        {
+            var back = current with { State = CaseState.AwaitingDecision, DeferredUntil = null, DecisionDueAt = now + policy.DecisionTimeout, UpdatedAt = now };
+            await SaveAsync(back, AgentEventTypes.HumanDecisionRequired, AgentNames.Orchestrator,
+                $"the deferral ended at {due:u}; decide by {back.DecisionDueAt:u}");
+            return back;
+        }
+
+        var escalated = current with { Escalations = current.Escalations + 1, DecisionDueAt = now + policy.DecisionTimeout, UpdatedAt = now };
+        await SaveAsync(escalated, AgentEventTypes.DecisionEscalated, AgentNames.Orchestrator,
+            $"no decision since {current.OpenedAt:u}, due {due:u}; escalation {escalated.Escalations}, next due {escalated.DecisionDueAt:u}");
+        return escalated;
+    }
+
     private string? AutoApprovalReason(Prediction prediction) =>
         prediction.FailureProbability >= policy.AutoApproveAt
             ? string.Create(CultureInfo.InvariantCulture,

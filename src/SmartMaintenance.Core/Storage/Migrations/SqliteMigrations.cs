@@ -170,7 +170,9 @@ internal static class SqliteMigrations
                 asset_id TEXT NOT NULL,
                 state TEXT NOT NULL,
                 updated_at INTEGER NOT NULL,
+                due_at INTEGER,
                 body TEXT NOT NULL);
+            CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL;
             CREATE INDEX cases_by_state ON cases(tenant_id, state, updated_at);
             CREATE INDEX cases_by_asset ON cases(tenant_id, asset_id, updated_at);
 

@@ -18,11 +18,13 @@ public sealed class SqliteMaintenanceStore(SqliteDatabase database) : IMaintenan
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
             """
-            INSERT INTO cases (case_id, tenant_id, asset_id, state, updated_at, body) VALUES ($id, $t, $asset, $state, $at, $body)
-            ON CONFLICT (case_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, body = excluded.body
+            INSERT INTO cases (case_id, tenant_id, asset_id, state, updated_at, due_at, body) VALUES ($id, $t, $asset, $state, $at, $due, $body)
+            ON CONFLICT (case_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, due_at = excluded.due_at,
+                body = excluded.body
             """,
             cancellationToken, ("$id", c.CaseId.ToString()), ("$t", c.TenantId), ("$asset", c.AssetId), ("$state", c.State.ToString()),
-            ("$at", UnixMicros.From(c.UpdatedAt)), ("$body", JsonSerializer.Serialize(c, Json)));
+            ("$at", UnixMicros.From(c.UpdatedAt)), ("$due", c.DueAt is { } due ? UnixMicros.From(due) : null),
+            ("$body", JsonSerializer.Serialize(c, Json)));
     }
 
     public async Task<MaintenanceCase?> FindCaseAsync(long tenantId, Guid caseId, CancellationToken cancellationToken)
@@ -47,6 +49,13 @@ public sealed class SqliteMaintenanceStore(SqliteDatabase database) : IMaintenan
             """,
             r => JsonSerializer.Deserialize<MaintenanceCase>(r.GetString(0), Json)!, cancellationToken,
             ("$t", tenantId), ("$states", stateList), ("$asset", assetId), ("$limit", limit));
+    }
+
+    public async Task<IReadOnlyList<Guid>> ListDueCasesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ListAsync("SELECT case_id FROM cases WHERE due_at <= $now ORDER BY due_at LIMIT $limit",
+            r => Guid.Parse(r.GetString(0)), cancellationToken, ("$now", UnixMicros.From(now)), ("$limit", limit));
     }
 
     public async Task SaveDecisionAsync(Decision decision, CancellationToken cancellationToken)
