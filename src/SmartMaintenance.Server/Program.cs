@@ -29,6 +29,8 @@ app.MapAuditApi();
 app.MapCasesApi();
 app.MapDeadLettersApi();
 app.MapDemoApi();
+app.MapWebhooksApi();
+app.MapHub<EventsHub>("/hubs/events");
 app.MapAdminApi();
 
 app.Run();

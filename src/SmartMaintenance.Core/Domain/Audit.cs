@@ -21,3 +21,16 @@ public sealed record AuditVerification(bool Valid, long Checked, long? BrokenSeq
 public sealed record DeadLetter(
     long Id, long TenantId, string Step, string CorrelationId, string Payload, string Error, int Attempts, DateTimeOffset CreatedAt,
     DateTimeOffset? ReplayedAt, string? ReplayError);
+
+/// <summary>
+/// A tenant's subscription to audit events: each matching event is POSTed to <see cref="Url"/>, signed with
+/// HMAC-SHA256 of the body under <see cref="Secret"/>. An empty <see cref="EventTypes"/> means every event.
+/// </summary>
+public sealed record Webhook(long Id, long TenantId, Uri Url, string Secret, IReadOnlyList<string> EventTypes, DateTimeOffset CreatedAt)
+{
+    public bool Wants(string eventType) => EventTypes.Count == 0 || EventTypes.Contains(eventType);
+}
+
+/// <summary>One attempt series to deliver one event to one webhook: the last HTTP status (null when none came) and error.</summary>
+public sealed record WebhookDelivery(
+    long Id, long WebhookId, long EventSequence, string EventType, int? Status, int Attempts, string? Error, DateTimeOffset At);

@@ -143,3 +143,12 @@ public interface IDeadLetterStore
     /// <summary>Records a replay: successful when <paramref name="error"/> is null, otherwise the letter stays open.</summary>
     Task MarkReplayedAsync(long id, DateTimeOffset at, string? error, CancellationToken cancellationToken);
 }
+
+public interface IWebhookStore
+{
+    Task<Webhook> AddAsync(Webhook webhook, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Webhook>> ListAsync(long tenantId, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(long tenantId, long id, CancellationToken cancellationToken);
+    Task RecordDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long tenantId, long webhookId, int limit, CancellationToken cancellationToken);
+}

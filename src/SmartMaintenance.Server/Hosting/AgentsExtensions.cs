@@ -5,6 +5,7 @@ using Orleans.Storage;
 
 using SmartMaintenance.Agents;
 using SmartMaintenance.Agents.DataAcquisition;
+using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Ingestion;
@@ -38,6 +39,13 @@ internal static class AgentsExtensions
         builder.Services.AddSingleton<DataAcquisitionAgent>();
         builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());
+        // Configure notifications: live pushes over SignalR and signed webhooks with a bounded timeout per attempt.
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<ILiveEventPublisher, SignalRLiveEventPublisher>();
+        // One long-lived client; recycling pooled connections every two minutes keeps it following DNS changes.
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationAgent>(sp,
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) }));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationAgent>());
         builder.Services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents", tags: ["ready"]);
         return builder;
     }

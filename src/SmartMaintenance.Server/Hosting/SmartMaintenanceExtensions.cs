@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 using OpenTelemetry.Metrics;
 
+using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
@@ -55,7 +56,10 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
         builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
-        builder.Services.AddSingleton<IEventLog, SqliteEventLog>();
+        builder.Services.AddSingleton<AuditFeed>();
+        builder.Services.AddSingleton<IEventLog>(sp => new PublishingEventLog(
+            new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
+        builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();

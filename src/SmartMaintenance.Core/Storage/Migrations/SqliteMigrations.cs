@@ -109,7 +109,7 @@ internal static class SqliteMigrations
 
             INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
             """),
-        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, dead letters, grain state", """
+        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, dead letters, webhooks, grain state", """
             -- Append-only and hash-chained; audit_head holds the last entry so that removing entries from the end
             -- is detected too.
             CREATE TABLE audit_events (
@@ -205,6 +205,26 @@ internal static class SqliteMigrations
                 replayed_at INTEGER,
                 replay_error TEXT);
             CREATE INDEX dead_letters_by_tenant ON dead_letters(tenant_id, id);
+
+            CREATE TABLE webhooks (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                event_types TEXT NOT NULL,
+                created_at INTEGER NOT NULL);
+            CREATE INDEX webhooks_by_tenant ON webhooks(tenant_id);
+
+            CREATE TABLE webhook_deliveries (
+                id INTEGER PRIMARY KEY,
+                webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                event_seq INTEGER NOT NULL,
+                event_type TEXT NOT NULL,
+                status INTEGER,
+                attempts INTEGER NOT NULL,
+                error TEXT,
+                at INTEGER NOT NULL);
+            CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, id);
 
             CREATE TABLE grain_state (
                 grain_type TEXT NOT NULL,

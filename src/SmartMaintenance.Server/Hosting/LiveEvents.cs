@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+using SmartMaintenance.Agents.Notification;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+
+namespace SmartMaintenance.Server.Hosting;
+
+/// <summary>
+/// Live events for API clients over SignalR (<c>/hubs/events</c>, authenticated with <c>X-API-Key</c>): each connection
+/// joins its tenant's group and receives every audit entry of that tenant as an <c>event</c> message.
+/// </summary>
+[Authorize(Policy = Scopes.DataRead)]
+internal sealed class EventsHub : Hub
+{
+    public static string GroupOf(long tenantId) => $"tenant:{tenantId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(Context.User!.TenantIdOf()));
+        await base.OnConnectedAsync();
+    }
+}
+
+/// <summary>What a live event looks like on the wire: the audit entry as the audit API shows it.</summary>
+public sealed record LiveEvent(long Sequence, DateTimeOffset At, string Type, string CorrelationId, string Actor, JsonElement Payload);
+
+internal sealed class SignalRLiveEventPublisher(IHubContext<EventsHub> hub) : ILiveEventPublisher
+{
+    public Task PublishAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        using var payload = JsonDocument.Parse(entry.Payload);
+        return hub.Clients.Group(EventsHub.GroupOf(entry.TenantId)).SendAsync("event",
+            new LiveEvent(entry.Sequence, entry.At, entry.Type, entry.CorrelationId, entry.Actor, payload.RootElement.Clone()), cancellationToken);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace SmartMaintenance.IntegrationTests;
+
+public class NotificationTests
+{
+    private sealed record Received(string? Event, string? Signature, byte[] Body);
+
+    [Fact]
+    public async Task A_webhook_receives_the_events_it_subscribed_to_signed_with_its_secret()
+    {
+        // A real HTTP receiver on a free loopback port, as an integrator's endpoint would be.
+        var received = Channel.CreateUnbounded<Received>();
+        var receiverBuilder = WebApplication.CreateSlimBuilder();
+        receiverBuilder.Logging.ClearProviders();
+        await using var receiver = receiverBuilder.Build();
+        receiver.MapPost("/hook", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            await received.Writer.WriteAsync(new Received(request.Headers["X-SMX-Event"], request.Headers["X-SMX-Signature"], body.ToArray()));
+            return Results.Ok();
+        });
+        receiver.Urls.Add("http://127.0.0.1:0");
+        await receiver.StartAsync();
+        var hookUrl = new Uri(new Uri(receiver.Urls.First()), "/hook");
+
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var created = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = hookUrl.ToString(), event_types = new[] { "AnomalyDetected" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var webhook = await created.ReadJsonAsync();
+        var secret = webhook.GetProperty("secret").GetString()!;
+        Assert.Equal(JsonValueKind.Null, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks"))[0].GetProperty("secret").ValueKind);
+
+        await PumpSignal.InjectSpikeAsync(app, admin);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var delivery = await received.Reader.ReadAsync(timeout.Token);
+
+        Assert.Equal("AnomalyDetected", delivery.Event);
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), delivery.Body));
+        Assert.Equal(expected, delivery.Signature);
+        using var body = JsonDocument.Parse(delivery.Body);
+        Assert.Equal("AnomalyDetected", body.RootElement.GetProperty("type").GetString());
+        Assert.Equal(95, body.RootElement.GetProperty("payload").GetProperty("value").GetDouble());
+        Assert.False(received.Reader.TryRead(out var other) && other.Event != "AnomalyDetected", "Only subscribed event types are delivered.");
+
+        var log = await PumpSignal.PollAsync(async () =>
+        {
+            var deliveries = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/{webhook.GetProperty("id").GetInt64()}/deliveries");
+            return deliveries.GetArrayLength() > 0 ? deliveries[0] : (JsonElement?)null;
+        }, "delivery log");
+        Assert.Equal(200, log.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_signalr_client_with_an_api_key_receives_its_tenants_events_live()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var events = Channel.CreateUnbounded<JsonElement>();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/events"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+                options.Headers["X-API-Key"] = SmartMaintenanceApplication.AdminKey;
+            })
+            .Build();
+        connection.On<JsonElement>("event", e => events.Writer.TryWrite(e));
+        await connection.StartAsync();
+
+        await PumpSignal.InjectSpikeAsync(app, admin);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        JsonElement live;
+        do
+        {
+            live = await events.Reader.ReadAsync(timeout.Token);
+        }
+        while (live.GetProperty("type").GetString() != "AnomalyDetected");
+        Assert.Equal(95, live.GetProperty("payload").GetProperty("value").GetDouble());
+
+        await using var anonymous = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/events"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+            })
+            .Build();
+        await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+    }
+}
