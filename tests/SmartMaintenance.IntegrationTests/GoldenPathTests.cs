@@ -67,11 +67,22 @@ public class GoldenPathTests
         var story = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}");
         Assert.Equal(
             ["AnomalyDetected", "AnomalyValidated", "MaintenancePredicted", "CaseOpened", "HumanDecisionRequired", "HumanDecision",
-             "MaintenanceScheduled", "MaintenanceCompleted", "CaseClosed"],
+             "MaintenanceScheduled", "MaintenanceCompleted", "CaseClosed", "OutcomeLabelled", "ReportGenerated"],
             story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
         var decision = story.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "HumanDecision");
         Assert.StartsWith("key:", decision.GetProperty("actor").GetString());
         Assert.True((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify")).GetProperty("valid").GetBoolean());
+
+        // Learning labelled the anomaly by the outcome; Reporting kept the closing report with its hash.
+        var label = Assert.Single((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/learning/labels")).EnumerateArray());
+        Assert.Equal("true_alarm", label.GetProperty("label").GetString());
+        var summary = Assert.Single((await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/reports?case_id={caseId}")).EnumerateArray());
+        var report = await operatorClient.GetAsync($"/api/v1/reports/{summary.GetProperty("report_id").GetString()}");
+        var reportBody = await report.Content.ReadAsByteArrayAsync();
+        Assert.Equal(summary.GetProperty("sha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(reportBody)));
+        Assert.Equal(summary.GetProperty("sha256").GetString(), report.Headers.GetValues("X-Content-SHA256").Single());
+        using var reportJson = JsonDocument.Parse(reportBody);
+        Assert.Equal("worn bearing replaced", reportJson.RootElement.GetProperty("work_order").GetProperty("completion").GetProperty("findings").GetString());
     }
 
     [Fact]

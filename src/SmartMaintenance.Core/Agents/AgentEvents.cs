@@ -23,6 +23,8 @@ public static class AgentEventTypes
     public const string CaseClosed = "CaseClosed";
     public const string DeadLettered = "DeadLettered";
     public const string FaultInjected = "FaultInjected";
+    public const string OutcomeLabelled = "OutcomeLabelled";
+    public const string ReportGenerated = "ReportGenerated";
     public const string DeadLetterReplayed = "DeadLetterReplayed";
 }
 
@@ -36,6 +38,8 @@ public static class AgentNames
     public const string Orchestrator = "agent:Orchestrator";
     public const string Scheduling = "agent:Scheduling";
     public const string MaintenanceLog = "agent:MaintenanceLog";
+    public const string Learning = "agent:Learning";
+    public const string Reporting = "agent:Reporting";
     /// <summary>The demo fleet and its fault drills.</summary>
     public const string Simulation = "agent:Simulation";
     /// <summary>The retry and dead-letter machinery itself.</summary>

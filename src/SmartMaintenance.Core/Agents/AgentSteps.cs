@@ -5,7 +5,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.AnomalyDetection;
+using SmartMaintenance.Agents.Learning;
 using SmartMaintenance.Agents.Predictions;
+using SmartMaintenance.Agents.Reporting;
 using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
@@ -36,6 +38,14 @@ public sealed class AgentStep<T>(string name, Func<IGrainFactory, T, Task> run) 
 [GenerateSerializer, Immutable]
 public sealed record AnomalyToValidate(Anomaly Anomaly, DataQualityIssues Issues);
 
+/// <summary>A closed case and its completed work order, on their way to Learning.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CaseOutcome(MaintenanceCase Case, WorkOrder WorkOrder);
+
+/// <summary>A case of a tenant, on its way to Reporting.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CaseReference(long TenantId, Guid CaseId);
+
 /// <summary>Every retried step, by the name its dead letters carry.</summary>
 public static class AgentSteps
 {
@@ -48,7 +58,13 @@ public static class AgentSteps
     public static readonly AgentStep<Anomaly> Assess = new("assess",
         (grains, anomaly) => grains.GetGrain<IAssetAgent>(AssetAgent.KeyOf(anomaly.TenantId, anomaly.AssetId!)).AssessAsync(anomaly));
 
-    public static IReadOnlyList<IAgentStep> All { get; } = [Judge, Validate, Assess];
+    public static readonly AgentStep<CaseOutcome> Learn = new("learn",
+        (grains, outcome) => grains.GetGrain<ILearningAgent>(outcome.Case.TenantId).RecordOutcomeAsync(outcome.Case, outcome.WorkOrder));
+
+    public static readonly AgentStep<CaseReference> Report = new("report",
+        (grains, reference) => grains.GetGrain<IReportingAgent>(reference.TenantId).WriteCaseReportAsync(reference.CaseId));
+
+    public static IReadOnlyList<IAgentStep> All { get; } = [Judge, Validate, Assess, Learn, Report];
 
     public static IAgentStep? Find(string name) => All.FirstOrDefault(s => s.Name == name);
 }

@@ -92,3 +92,11 @@ public enum ModelStage { None, Staging, Production, Archived }
 public sealed record ModelVersion(
     string Name, int Version, ModelStage Stage, IReadOnlyDictionary<string, double> Metrics, string ArtifactSha256,
     DateTimeOffset RegisteredAt);
+
+/// <summary>What maintenance found about an anomaly: the ground truth learning trains and evaluates on.</summary>
+public sealed record AnomalyLabel(Guid AnomalyId, long TenantId, AnomalyOutcome Label, Guid WorkOrderId, DateTimeOffset LabelledAt);
+
+public enum AnomalyOutcome { TrueAlarm, FalseAlarm }
+
+/// <summary>A generated report: its kind, what it is about, and the SHA-256 of its body so a copy can be checked.</summary>
+public sealed record Report(Guid ReportId, long TenantId, string Kind, string Subject, DateTimeOffset CreatedAt, string Sha256, string Body);

@@ -152,3 +152,19 @@ public interface IWebhookStore
     Task RecordDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
     Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(long tenantId, long webhookId, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>Outcome labels of anomalies, from completed maintenance.</summary>
+public interface ILabelStore
+{
+    Task SaveAsync(IReadOnlyList<AnomalyLabel> labels, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AnomalyLabel>> ListAsync(long tenantId, int limit, CancellationToken cancellationToken);
+}
+
+public interface IReportStore
+{
+    Task SaveAsync(Report report, CancellationToken cancellationToken);
+    Task<Report?> FindAsync(long tenantId, Guid reportId, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, without bodies' content changing; optionally about one subject.</summary>
+    Task<IReadOnlyList<Report>> ListAsync(long tenantId, string? subject, int limit, CancellationToken cancellationToken);
+}

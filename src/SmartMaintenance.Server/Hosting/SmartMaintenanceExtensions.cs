@@ -60,6 +60,8 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IEventLog>(sp => new PublishingEventLog(
             new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
+        builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();

@@ -10,7 +10,7 @@ namespace SmartMaintenance.Agents.Orchestrator;
 
 public sealed class MaintenanceCaseAgent(
     [PersistentState("case", "cases")] IPersistentState<CaseGrainState> state,
-    IMaintenanceStore store, IEventLog events, CasePolicy policy, TimeProvider time)
+    IMaintenanceStore store, IEventLog events, AgentStepRunner steps, CasePolicy policy, TimeProvider time)
     : Grain, IMaintenanceCaseAgent
 {
     public Task<MaintenanceCase?> GetAsync() => Task.FromResult(state.State.Case);
@@ -111,6 +111,8 @@ public sealed class MaintenanceCaseAgent(
         var closed = done with { State = CaseState.Closed };
         await SaveAsync(closed, AgentEventTypes.CaseClosed, AgentNames.Orchestrator,
             $"work order {completed.WorkOrderId} completed: {completed.Completion?.Outcome}");
+        await steps.RunAsync(AgentSteps.Learn, closed.TenantId, closed.CorrelationId, new CaseOutcome(closed, completed));
+        await steps.RunAsync(AgentSteps.Report, closed.TenantId, closed.CorrelationId, new CaseReference(closed.TenantId, closed.CaseId));
         return new CaseCommandResult(closed, null);
     }
 

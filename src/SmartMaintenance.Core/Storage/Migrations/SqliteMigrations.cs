@@ -109,7 +109,7 @@ internal static class SqliteMigrations
 
             INSERT INTO tenants (id, slug, name, created_at) VALUES (1, 'default', 'Default tenant', 0);
             """),
-        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, dead letters, webhooks, grain state", """
+        (2, "audit trail, anomalies, predictions, cases, decisions, work orders, dead letters, webhooks, labels, reports, grain state", """
             -- Append-only and hash-chained; audit_head holds the last entry so that removing entries from the end
             -- is detected too.
             CREATE TABLE audit_events (
@@ -225,6 +225,25 @@ internal static class SqliteMigrations
                 error TEXT,
                 at INTEGER NOT NULL);
             CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries(webhook_id, id);
+
+            -- Outcomes of completed maintenance as labels on the anomalies that led to it: the learning data.
+            CREATE TABLE anomaly_labels (
+                anomaly_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                label TEXT NOT NULL,
+                work_order_id TEXT NOT NULL,
+                labelled_at INTEGER NOT NULL);
+            CREATE INDEX anomaly_labels_by_tenant ON anomaly_labels(tenant_id, labelled_at);
+
+            CREATE TABLE reports (
+                report_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX reports_by_tenant ON reports(tenant_id, created_at);
 
             CREATE TABLE grain_state (
                 grain_type TEXT NOT NULL,
