@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.AnomalyDetection;
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Learning;
 using SmartMaintenance.Agents.Predictions;
 using SmartMaintenance.Agents.Reporting;

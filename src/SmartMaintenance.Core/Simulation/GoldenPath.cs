@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents;
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.MaintenanceLog;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.MaintenanceLog;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;

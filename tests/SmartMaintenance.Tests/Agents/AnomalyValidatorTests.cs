@@ -74,4 +74,17 @@ public sealed class AnomalyValidatorTests
         Assert.False(verdict.Valid);
         Assert.Contains("gap", verdict.Reason);
     }
+
+    [Fact]
+    public void An_anomaly_right_after_maintenance_on_the_asset_needs_more_evidence()
+    {
+        var done = new WorkOrder(Guid.NewGuid(), 1, Guid.NewGuid(), "pump-1", WorkOrderStatus.Completed, ["mechanical"], 2, T0, null,
+            T0.AddHours(-5), "c", new MaintenanceRecord(MaintenanceOutcome.ProblemFound, "bearing replaced", [], 60, "key:1:tech", T0.AddMinutes(-30)));
+        var soon = AnomalyValidator.Judge(Anomaly(0.7, T0), DataQualityIssues.None, [], Policy, [done]);
+        Assert.False(soon.Valid);
+        Assert.Contains($"after maintenance (work order {done.WorkOrderId})", soon.Reason);
+
+        var later = AnomalyValidator.Judge(Anomaly(0.7, T0.AddHours(3)), DataQualityIssues.None, [], Policy, [done]);
+        Assert.True(later.Valid);
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Simulation;

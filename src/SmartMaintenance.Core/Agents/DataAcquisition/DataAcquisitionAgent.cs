@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.AnomalyDetection;
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 

@@ -1,17 +1,10 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Learning;
 
-/// <summary>
-/// The original system's Learning agent, one grain per tenant. Today it turns completed maintenance into outcome
-/// labels on the anomalies that led to it (true or false alarm); drift detection and retraining build on them.
-/// </summary>
-public interface ILearningAgent : IGrainWithIntegerKey
-{
-    Task<int> RecordOutcomeAsync(MaintenanceCase closed, WorkOrder completed);
-}
-
+/// <summary>Learning: see <see cref="Contracts.ILearningAgent"/>.</summary>
 public sealed class LearningAgent(ILabelStore labels, IEventLog events, TimeProvider time) : Grain, ILearningAgent
 {
     public async Task<int> RecordOutcomeAsync(MaintenanceCase closed, WorkOrder completed)

@@ -1,18 +1,9 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.MaintenanceLog;
-
-/// <summary>The original system's MaintenanceLog agent, one grain per tenant: records completed maintenance.</summary>
-public interface IMaintenanceLogAgent : IGrainWithIntegerKey
-{
-    Task<WorkOrderCommandResult> CompleteAsync(Guid workOrderId, MaintenanceRecord record);
-}
-
-/// <summary>The completed work order, or why completion was refused.</summary>
-[GenerateSerializer, Immutable]
-public sealed record WorkOrderCommandResult(WorkOrder? WorkOrder, string? Error, bool NotFound = false);
 
 /// <summary>Closes the work order with what was found and done, then completes its case.</summary>
 public sealed class MaintenanceLogAgent(IMaintenanceStore store, IEventLog events) : Grain, IMaintenanceLogAgent

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Orchestrator;

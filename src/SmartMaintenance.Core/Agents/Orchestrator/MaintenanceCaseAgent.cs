@@ -2,6 +2,7 @@ using System.Globalization;
 
 using Orleans.Runtime;
 
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Scheduling;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;

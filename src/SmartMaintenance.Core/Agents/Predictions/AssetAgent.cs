@@ -1,3 +1,4 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Models;
@@ -5,15 +6,7 @@ using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Predictions;
 
-/// <summary>
-/// The original system's Prediction agent, one grain per asset (key <c>"{tenantId}/{assetId}"</c>): assesses the
-/// asset after a validated anomaly and hands the result to the asset's open case, or opens one.
-/// </summary>
-public interface IAssetAgent : IGrainWithStringKey
-{
-    Task<Prediction> AssessAsync(Anomaly validated);
-}
-
+/// <summary>Prediction: see <see cref="Contracts.IAssetAgent"/> and <see cref="Models.StatisticalHealthModel"/>.</summary>
 public sealed class AssetAgent(
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, IPredictionStore predictions, IMaintenanceStore cases,
     IEventLog events, TimeProvider time)

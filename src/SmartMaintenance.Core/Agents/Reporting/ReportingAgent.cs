@@ -1,21 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Reporting;
 
-/// <summary>
-/// The original system's Reporting agent, one grain per tenant. Today it writes the closing report of each case (JSON:
-/// the case, its evidence, prediction, decisions, work order and audit story) and keeps it with its SHA-256; the PDF,
-/// CSV and XLSX renderings come with the reports issue.
-/// </summary>
-public interface IReportingAgent : IGrainWithIntegerKey
-{
-    Task<Guid> WriteCaseReportAsync(Guid caseId);
-}
-
+/// <summary>Reporting: see <see cref="Contracts.IReportingAgent"/>.</summary>
 public sealed class ReportingAgent(
     IMaintenanceStore cases, IAnomalyStore anomalies, IPredictionStore predictions, IReportStore reports, IEventLog events, TimeProvider time)
     : Grain, IReportingAgent

@@ -1,13 +1,8 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Scheduling;
-
-/// <summary>The original system's Scheduling agent, one grain per tenant: turns approved cases into work orders.</summary>
-public interface ISchedulingAgent : IGrainWithIntegerKey
-{
-    Task<WorkOrder> CreateWorkOrderAsync(MaintenanceCase approved);
-}
 
 /// <summary>
 /// Creates the work order with its priority, due date and the skills the asset's sensors call for. Assigning

@@ -20,6 +20,9 @@ public sealed record ValidationPolicy
     /// <summary>Anomalies on other sensors of the same asset this close in time corroborate each other.</summary>
     public TimeSpan CorroborationWindow { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Anomalies this soon after maintenance on the asset are often its after-effects (run-in, recalibration).</summary>
+    public TimeSpan AfterMaintenance { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>How far back earlier anomalies of the sensor count as similar past events.</summary>
     public TimeSpan History { get; init; } = TimeSpan.FromDays(7);
 }
@@ -29,12 +32,14 @@ public readonly record struct ValidationVerdict(bool Valid, double Confidence, s
 
 /// <summary>
 /// Judges a detected anomaly against its context: the data's quality at that moment, the sensor's earlier anomalies
-/// (duplicates, floods, recurrences) and other sensors of the same asset (corroboration).
+/// (duplicates, floods, recurrences), other sensors of the same asset (corroboration) and maintenance just done on
+/// the asset.
 /// </summary>
 public static class AnomalyValidator
 {
     public static ValidationVerdict Judge(
-        Anomaly anomaly, DataQualityIssues issues, IReadOnlyList<Anomaly> history, ValidationPolicy policy)
+        Anomaly anomaly, DataQualityIssues issues, IReadOnlyList<Anomaly> history, ValidationPolicy policy,
+        IReadOnlyList<WorkOrder>? completedMaintenance = null)
     {
         if ((issues & DataQualityIssues.Stuck) != 0)
         {
@@ -76,6 +81,15 @@ public static class AnomalyValidator
         {
             confidence += 0.1;
             reasons.Add("outside the sensor's expected range");
+        }
+
+        if ((completedMaintenance ?? []).Where(w => w.AssetId == anomaly.AssetId && w.Completion is { } done
+                && anomaly.At >= done.CompletedAt && anomaly.At - done.CompletedAt <= policy.AfterMaintenance)
+            .MaxBy(w => w.Completion!.CompletedAt) is { } recentWork)
+        {
+            confidence -= 0.15;
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"within {policy.AfterMaintenance.TotalHours:0.#} h after maintenance (work order {recentWork.WorkOrderId})"));
         }
 
         if ((issues & DataQualityIssues.Gap) != 0)

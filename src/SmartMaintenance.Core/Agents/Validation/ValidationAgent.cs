@@ -1,20 +1,13 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Validation;
 
-/// <summary>
-/// The original system's Validation agent, one grain per sensor so that one sensor's anomalies are judged one at a
-/// time (duplicates and floods are decided against a settled history). A validated anomaly goes on to its asset's
-/// Prediction agent.
-/// </summary>
-public interface IValidationAgent : IGrainWithIntegerKey
-{
-    Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues);
-}
-
-public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, ValidationPolicy policy)
+/// <summary>Validation: see <see cref="Contracts.IValidationAgent"/> and <see cref="AnomalyValidator"/>.</summary>
+public sealed class ValidationAgent(
+    IAnomalyStore anomalies, IMaintenanceStore maintenance, IEventLog events, AgentStepRunner steps, ValidationPolicy policy)
     : Grain, IValidationAgent
 {
     public async Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues)
@@ -22,7 +15,10 @@ public sealed class ValidationAgent(IAnomalyStore anomalies, IEventLog events, A
         var history = await anomalies.ListAsync(anomaly.TenantId,
             new AnomalyQuery(AssetId: anomaly.AssetId, SensorId: anomaly.AssetId is null ? anomaly.SensorId : null,
                 Since: anomaly.DetectedAt - policy.History, Limit: 1000), CancellationToken.None);
-        var verdict = AnomalyValidator.Judge(anomaly, issues, history, policy);
+        var completed = anomaly.AssetId is null
+            ? []
+            : await maintenance.ListWorkOrdersAsync(anomaly.TenantId, WorkOrderStatus.Completed, 200, CancellationToken.None);
+        var verdict = AnomalyValidator.Judge(anomaly, issues, history, policy, completed);
         var judged = anomaly with
         {
             Status = verdict.Valid ? AnomalyStatus.Validated : AnomalyStatus.Dismissed,

@@ -1,6 +1,6 @@
 using SmartMaintenance.Domain;
 
-namespace SmartMaintenance.Agents.AnomalyDetection;
+namespace SmartMaintenance.Agents.Contracts;
 
 /// <summary>
 /// One grain per sensor (keyed by the sensor's store key): data-quality checks and streaming anomaly detection

@@ -1,10 +1,10 @@
 using SmartMaintenance.Domain;
 
-namespace SmartMaintenance.Agents.Orchestrator;
+namespace SmartMaintenance.Agents.Contracts;
 
 /// <summary>
 /// The original system's Orchestrator, one grain per maintenance case: it owns the case's state (persisted, so a
-/// restart resumes it) and moves it through <see cref="CaseStateMachine"/>.
+/// restart resumes it) and moves it through <see cref="Orchestrator.CaseStateMachine"/>.
 /// </summary>
 public interface IMaintenanceCaseAgent : IGrainWithGuidKey
 {
@@ -35,24 +35,3 @@ public sealed record DecisionRequest(DecisionVerdict Verdict, string Reason, str
 /// <summary>The case after a command, or why the command was refused (the case is unchanged then).</summary>
 [GenerateSerializer, Immutable]
 public sealed record CaseCommandResult(MaintenanceCase? Case, string? Error, bool NotFound = false);
-
-/// <summary>When a case may be approved without waiting for a person, and how long a person has to decide.</summary>
-public sealed record CasePolicy
-{
-    /// <summary>Failure probability at or above which a case is approved at once.</summary>
-    public double AutoApproveAt { get; init; } = 0.9;
-
-    /// <summary>Remaining useful life below which a case is approved at once.</summary>
-    public TimeSpan AutoApproveWhenRulBelow { get; init; } = TimeSpan.FromHours(24);
-
-    /// <summary>How long a decision may wait before it is overdue.</summary>
-    public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromHours(4);
-}
-
-/// <summary>The persisted state of a case grain.</summary>
-[GenerateSerializer]
-public sealed class CaseGrainState
-{
-    [Id(0)]
-    public MaintenanceCase? Case { get; set; }
-}
