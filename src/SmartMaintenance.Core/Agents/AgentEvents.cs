@@ -47,6 +47,7 @@ public static class AgentNames
 }
 
 /// <summary>A reading's time and value inside an event's context window.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ContextPoint(DateTimeOffset At, double Value);
 
 /// <summary>A sensor's signal turned abnormal: the reading, how abnormal, which detectors fired, and the window.</summary>

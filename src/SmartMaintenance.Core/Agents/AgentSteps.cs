@@ -35,9 +35,13 @@ public sealed class AgentStep<T>(string name, Func<IGrainFactory, T, Task> run) 
         run(grains, JsonSerializer.Deserialize<T>(payload, AgentJson.Options) ?? throw new JsonException("The dead letter has no payload."));
 }
 
-/// <summary>An anomaly on its way to validation, with the data-quality flags of the reading that raised it.</summary>
+/// <summary>
+/// An anomaly just raised, on its way to be recorded and validated: the data-quality flags of the reading that raised
+/// it, how far it was from the baseline, the window it was judged in, and when its readings were accepted.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record AnomalyToValidate(Anomaly Anomaly, DataQualityIssues Issues);
+public sealed record DetectedAnomaly(
+    Anomaly Anomaly, DataQualityIssues Issues, double Z, IReadOnlyList<ContextPoint> Window, DateTimeOffset AcceptedAt);
 
 /// <summary>A closed case and its completed work order, on their way to Learning.</summary>
 [GenerateSerializer, Immutable]
@@ -53,8 +57,8 @@ public static class AgentSteps
     public static readonly AgentStep<SensorReadings> Judge = new("judge",
         (grains, batch) => grains.GetGrain<ISensorAgent>(batch.Sensor.Key).ObserveAsync(batch));
 
-    public static readonly AgentStep<AnomalyToValidate> Validate = new("validate",
-        (grains, item) => grains.GetGrain<IValidationAgent>(item.Anomaly.SensorKey).ValidateAsync(item.Anomaly, item.Issues));
+    public static readonly AgentStep<DetectedAnomaly> Validate = new("validate",
+        (grains, detected) => grains.GetGrain<IValidationAgent>(detected.Anomaly.SensorKey).ValidateAsync(detected));
 
     public static readonly AgentStep<Anomaly> Assess = new("assess",
         (grains, anomaly) => grains.GetGrain<IAssetAgent>(AssetAgent.KeyOf(anomaly.TenantId, anomaly.AssetId!)).AssessAsync(anomaly));
@@ -146,6 +150,23 @@ public sealed class AgentStepRunner(
             }
         }
     }
+
+    /// <summary>
+    /// Runs work off the calling grain's turn, so a grain that judges a stream does not wait for the writes and the
+    /// downstream agents its findings set off. Failures are logged (steps run through <see cref="RunAsync{T}"/>
+    /// already retry and dead-letter themselves).
+    /// </summary>
+    public void Detach(string what, Func<Task> work) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "{What} failed", what);
+        }
+    });
 
     /// <summary>Runs a dead letter's step once more; returns null when it succeeded, else the error (the letter stays open).</summary>
     public async Task<string?> ReplayAsync(DeadLetter letter)

@@ -26,18 +26,19 @@ public sealed class DemoFleetSimulator(
     private readonly Random _random = new(20261125);
     private readonly Dictionary<string, DateTimeOffset> _nextSample = [];
     private DateTimeOffset _started;
-    private volatile FaultEpisode? _fault;
+    // Faults by asset: the random episodes and injected ones run side by side, one per asset at most.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FaultEpisode> _faults = new(StringComparer.Ordinal);
 
     public bool Enabled => enabled;
 
     /// <summary>
-    /// Starts a fault episode on an asset now (replacing any running one): every sensor of the asset moves away from
-    /// its normal behaviour by <paramref name="magnitude"/> for <paramref name="duration"/>.
+    /// Starts a fault episode on an asset now (replacing one running on that asset; other assets' faults go on): every
+    /// sensor of the asset moves away from its normal behaviour by <paramref name="magnitude"/> for <paramref name="duration"/>.
     /// </summary>
     public void InjectFault(string assetId, TimeSpan duration, double magnitude)
     {
         var now = time.GetUtcNow();
-        _fault = new FaultEpisode(assetId, now, now + duration, magnitude);
+        _faults[assetId] = new FaultEpisode(assetId, now, now + duration, magnitude, Injected: true);
         logger.LogInformation("Demo fleet: injected fault on {Asset} until {End:O}", assetId, now + duration);
     }
 
@@ -49,7 +50,7 @@ public sealed class DemoFleetSimulator(
         var days = Math.Max(0, (at - _started + Backfill).TotalDays);
         var noise = sensor.Noise * Gaussian();
         var value = sensor.Baseline + daily + (sensor.WearPerDay * days) + noise;
-        if (_fault is { } fault && fault.AssetId == sensor.AssetId && at >= fault.Start && at < fault.End)
+        if (_faults.TryGetValue(sensor.AssetId, out var fault) && at >= fault.Start && at < fault.End)
         {
             value += fault.Magnitude * (sensor.Type == "vibration" ? sensor.Baseline : sensor.Noise * 4);
         }
@@ -160,7 +161,12 @@ public sealed class DemoFleetSimulator(
     // Roughly one fault episode every two hours somewhere in the fleet, lasting a few minutes.
     private void MaybeStartFault(DateTimeOffset now)
     {
-        if (_fault is { } current && now < current.End)
+        foreach (var (assetId, ended) in _faults.Where(f => now >= f.Value.End))
+        {
+            _faults.TryRemove(new KeyValuePair<string, FaultEpisode>(assetId, ended));
+        }
+
+        if (_faults.Values.Any(f => !f.Injected))
         {
             return;
         }
@@ -168,8 +174,11 @@ public sealed class DemoFleetSimulator(
         if (_random.NextDouble() < Tick.TotalSeconds / 7200)
         {
             var asset = DemoFleet.Assets[_random.Next(DemoFleet.Assets.Count)];
-            _fault = new FaultEpisode(asset.AssetId, now, now + TimeSpan.FromMinutes(2 + _random.Next(8)), 0.5 + _random.NextDouble());
-            logger.LogInformation("Demo fleet: fault episode on {Asset} until {End:O}", _fault.AssetId, _fault.End);
+            var episode = new FaultEpisode(asset.AssetId, now, now + TimeSpan.FromMinutes(2 + _random.Next(8)), 0.5 + _random.NextDouble(), Injected: false);
+            if (_faults.TryAdd(asset.AssetId, episode))
+            {
+                logger.LogInformation("Demo fleet: fault episode on {Asset} until {End:O}", episode.AssetId, episode.End);
+            }
         }
     }
 
@@ -202,5 +211,5 @@ public sealed class DemoFleetSimulator(
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    private sealed record FaultEpisode(string AssetId, DateTimeOffset Start, DateTimeOffset End, double Magnitude);
+    private sealed record FaultEpisode(string AssetId, DateTimeOffset Start, DateTimeOffset End, double Magnitude, bool Injected);
 }

@@ -12,6 +12,10 @@ public sealed class FaultDrills(TimeProvider time)
     public void Register(long tenantId, string assetId, string correlationId, DateTimeOffset until) =>
         _active[(tenantId, assetId)] = new Drill(correlationId, time.GetUtcNow(), until);
 
+    /// <summary>Whether a drill still runs on the asset (a second one there would steal the first one's story).</summary>
+    public bool IsRunning(long tenantId, string assetId) =>
+        _active.TryGetValue((tenantId, assetId), out var drill) && drill.Until >= time.GetUtcNow();
+
     /// <summary>
     /// The drill's correlation id for anomalies on the asset in readings taken while the drill runs; null otherwise.
     /// Every sensor of the asset joins the one story, whichever of them opens the case. Anomalies in older readings

@@ -55,9 +55,10 @@ public sealed class GoldenPath(
 
         var busy = (await cases.ListCasesAsync(TenantId, CaseStateMachine.ActiveStates.ToArray(), null, 1000, cancellationToken))
             .Select(c => c.AssetId).ToHashSet(StringComparer.Ordinal);
-        if (DemoFleet.Assets.FirstOrDefault(a => !busy.Contains(a.AssetId) && DemoFleet.Sensors.Any(s => s.AssetId == a.AssetId)) is not { } asset)
+        if (DemoFleet.Assets.FirstOrDefault(a => !busy.Contains(a.AssetId) && !drills.IsRunning(TenantId, a.AssetId)
+                && DemoFleet.Sensors.Any(s => s.AssetId == a.AssetId)) is not { } asset)
         {
-            return (null, "Every demo asset has an open case; decide or close one first.");
+            return (null, "Every demo asset has an open case or a running golden path; decide or close one first.");
         }
 
         var correlationId = Guid.NewGuid().ToString("N");

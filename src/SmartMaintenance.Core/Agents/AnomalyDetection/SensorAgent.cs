@@ -13,7 +13,7 @@ namespace SmartMaintenance.Agents.AnomalyDetection;
 /// readings when the grain activates, so a deactivation or a restart costs one query, not the baselines.
 /// </summary>
 public sealed class SensorAgent(
-    IReadingStore readings, IAnomalyStore anomalies, IEventLog events, AgentStepRunner steps, FaultDrills drills, TimeProvider time,
+    IReadingStore readings, IEventLog events, AgentStepRunner steps, FaultDrills drills, TimeProvider time,
     ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
@@ -41,8 +41,9 @@ public sealed class SensorAgent(
             var observation = _monitor.Observe(reading);
             if (observation.StartsAnomaly)
             {
-                var anomaly = await RecordAnomalyAsync(_monitor, reading, observation, batch.AcceptedAt);
-                await steps.RunAsync(AgentSteps.Validate, anomaly.TenantId, anomaly.CorrelationId, new AnomalyToValidate(anomaly, observation.Issues));
+                var detected = Detect(_monitor, reading, observation, batch.AcceptedAt);
+                steps.Detach("Recording and validating an anomaly",
+                    () => steps.RunAsync(AgentSteps.Validate, detected.Anomaly.TenantId, detected.Anomaly.CorrelationId, detected));
             }
 
             if (observation.RaisedIssues != DataQualityIssues.None)
@@ -56,7 +57,7 @@ public sealed class SensorAgent(
 
         if (raised is not null)
         {
-            await events.AppendAsync(raised, CancellationToken.None);
+            steps.Detach("Recording data-quality issues", () => events.AppendAsync(raised, CancellationToken.None));
         }
 
         AgentTelemetry.ReadingsObserved.Add(batch.Readings.Length);
@@ -76,25 +77,19 @@ public sealed class SensorAgent(
         logger.LogDebug("Sensor agent {SensorId} warmed up on {Count} stored readings", sensor.SensorId, history.Count);
     }
 
-    /// <summary>Stores the anomaly and appends AnomalyDetected before anything else can act on it.</summary>
-    private async Task<Anomaly> RecordAnomalyAsync(
-        SensorSignalMonitor monitor, Reading reading, SignalObservation observation, DateTimeOffset acceptedAt)
+    /// <summary>
+    /// The anomaly and what validation needs to know about it, built in this turn from the monitor's state; recording it
+    /// and everything after happen off the turn, so judging the stream never waits for them.
+    /// </summary>
+    private DetectedAnomaly Detect(SensorSignalMonitor monitor, Reading reading, SignalObservation observation, DateTimeOffset acceptedAt)
     {
         var sensor = monitor.Sensor;
         var window = monitor.Context();
         var anomaly = new Anomaly(Guid.NewGuid(), sensor.TenantId, sensor.Key, sensor.SensorId, sensor.AssetId, reading.Timestamp,
             time.GetUtcNow(), window[0].Timestamp, window[^1].Timestamp, reading.Value, observation.Score, monitor.SeverityOf(observation),
             observation.Detectors, AnomalyStatus.Detected, drills.Claim(sensor.TenantId, sensor.AssetId, reading.Timestamp) ?? NewCorrelationId());
-        await anomalies.SaveAsync(anomaly, CancellationToken.None);
-        AgentTelemetry.AnomaliesDetected.Add(1);
-        AgentTelemetry.DetectionLatency.Record((time.GetUtcNow() - acceptedAt).TotalSeconds);
-
-        var payload = new AnomalyDetected(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId, anomaly.At, anomaly.Value,
-            anomaly.Score, observation.Z, anomaly.Severity, anomaly.Detectors,
-            [.. window.Select(r => new ContextPoint(r.Timestamp, r.Value))]);
-        await events.AppendAsync([new AuditEvent(sensor.TenantId, AgentEventTypes.AnomalyDetected, anomaly.CorrelationId,
-            AgentNames.AnomalyDetection, AgentJson.Serialize(payload))], CancellationToken.None);
-        return anomaly;
+        return new DetectedAnomaly(anomaly, observation.Issues, observation.Z, [.. window.Select(r => new ContextPoint(r.Timestamp, r.Value))],
+            acceptedAt);
     }
 
     /// <summary>Each finding starts its own story; the case it may become keeps this id.</summary>

@@ -1,4 +1,3 @@
-using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Agents.Contracts;
@@ -10,5 +9,6 @@ namespace SmartMaintenance.Agents.Contracts;
 /// </summary>
 public interface IValidationAgent : IGrainWithIntegerKey
 {
-    Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues);
+    /// <summary>Records the anomaly and its AnomalyDetected entry (once, also when retried), then judges it.</summary>
+    Task<Anomaly> ValidateAsync(DetectedAnomaly detected);
 }

@@ -7,11 +7,14 @@ namespace SmartMaintenance.Agents.Validation;
 
 /// <summary>Validation: see <see cref="Contracts.IValidationAgent"/> and <see cref="AnomalyValidator"/>.</summary>
 public sealed class ValidationAgent(
-    IAnomalyStore anomalies, IMaintenanceStore maintenance, IEventLog events, AgentStepRunner steps, ValidationPolicy policy)
+    IAnomalyStore anomalies, IMaintenanceStore maintenance, IEventLog events, AgentStepRunner steps, ValidationPolicy policy,
+    TimeProvider time)
     : Grain, IValidationAgent
 {
-    public async Task<Anomaly> ValidateAsync(Anomaly anomaly, DataQualityIssues issues)
+    public async Task<Anomaly> ValidateAsync(DetectedAnomaly detected)
     {
+        var (anomaly, issues) = (detected.Anomaly, detected.Issues);
+        await RecordAsync(detected);
         var history = await anomalies.ListAsync(anomaly.TenantId,
             new AnomalyQuery(AssetId: anomaly.AssetId, SensorId: anomaly.AssetId is null ? anomaly.SensorId : null,
                 Since: anomaly.DetectedAt - policy.History, Limit: 1000), CancellationToken.None);
@@ -36,5 +39,22 @@ public sealed class ValidationAgent(
         }
 
         return judged;
+    }
+
+    /// <summary>Stores the anomaly and appends AnomalyDetected before anything else can act on it; a retry finds it stored.</summary>
+    private async Task RecordAsync(DetectedAnomaly detected)
+    {
+        var anomaly = detected.Anomaly;
+        if (await anomalies.FindAsync(anomaly.TenantId, anomaly.AnomalyId, CancellationToken.None) is not null)
+        {
+            return;
+        }
+
+        await anomalies.SaveAsync(anomaly, CancellationToken.None);
+        await events.RecordAsync(anomaly.TenantId, AgentEventTypes.AnomalyDetected, anomaly.CorrelationId, AgentNames.AnomalyDetection,
+            new AnomalyDetected(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId, anomaly.At, anomaly.Value, anomaly.Score, detected.Z,
+                anomaly.Severity, anomaly.Detectors, detected.Window));
+        AgentTelemetry.AnomaliesDetected.Add(1);
+        AgentTelemetry.DetectionLatency.Record((time.GetUtcNow() - detected.AcceptedAt).TotalSeconds);
     }
 }

@@ -34,6 +34,7 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        WaitInSqliteWhenBusy(connection);
         return connection;
     }
 
@@ -41,8 +42,16 @@ public sealed class SqliteDatabase
     {
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
+        WaitInSqliteWhenBusy(connection);
         return connection;
     }
+
+    /// <summary>
+    /// Lets SQLite itself wait for another writer's transaction (it retries after 1, 2, 5, 10... ms) rather than the
+    /// provider's coarser retry, so a short write behind a group commit of readings waits milliseconds, not a fixed sleep.
+    /// </summary>
+    private static void WaitInSqliteWhenBusy(SqliteConnection connection) =>
+        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 30_000);
 
     /// <summary>Switches the file to WAL and applies every migration newer than the file's version.</summary>
     public void Migrate()
