@@ -41,6 +41,9 @@ public class GoldenPathTests
         var refused = await viewer.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "approve", reason = "looks bad" });
         await refused.ProblemAsync(HttpStatusCode.Forbidden);
 
+        var noVerdict = await operatorClient.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { reason = "forgot the verdict" });
+        Assert.Contains("verdict", (await noVerdict.ProblemAsync(HttpStatusCode.BadRequest)).GetRawText(), StringComparison.OrdinalIgnoreCase);
+
         var decided = await operatorClient.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "approve", reason = "bearing noise confirmed on site" });
         var scheduled = await decided.ReadJsonAsync();
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);

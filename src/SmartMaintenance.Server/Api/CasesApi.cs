@@ -80,7 +80,8 @@ internal static class CasesApi
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult>> DecideAsync(
         HttpContext context, IMaintenanceStore store, IGrainFactory grains, TimeProvider time, Guid caseId, DecisionInput body)
     {
-        if (body.Verdict == DecisionVerdict.Defer && (body.DeferUntil is not { } until || until <= time.GetUtcNow()))
+        var verdict = body.Verdict!.Value;
+        if (verdict == DecisionVerdict.Defer && (body.DeferUntil is not { } until || until <= time.GetUtcNow()))
         {
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid deferral", "A deferral needs defer_until, a time in the future.");
         }
@@ -91,7 +92,7 @@ internal static class CasesApi
         }
 
         var result = await grains.GetGrain<IMaintenanceCaseAgent>(caseId)
-            .DecideAsync(new DecisionRequest(body.Verdict, body.Reason, ActorOf(context.User), body.DeferUntil));
+            .DecideAsync(new DecisionRequest(verdict, body.Reason, ActorOf(context.User), body.DeferUntil));
         return result switch
         {
             { Case: { } decided } => TypedResults.Ok(CaseResponse.From(decided)),
@@ -140,7 +141,7 @@ internal static class CasesApi
     private static async Task<Results<Ok<WorkOrderResponse>, ProblemHttpResult>> CompleteAsync(
         HttpContext context, IGrainFactory grains, TimeProvider time, Guid workOrderId, CompletionInput body)
     {
-        var record = new MaintenanceRecord(body.Outcome, body.Findings, body.Parts ?? [], body.DurationMinutes, ActorOf(context.User),
+        var record = new MaintenanceRecord(body.Outcome!.Value, body.Findings, body.Parts ?? [], body.DurationMinutes, ActorOf(context.User),
             time.GetUtcNow());
         var result = await grains.GetGrain<IMaintenanceLogAgent>(context.User.TenantIdOf()).CompleteAsync(workOrderId, record);
         return result switch
@@ -167,13 +168,14 @@ internal static class CasesApi
     private static string ActorOf(ClaimsPrincipal user) => $"key:{user.KeyIdOf()}:{user.Identity?.Name}";
 }
 
+// Enums are nullable so that a missing verdict or outcome is a 400, not the enum's first value.
 public sealed record DecisionInput(
-    [property: Required] DecisionVerdict Verdict,
+    [property: Required] DecisionVerdict? Verdict,
     [property: Required, StringLength(2000, MinimumLength = 3)] string Reason,
     DateTimeOffset? DeferUntil);
 
 public sealed record CompletionInput(
-    [property: Required] MaintenanceOutcome Outcome,
+    [property: Required] MaintenanceOutcome? Outcome,
     [property: Required, StringLength(4000, MinimumLength = 3)] string Findings,
     IReadOnlyList<string>? Parts,
     [property: Range(0, 100_000)] double DurationMinutes);
