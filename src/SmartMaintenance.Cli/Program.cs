@@ -6,5 +6,6 @@ using SmartMaintenance.Cli;
 var root = new RootCommand("SmartMaintenance command line")
 {
     ImportCommand.Create(),
+    NabCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -83,6 +83,11 @@ public sealed class NabScorerTests
             Assert.Equal(standard, NabScorer.Score(corpus, scores, NabProfile.Standard).Normalized, 0.1);
             Assert.Equal(lowFp, NabScorer.Score(corpus, scores, NabProfile.RewardLowFalsePositives).Normalized, 0.1);
             Assert.Equal(lowFn, NabScorer.Score(corpus, scores, NabProfile.RewardLowFalseNegatives).Normalized, 0.1);
+
+            // The per-file table adds up to the corpus score at its threshold.
+            var corpusScore = NabScorer.Score(corpus, scores, NabProfile.Standard);
+            var perFile = corpus.Select((series, f) => NabScorer.FileRaw(series, scores[f], NabProfile.Standard, corpusScore.Threshold)).Sum();
+            Assert.Equal(corpusScore.Raw, perFile, 6);
         }
     }
 

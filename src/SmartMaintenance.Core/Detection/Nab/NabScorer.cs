@@ -128,4 +128,42 @@ public static class NabScorer
         var normalized = counted.Count == 0 ? 0 : 100 * (bestTotal - nullScore) / (perfect - nullScore);
         return new NabScore(profile, normalized, bestTotal, bestThreshold, counted.Count);
     }
+
+    /// <summary>One file's part of the raw score at a given threshold (the per-file table of a corpus score).</summary>
+    public static double FileRaw(NabSeries series, IReadOnlyList<double> scores, NabProfile profile, double threshold)
+    {
+        var ordered = series.Windows.OrderBy(w => w.First).ToList();
+        var (values, window) = RowValues(series.Timestamps.Count, ordered, profile);
+        var best = new double?[ordered.Count];
+        var counted = new bool[ordered.Count];
+        var raw = 0.0;
+        for (var i = series.ProbationaryRows; i < values.Length; i++)
+        {
+            if (window[i] >= 0)
+            {
+                counted[window[i]] = true;
+            }
+
+            if (scores[i] < threshold)
+            {
+                continue;
+            }
+
+            if (window[i] < 0)
+            {
+                raw += values[i];
+            }
+            else if (best[window[i]] is not { } current || values[i] > current)
+            {
+                best[window[i]] = values[i];
+            }
+        }
+
+        for (var w = 0; w < ordered.Count; w++)
+        {
+            raw += !counted[w] ? 0 : best[w] ?? -profile.FalseNegative;
+        }
+
+        return raw;
+    }
 }
