@@ -8,7 +8,7 @@ namespace SmartMaintenance.Cli;
 /// <summary>
 /// `smx nab score --results DIR --labels combined_windows.json`: the three NAB profile scores of a detector's output
 /// files (<c>timestamp,value,anomaly_score</c> under <c>CATEGORY/NAME.csv</c>, or NAB's published
-/// <c>CATEGORY/DETECTOR_NAME.csv</c>), and a per-file table written to <c>DIR/nab_scores.csv</c>.
+/// <c>CATEGORY/DETECTOR_NAME.csv</c>), and a per-file table written to <c>--table</c> (default <c>DIR/nab_scores.csv</c>).
 /// </summary>
 internal static class NabCommand
 {
@@ -18,12 +18,13 @@ internal static class NabCommand
     {
         var results = new Option<DirectoryInfo>("--results") { Description = "Folder of the detector's output files", Required = true };
         var labels = new Option<FileInfo>("--labels") { Description = "NAB's combined_windows.json", Required = true };
-        var score = new Command("score", "Score a detector's outputs with NAB's three profiles") { results, labels };
-        score.SetAction(parse => Score(parse.GetValue(results)!, parse.GetValue(labels)!, Console.Out, Console.Error));
+        var table = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: RESULTS/{TableName})" };
+        var score = new Command("score", "Score a detector's outputs with NAB's three profiles") { results, labels, table };
+        score.SetAction(parse => Score(parse.GetValue(results)!, parse.GetValue(labels)!, parse.GetValue(table), Console.Out, Console.Error));
         return new Command("nab", "The Numenta Anomaly Benchmark") { score };
     }
 
-    public static int Score(DirectoryInfo results, FileInfo labels, TextWriter output, TextWriter errors)
+    public static int Score(DirectoryInfo results, FileInfo labels, FileInfo? tableFile, TextWriter output, TextWriter errors)
     {
         if (!results.Exists || !labels.Exists)
         {
@@ -60,7 +61,8 @@ internal static class NabCommand
                 $"{result.Profile.Name,-20} {result.Normalized,7:0.00}   (threshold {result.Threshold:0.######}, raw {result.Raw:0.###}, {result.Windows} windows)"));
         }
 
-        using var table = new StreamWriter(Path.Combine(results.FullName, TableName));
+        var tablePath = tableFile?.FullName ?? Path.Combine(results.FullName, TableName);
+        using var table = new StreamWriter(tablePath);
         table.WriteLine("file,rows,windows," + string.Join(',', profiles.Select(p => $"{p.Profile.Name}_raw")));
         for (var f = 0; f < corpus.Count; f++)
         {
@@ -69,7 +71,7 @@ internal static class NabCommand
             table.WriteLine($"{series.Name},{series.Timestamps.Count},{series.Windows.Count},{string.Join(',', raws)}");
         }
 
-        output.WriteLine($"per-file table: {Path.Combine(results.FullName, TableName)}");
+        output.WriteLine($"per-file table: {tablePath}");
         return 0;
     }
 
