@@ -142,7 +142,7 @@ public sealed class AgentStepRunner(
             {
                 logger.LogError(ex, "Agent step {Step} failed {Attempts} times for {CorrelationId}; dead-lettered", step.Name, attempt, correlationId);
                 var letter = await deadLetters.AddAsync(new DeadLetter(0, tenantId, step.Name, correlationId,
-                    AgentJson.Serialize(payload), $"{ex.GetType().Name}: {ex.Message}", attempt, time.GetUtcNow(), null, null), CancellationToken.None);
+                    AgentJson.Serialize(payload), Describe(ex), attempt, time.GetUtcNow(), null, null), CancellationToken.None);
                 AgentTelemetry.DeadLetters.Add(1);
                 await events.RecordAsync(tenantId, AgentEventTypes.DeadLettered, correlationId, AgentNames.Supervisor,
                     new { DeadLetterId = letter.Id, letter.Step, letter.Error, letter.Attempts });
@@ -185,7 +185,7 @@ public sealed class AgentStepRunner(
         }
         catch (Exception ex)
         {
-            error = $"{ex.GetType().Name}: {ex.Message}";
+            error = Describe(ex);
         }
 
         await deadLetters.MarkReplayedAsync(letter.Id, time.GetUtcNow(), error, CancellationToken.None);
@@ -193,4 +193,7 @@ public sealed class AgentStepRunner(
             new { DeadLetterId = letter.Id, letter.Step, Succeeded = error is null, Error = error });
         return error;
     }
+
+    /// <summary>How a failure is recorded on a dead letter: the exception's type and message.</summary>
+    private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
 }

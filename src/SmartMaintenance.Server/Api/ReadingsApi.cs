@@ -246,9 +246,9 @@ internal static class ReadingsApi
             return Problems.Result(400, "sensor_id is required", "Name the sensor: ?sensor_id=...");
         }
 
-        if (size is < 1 or > MaxPageSize)
+        if (Problems.InvalidLimit(size, MaxPageSize) is { } invalid)
         {
-            return Problems.Result(400, "Invalid limit", $"limit must be between 1 and {MaxPageSize}.");
+            return invalid;
         }
 
         long? before = null;

@@ -29,10 +29,9 @@ public sealed class ValidationAgent(
             Reason = verdict.Reason,
         };
         await anomalies.SaveAsync(judged, CancellationToken.None);
-        await events.AppendAsync([new AuditEvent(anomaly.TenantId,
-            verdict.Valid ? AgentEventTypes.AnomalyValidated : AgentEventTypes.AnomalyDismissed, anomaly.CorrelationId,
-            AgentNames.Validation, AgentJson.Serialize(new AnomalyJudged(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId,
-                verdict.Confidence, verdict.Reason)))], CancellationToken.None);
+        await events.RecordAsync(anomaly.TenantId, verdict.Valid ? AgentEventTypes.AnomalyValidated : AgentEventTypes.AnomalyDismissed,
+            anomaly.CorrelationId, AgentNames.Validation,
+            new AnomalyJudged(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId, verdict.Confidence, verdict.Reason));
         if (verdict.Valid && judged.AssetId is not null)
         {
             await steps.RunAsync(AgentSteps.Assess, judged.TenantId, judged.CorrelationId, judged);
