@@ -21,7 +21,12 @@ internal static class NabCommand
         var table = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: RESULTS/{TableName})" };
         var score = new Command("score", "Score a detector's outputs with NAB's three profiles") { results, labels, table };
         score.SetAction(parse => Score(parse.GetValue(results)!, parse.GetValue(labels)!, parse.GetValue(table), Console.Out, Console.Error));
-        return new Command("nab", "The Numenta Anomaly Benchmark") { score };
+        var data = new Option<DirectoryInfo>("--data") { Description = "NAB's data folder (CATEGORY/NAME.csv)", Required = true };
+        var evaluateLabels = new Option<FileInfo>("--labels") { Description = "NAB's combined_windows.json", Required = true };
+        var evaluateTable = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: TEMP/{TableName})" };
+        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it") { data, evaluateLabels, evaluateTable };
+        evaluate.SetAction(parse => Evaluate(parse.GetValue(data)!, parse.GetValue(evaluateLabels)!, parse.GetValue(evaluateTable), Console.Out, Console.Error));
+        return new Command("nab", "The Numenta Anomaly Benchmark") { score, evaluate };
     }
 
     public static int Score(DirectoryInfo results, FileInfo labels, FileInfo? tableFile, TextWriter output, TextWriter errors)
@@ -54,6 +59,38 @@ internal static class NabCommand
             }
         }
 
+        Report(corpus, scores, tableFile?.FullName ?? Path.Combine(results.FullName, TableName), output);
+        return 0;
+    }
+
+    /// <summary>Runs the platform's detector over every series of the corpus in memory and scores it.</summary>
+    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, TextWriter output, TextWriter errors)
+    {
+        if (!data.Exists || !labels.Exists)
+        {
+            errors.WriteLine(!data.Exists ? $"{data.FullName}: no such folder" : $"{labels.FullName}: no such file");
+            return 2;
+        }
+
+        IReadOnlyList<NabSeries> corpus;
+        try
+        {
+            corpus = NabCorpus.Load(data.FullName, labels.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or IndexOutOfRangeException)
+        {
+            errors.WriteLine(ex.Message);
+            return 2;
+        }
+
+        var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s)).ToList();
+        Report(corpus, scores, tableFile?.FullName ?? Path.Combine(Path.GetTempPath(), TableName), output);
+        return 0;
+    }
+
+    /// <summary>Prints the three profile scores and each category's share (at the corpus threshold), and writes the per-file table.</summary>
+    private static void Report(IReadOnlyList<NabSeries> corpus, List<IReadOnlyList<double>> scores, string tablePath, TextWriter output)
+    {
         var profiles = NabProfile.All.Select(p => NabScorer.Score(corpus, scores, p)).ToList();
         foreach (var result in profiles)
         {
@@ -61,18 +98,30 @@ internal static class NabCommand
                 $"{result.Profile.Name,-20} {result.Normalized,7:0.00}   (threshold {result.Threshold:0.######}, raw {result.Raw:0.###}, {result.Windows} windows)"));
         }
 
-        var tablePath = tableFile?.FullName ?? Path.Combine(results.FullName, TableName);
+        var raws = corpus.Select((series, f) => profiles.Select(p => NabScorer.FileRaw(series, scores[f], p.Profile, p.Threshold)).ToArray()).ToList();
+        foreach (var category in corpus.Select((s, f) => (Category: Path.GetDirectoryName(s.Name) ?? "", File: f)).GroupBy(c => c.Category))
+        {
+            var windows = category.Sum(c => corpus[c.File].Windows.Count);
+            var parts = profiles.Select((p, k) =>
+            {
+                var raw = category.Sum(c => raws[c.File][k]);
+                return windows == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{p.Profile.Name} raw {raw:0.###}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{p.Profile.Name} {NabScorer.Normalize(raw, windows, p.Profile):0.00}");
+            });
+            output.WriteLine($"  {category.Key,-24} {string.Join("   ", parts)}");
+        }
+
         using var table = new StreamWriter(tablePath);
         table.WriteLine("file,rows,windows," + string.Join(',', profiles.Select(p => $"{p.Profile.Name}_raw")));
         for (var f = 0; f < corpus.Count; f++)
         {
             var series = corpus[f];
-            var raws = profiles.Select(p => NabScorer.FileRaw(series, scores[f], p.Profile, p.Threshold).ToString("0.####", CultureInfo.InvariantCulture));
-            table.WriteLine($"{series.Name},{series.Timestamps.Count},{series.Windows.Count},{string.Join(',', raws)}");
+            table.WriteLine($"{series.Name},{series.Timestamps.Count},{series.Windows.Count},"
+                + string.Join(',', raws[f].Select(r => r.ToString("0.####", CultureInfo.InvariantCulture))));
         }
 
         output.WriteLine($"per-file table: {tablePath}");
-        return 0;
     }
 
     private static string? FindOutput(DirectoryInfo results, string name)

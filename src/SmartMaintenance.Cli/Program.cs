@@ -7,5 +7,6 @@ var root = new RootCommand("SmartMaintenance command line")
 {
     ImportCommand.Create(),
     NabCommand.Create(),
+    DetectCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

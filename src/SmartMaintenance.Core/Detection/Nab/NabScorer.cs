@@ -123,10 +123,15 @@ public static class NabScorer
             }
         }
 
-        var nullScore = -profile.FalseNegative * counted.Count;
-        var perfect = profile.TruePositive * counted.Count;
-        var normalized = counted.Count == 0 ? 0 : 100 * (bestTotal - nullScore) / (perfect - nullScore);
-        return new NabScore(profile, normalized, bestTotal, bestThreshold, counted.Count);
+        return new NabScore(profile, Normalize(bestTotal, counted.Count, profile), bestTotal, bestThreshold, counted.Count);
+    }
+
+    /// <summary>100 × (raw − null) / (perfect − null) for a set of <paramref name="windows"/> windows (0 without windows).</summary>
+    public static double Normalize(double raw, int windows, NabProfile profile)
+    {
+        var nullScore = -profile.FalseNegative * windows;
+        var perfect = profile.TruePositive * windows;
+        return windows == 0 ? 0 : 100 * (raw - nullScore) / (perfect - nullScore);
     }
 
     /// <summary>One file's part of the raw score at a given threshold (the per-file table of a corpus score).</summary>

@@ -1,0 +1,25 @@
+using SmartMaintenance.Detection.Ensemble;
+
+namespace SmartMaintenance.Detection.Nab;
+
+/// <summary>Runs the platform's streaming detector over a series, row by row, as NAB requires.</summary>
+public static class NabDetection
+{
+    /// <summary>One score per row, each computed from that row and the earlier ones only.</summary>
+    public static double[] Run(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values)
+    {
+        var detector = new StreamingAnomalyDetector();
+        var scores = new double[values.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = detector.Update(ToMicros(timestamps[i]), values[i]).Score;
+        }
+
+        return scores;
+    }
+
+    public static double[] Run(NabSeries series) => Run(series.Timestamps, series.Values);
+
+    /// <summary>NAB's zone-less timestamps read as UTC.</summary>
+    public static long ToMicros(DateTime timestamp) => (timestamp.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+}
