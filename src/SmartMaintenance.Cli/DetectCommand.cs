@@ -18,16 +18,18 @@ internal static class DetectCommand
         var output = new Option<FileInfo?>("--output") { Description = "Where to write timestamp,value,anomaly_score" };
         var inputDir = new Option<DirectoryInfo?>("--input-dir") { Description = "A folder of CSV files (searched recursively)" };
         var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Where to write the scored files, keeping relative paths" };
+        var sensitivity = SensitivityOption();
         var explain = new Option<bool>("--explain") { Description = "Add a column per part of the ensemble after anomaly_score" };
         var command = new Command("detect", "Score every row of time-series CSV files with the streaming anomaly detector")
         {
-            input, output, inputDir, outputDir, explain,
+            input, output, inputDir, outputDir, sensitivity, explain,
         };
-        command.SetAction(parse => Run(parse.GetValue(input), parse.GetValue(output), parse.GetValue(inputDir), parse.GetValue(outputDir), parse.GetValue(explain), Console.Error));
+        command.SetAction(parse => Run(parse.GetValue(input), parse.GetValue(output), parse.GetValue(inputDir), parse.GetValue(outputDir),
+            new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(explain), Console.Error));
         return command;
     }
 
-    public static int Run(FileInfo? input, FileInfo? output, DirectoryInfo? inputDir, DirectoryInfo? outputDir, bool explain, TextWriter errors)
+    public static int Run(FileInfo? input, FileInfo? output, DirectoryInfo? inputDir, DirectoryInfo? outputDir, DetectorSettings settings, bool explain, TextWriter errors)
     {
         if ((input is null) == (inputDir is null) || (input is null) != (output is null) || (inputDir is null) != (outputDir is null))
         {
@@ -37,7 +39,7 @@ internal static class DetectCommand
 
         if (input is not null)
         {
-            return ScoreFile(input.FullName, output!.FullName, explain, errors) ? 0 : 2;
+            return ScoreFile(input.FullName, output!.FullName, settings, explain, errors) ? 0 : 2;
         }
 
         if (!inputDir!.Exists)
@@ -51,15 +53,23 @@ internal static class DetectCommand
         foreach (var file in files)
         {
             var target = Path.Combine(outputDir!.FullName, Path.GetRelativePath(inputDir.FullName, file));
-            failed += ScoreFile(file, target, explain, errors) ? 0 : 1;
+            failed += ScoreFile(file, target, settings, explain, errors) ? 0 : 1;
         }
 
         errors.WriteLine($"{files.Count - failed} of {files.Count} files scored into {outputDir!.FullName}");
         return failed == 0 ? 0 : 2;
     }
 
+    /// <summary>The detector's sensitivity, 0–1 (default 0.5, the NAB-measured setting).</summary>
+    public static Option<double> SensitivityOption() => new("--sensitivity")
+    {
+        Description = "0 (only the strongest evidence alarms) to 1 (alarm early)",
+        DefaultValueFactory = _ => DetectorSettings.Default.Sensitivity,
+        Validators = { result => { if (result.GetValueOrDefault<double>() is < 0 or > 1) { result.AddError("--sensitivity must be between 0 and 1"); } } },
+    };
+
     /// <summary>Scores one file; on bad input names the line and writes nothing.</summary>
-    private static bool ScoreFile(string inputPath, string outputPath, bool explain, TextWriter errors)
+    private static bool ScoreFile(string inputPath, string outputPath, DetectorSettings settings, bool explain, TextWriter errors)
     {
         if (!File.Exists(inputPath))
         {
@@ -88,7 +98,7 @@ internal static class DetectCommand
             rows.Add((fields[0], fields[1], micros, number));
         }
 
-        var detector = new StreamingAnomalyDetector();
+        var detector = new StreamingAnomalyDetector(settings);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         using var writer = new StreamWriter(outputPath);
         writer.WriteLine(explain ? "timestamp,value,anomaly_score," + string.Join(',', StreamingAnomalyDetector.PartNames) : "timestamp,value,anomaly_score");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 
+using SmartMaintenance.Detection.Ensemble;
 using SmartMaintenance.Detection.Nab;
 
 namespace SmartMaintenance.Cli;
@@ -24,8 +25,10 @@ internal static class NabCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "NAB's data folder (CATEGORY/NAME.csv)", Required = true };
         var evaluateLabels = new Option<FileInfo>("--labels") { Description = "NAB's combined_windows.json", Required = true };
         var evaluateTable = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: TEMP/{TableName})" };
-        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it") { data, evaluateLabels, evaluateTable };
-        evaluate.SetAction(parse => Evaluate(parse.GetValue(data)!, parse.GetValue(evaluateLabels)!, parse.GetValue(evaluateTable), Console.Out, Console.Error));
+        var sensitivity = DetectCommand.SensitivityOption();
+        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it") { data, evaluateLabels, evaluateTable, sensitivity };
+        evaluate.SetAction(parse => Evaluate(parse.GetValue(data)!, parse.GetValue(evaluateLabels)!, parse.GetValue(evaluateTable),
+            new DetectorSettings(parse.GetValue(sensitivity)), Console.Out, Console.Error));
         return new Command("nab", "The Numenta Anomaly Benchmark") { score, evaluate };
     }
 
@@ -64,7 +67,7 @@ internal static class NabCommand
     }
 
     /// <summary>Runs the platform's detector over every series of the corpus in memory and scores it.</summary>
-    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, TextWriter output, TextWriter errors)
+    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, DetectorSettings settings, TextWriter output, TextWriter errors)
     {
         if (!data.Exists || !labels.Exists)
         {
@@ -83,7 +86,7 @@ internal static class NabCommand
             return 2;
         }
 
-        var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s)).ToList();
+        var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s, settings)).ToList();
         Report(corpus, scores, tableFile?.FullName ?? Path.Combine(Path.GetTempPath(), TableName), output);
         return 0;
     }

@@ -14,7 +14,7 @@ public enum DetectorParts
 
 /// <summary>
 /// One value's verdict. <see cref="Score"/> is the event score in [0, 1]: an alarm scores at or above the firing level,
-/// everything else below half of it. <see cref="Evidence"/> is the fused likelihood before the one-alarm-per-event rule;
+/// everything else at most half of it. <see cref="Evidence"/> is the fused likelihood before the one-alarm-per-event rule;
 /// <see cref="Parts"/> names the parts whose own score reached half the firing level.
 /// </summary>
 public readonly record struct EnsembleScore(double Score, double Evidence, bool Alarm, DetectorParts Parts);
@@ -97,7 +97,9 @@ public sealed class StreamingAnomalyDetector
         _parts[0] = _likelihoods[0].Update(_level.Update(value) is var z && _level.IsWarm ? Squash.Of(z, 3) : double.NaN);
         _parts[1] = _likelihoods[1].Update(Squash.Of(_daily.Update(timestampMicros, value), 3));
         _parts[2] = _likelihoods[2].Update(Squash.Of(_weekly.Update(timestampMicros, value), 3));
-        _parts[3] = _likelihoods[3].Update(Squash.Of(_volatility.Update(value), 1.5));
+        // The volatility ratio is a log, roughly Gaussian on a calm stream: mapped linearly near 0 so its calibration
+        // does not see a skewed distribution (a squared map made calm noise look like rare events).
+        _parts[3] = _likelihoods[3].Update(_volatility.Update(value) is var ratio ? ratio / (ratio + 1.5) : double.NaN);
         _parts[4] = _likelihoods[4].Update(_context.Update(value));
 
         var quiet = 1.0;
@@ -118,7 +120,7 @@ public sealed class StreamingAnomalyDetector
         }
 
         // One alarm per event: after an alarm the next waits for the hold-off. Everything that is not an alarm maps
-        // below half the firing level, so any threshold at or above the firing level sees events, not rows.
+        // to at most half the firing level, so any threshold at or above the firing level sees events, not rows.
         if (evidence >= _firingLevel && _sinceAlarm > _holdOff)
         {
             _sinceAlarm = 0;

@@ -5,7 +5,7 @@ namespace SmartMaintenance.Detection.Ensemble;
 /// stuck sensor), gone rough (a loose part, growing vibration) or changed in frequency scores high, even when its
 /// level and range look normal. O(1) memory.
 /// </summary>
-public sealed class VolatilityShiftDetector(double shortRate = 0.1, double longRate = 0.005, int warmup = 50)
+public sealed class VolatilityShiftDetector(double shortRate = 0.05, double longRate = 0.005, int warmup = 50)
 {
     private double _previous = double.NaN;
     private double _short;

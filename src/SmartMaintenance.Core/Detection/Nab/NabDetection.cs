@@ -6,9 +6,9 @@ namespace SmartMaintenance.Detection.Nab;
 public static class NabDetection
 {
     /// <summary>One score per row, each computed from that row and the earlier ones only.</summary>
-    public static double[] Run(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values)
+    public static double[] Run(IReadOnlyList<DateTime> timestamps, IReadOnlyList<double> values, DetectorSettings? settings = null)
     {
-        var detector = new StreamingAnomalyDetector();
+        var detector = new StreamingAnomalyDetector(settings);
         var scores = new double[values.Count];
         for (var i = 0; i < scores.Length; i++)
         {
@@ -18,7 +18,7 @@ public static class NabDetection
         return scores;
     }
 
-    public static double[] Run(NabSeries series) => Run(series.Timestamps, series.Values);
+    public static double[] Run(NabSeries series, DetectorSettings? settings = null) => Run(series.Timestamps, series.Values, settings);
 
     /// <summary>NAB's zone-less timestamps read as UTC.</summary>
     public static long ToMicros(DateTime timestamp) => (timestamp.Ticks - DateTime.UnixEpoch.Ticks) / 10;
