@@ -10,7 +10,7 @@ namespace SmartMaintenance.Cli;
 /// `smx detect`: runs the platform's streaming detector over NAB-format files (<c>timestamp,value</c>) and writes
 /// <c>timestamp,value,anomaly_score</c>, one row per input row, each score from that row and the earlier ones only.
 /// </summary>
-internal static class DetectCommand
+public static class DetectCommand
 {
     public static Command Create()
     {
