@@ -30,6 +30,7 @@ app.MapCasesApi();
 app.MapDeadLettersApi();
 app.MapDemoApi();
 app.MapWebhooksApi();
+app.MapDetectionApi();
 app.MapReportsApi();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAdminApi();

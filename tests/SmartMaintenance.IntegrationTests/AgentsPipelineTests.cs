@@ -64,7 +64,7 @@ public class AgentsPipelineTests
         var anomaly = await RaiseSpikeAsync(app, client);
         Assert.Equal(PumpSignal.T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
         Assert.Equal(95, anomaly.GetProperty("value").GetDouble());
-        Assert.Contains("robust_z", anomaly.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
+        Assert.Contains("spike", anomaly.GetProperty("detectors").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("critical", anomaly.GetProperty("severity").GetString());
         Assert.Equal("pump-1", anomaly.GetProperty("asset_id").GetString());
 

@@ -26,6 +26,7 @@ public static class AgentEventTypes
     public const string OutcomeLabelled = "OutcomeLabelled";
     public const string ReportGenerated = "ReportGenerated";
     public const string DeadLetterReplayed = "DeadLetterReplayed";
+    public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -63,6 +64,9 @@ public sealed record CaseChanged(Guid CaseId, string AssetId, string State, stri
 
 /// <summary>A data-quality problem began on a sensor (stuck, out of range, a gap in the stream).</summary>
 public sealed record DataQualityIssueRaised(string SensorId, string? AssetId, DateTimeOffset At, double Value, string Issues);
+
+/// <summary>An admin set (or, with a null sensitivity, removed) a sensor type's detector sensitivity.</summary>
+public sealed record DetectorSensitivityChanged(string SensorType, double? Sensitivity, double FiringLevel);
 
 /// <summary>How event payloads are written into the audit trail: the API's snake_case, enums as strings.</summary>
 public static class AgentJson

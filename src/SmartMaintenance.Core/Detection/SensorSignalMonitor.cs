@@ -1,3 +1,4 @@
+using SmartMaintenance.Detection.Ensemble;
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Detection;
@@ -7,14 +8,25 @@ public readonly record struct SignalObservation(
     double Z, double Score, DataQualityIssues Issues, DataQualityIssues RaisedIssues, bool StartsAnomaly, string[] Detectors);
 
 /// <summary>
-/// One sensor's streaming judgement: data-quality checks, the anomaly detector, and episodes — an anomaly is raised
-/// once when a signal turns abnormal, not at every abnormal reading, and again only after a calm spell.
+/// One sensor's streaming judgement: data-quality checks, the streaming anomaly ensemble, a spike rule, and
+/// episodes — an anomaly is raised once when a signal turns abnormal, not at every abnormal reading, and again only
+/// after a calm spell.
 /// </summary>
-public sealed class SensorSignalMonitor(Sensor sensor, int calmReadings = 30, int contextSize = 64)
+/// <remarks>
+/// The ensemble (<see cref="StreamingAnomalyDetector"/>) is the NAB-measured detector; it weighs evidence over a few
+/// readings and deliberately ignores lone outliers in noisy streams. A maintenance platform must still show a reading
+/// far outside anything the sensor does (a loose connector, a pressure spike), so a reading at least
+/// <see cref="SpikeZ"/> robust scales from the baseline also starts an anomaly, named <c>spike</c>; validation then
+/// weighs it like any other finding.
+/// </remarks>
+public sealed class SensorSignalMonitor(Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64)
 {
+    /// <summary>Robust scales from the baseline at which a single reading counts as a spike.</summary>
+    public const double SpikeZ = 6;
+
     private static readonly string[] NoDetectors = [];
 
-    private readonly RobustZScoreDetector _detector = new();
+    private readonly StreamingAnomalyDetector _detector = new(settings);
     private readonly DataQualityMonitor _quality = new(sensor);
     private readonly Reading[] _context = new Reading[contextSize];
     private int _contextCount;
@@ -24,6 +36,12 @@ public sealed class SensorSignalMonitor(Sensor sensor, int calmReadings = 30, in
     private DataQualityIssues _active;
 
     public Sensor Sensor => sensor;
+
+    /// <summary>The ensemble's firing level under the current settings.</summary>
+    public double FiringLevel => _detector.FiringLevel;
+
+    /// <summary>New settings (a changed sensitivity) from the next reading on, keeping what was learned.</summary>
+    public void Reconfigure(DetectorSettings newSettings) => _detector.Reconfigure(newSettings);
 
     public SignalObservation Observe(in Reading reading)
     {
@@ -35,13 +53,16 @@ public sealed class SensorSignalMonitor(Sensor sensor, int calmReadings = 30, in
         }
 
         Remember(reading);
-        var z = _detector.Update(reading.Value);
-        var score = _detector.ScoreOf(z);
+        var verdict = _detector.Update(reading.TimestampMicros, reading.Value);
+        var z = _detector.LevelZ;
+        var spike = z >= SpikeZ;
         var raised = issues & ~_active & (DataQualityIssues.OutOfRange | DataQualityIssues.Stuck | DataQualityIssues.Gap);
         _active = issues;
+        var outOfRange = (issues & DataQualityIssues.OutOfRange) != 0;
+        var score = Math.Max(verdict.Evidence, spike ? z * z / ((z * z) + (SpikeZ * SpikeZ)) : 0);
 
-        var fired = z >= _detector.Threshold || (raised & DataQualityIssues.OutOfRange) != 0;
-        if (!fired)
+        var abnormal = verdict.Evidence >= _detector.FiringLevel || spike || outOfRange;
+        if (!abnormal)
         {
             if (_inEpisode && ++_calm >= calmReadings)
             {
@@ -52,19 +73,25 @@ public sealed class SensorSignalMonitor(Sensor sensor, int calmReadings = 30, in
         }
 
         _calm = 0;
-        if (_inEpisode)
+        var starts = verdict.Alarm || spike || (raised & DataQualityIssues.OutOfRange) != 0;
+        if (_inEpisode || !starts)
         {
             return new SignalObservation(z, score, issues, raised, false, NoDetectors);
         }
 
         _inEpisode = true;
-        var detectors = new List<string>(3);
-        if (z >= _detector.Threshold)
+        var detectors = new List<string>(6);
+        if (verdict.Alarm)
         {
-            detectors.Add("robust_z");
+            AddParts(detectors, verdict.Parts);
         }
 
-        if ((issues & DataQualityIssues.OutOfRange) != 0)
+        if (spike)
+        {
+            detectors.Add("spike");
+        }
+
+        if (outOfRange)
         {
             detectors.Add("expected_range");
             score = Math.Max(score, 0.75);
@@ -91,15 +118,39 @@ public sealed class SensorSignalMonitor(Sensor sensor, int calmReadings = 30, in
         return window;
     }
 
-    /// <summary>Severity by how far beyond the threshold the signal went.</summary>
-    public AnomalySeverity SeverityOf(in SignalObservation observation) => (observation.Z / _detector.Threshold) switch
+    /// <summary>Severity by how far beyond the spike limit the reading went and how overwhelming the ensemble's evidence is.</summary>
+    public static AnomalySeverity SeverityOf(in SignalObservation observation)
     {
-        >= 3 => AnomalySeverity.Critical,
-        >= 2 => AnomalySeverity.High,
-        _ when (observation.Issues & DataQualityIssues.OutOfRange) != 0 => AnomalySeverity.High,
-        >= 1.5 => AnomalySeverity.Medium,
-        _ => AnomalySeverity.Low,
-    };
+        var byZ = (observation.Z / SpikeZ) switch
+        {
+            >= 3 => AnomalySeverity.Critical,
+            >= 2 => AnomalySeverity.High,
+            >= 1.5 => AnomalySeverity.Medium,
+            _ => AnomalySeverity.Low,
+        };
+        var byEvidence = observation.Score switch
+        {
+            >= 0.999 => AnomalySeverity.High,
+            >= 0.99 => AnomalySeverity.Medium,
+            _ => AnomalySeverity.Low,
+        };
+        var byRange = (observation.Issues & DataQualityIssues.OutOfRange) != 0 ? AnomalySeverity.High : AnomalySeverity.Low;
+        return (AnomalySeverity)Math.Max((int)byZ, Math.Max((int)byEvidence, (int)byRange));
+    }
+
+    /// <summary>The ensemble's parts that carried the alarm, strongest first; at least the strongest one.</summary>
+    private void AddParts(List<string> detectors, DetectorParts parts)
+    {
+        var scores = _detector.PartScores.ToArray();
+        var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
+        foreach (var i in order)
+        {
+            if ((parts & (DetectorParts)(1 << i)) != 0 || detectors.Count == 0)
+            {
+                detectors.Add(StreamingAnomalyDetector.PartNames[i]);
+            }
+        }
+    }
 
     private void Remember(in Reading reading)
     {

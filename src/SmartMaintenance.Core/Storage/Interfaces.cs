@@ -168,3 +168,11 @@ public interface IReportStore
     /// <summary>Newest first, without bodies' content changing; optionally about one subject.</summary>
     Task<IReadOnlyList<Report>> ListAsync(long tenantId, string? subject, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>The anomaly detector's sensitivity per tenant and sensor type (types without a row use the default).</summary>
+public interface IDetectorSettingsStore
+{
+    Task<IReadOnlyList<SensitivitySetting>> ListAsync(long tenantId, CancellationToken cancellationToken);
+    Task SetAsync(SensitivitySetting setting, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(long tenantId, string sensorType, CancellationToken cancellationToken);
+}

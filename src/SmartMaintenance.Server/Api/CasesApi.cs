@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -92,7 +91,7 @@ internal static class CasesApi
         }
 
         var result = await grains.GetGrain<IMaintenanceCaseAgent>(caseId)
-            .DecideAsync(new DecisionRequest(verdict, body.Reason, ActorOf(context.User), body.DeferUntil));
+            .DecideAsync(new DecisionRequest(verdict, body.Reason, context.User.ActorOf(), body.DeferUntil));
         return result switch
         {
             { Case: { } decided } => TypedResults.Ok(CaseResponse.From(decided)),
@@ -141,7 +140,7 @@ internal static class CasesApi
     private static async Task<Results<Ok<WorkOrderResponse>, ProblemHttpResult>> CompleteAsync(
         HttpContext context, IGrainFactory grains, TimeProvider time, Guid workOrderId, CompletionInput body)
     {
-        var record = new MaintenanceRecord(body.Outcome!.Value, body.Findings, body.Parts ?? [], body.DurationMinutes, ActorOf(context.User),
+        var record = new MaintenanceRecord(body.Outcome!.Value, body.Findings, body.Parts ?? [], body.DurationMinutes, context.User.ActorOf(),
             time.GetUtcNow());
         var result = await grains.GetGrain<IMaintenanceLogAgent>(context.User.TenantIdOf()).CompleteAsync(workOrderId, record);
         return result switch
@@ -163,9 +162,6 @@ internal static class CasesApi
         var found = await predictions.ListAsync(context.User.TenantIdOf(), assetId, limit ?? 100, context.RequestAborted);
         return TypedResults.Ok(found.Select(PredictionResponse.From));
     }
-
-    /// <summary>Who acts, as the audit trail names them: the key's id and name.</summary>
-    private static string ActorOf(ClaimsPrincipal user) => $"key:{user.KeyIdOf()}:{user.Identity?.Name}";
 }
 
 // Enums are nullable so that a missing verdict or outcome is a 400, not the enum's first value.

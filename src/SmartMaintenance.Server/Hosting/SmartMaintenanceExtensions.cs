@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 using SmartMaintenance.Agents.Notification;
+using SmartMaintenance.Detection;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
@@ -60,6 +61,8 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IEventLog>(sp => new PublishingEventLog(
             new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        builder.Services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
+        builder.Services.AddSingleton<DetectorSettingsProvider>();
         builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
         builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();

@@ -11,7 +11,7 @@ public sealed class AnomalyValidatorTests
 
     private static Anomaly Anomaly(double score, DateTimeOffset at, long sensorKey = 1, AnomalyStatus status = AnomalyStatus.Detected) =>
         new(Guid.NewGuid(), 1, sensorKey, $"sensor-{sensorKey}", "pump-1", at, at, at.AddMinutes(-1), at, 90, score,
-            AnomalySeverity.High, ["robust_z"], status, Guid.NewGuid().ToString("N"));
+            AnomalySeverity.High, ["spike"], status, Guid.NewGuid().ToString("N"));
 
     [Fact]
     public void A_clear_anomaly_is_validated_with_its_score_as_confidence()

@@ -23,7 +23,7 @@ public sealed class SensorSignalMonitorTests
 
         var first = monitor.Observe(At(second++, 95));
         Assert.True(first.StartsAnomaly);
-        Assert.Contains("robust_z", first.Detectors);
+        Assert.Contains("spike", first.Detectors);
         Assert.False(monitor.Observe(At(second++, 96)).StartsAnomaly);
         Assert.False(monitor.Observe(At(second++, 97)).StartsAnomaly);
 
@@ -33,6 +33,35 @@ public sealed class SensorSignalMonitorTests
         }
 
         Assert.True(monitor.Observe(At(second, 99)).StartsAnomaly);
+    }
+
+    [Fact]
+    public void A_signal_gone_flat_is_raised_by_the_ensemble_naming_the_parts_that_saw_it()
+    {
+        var monitor = new SensorSignalMonitor(DataQualityMonitorTests.Sensor);
+        var random = new Random(5);
+        double Cycle(int i) => 50 + (5 * Math.Sin(i * 2 * Math.PI / 288)) + random.NextDouble();
+        for (var i = 0; i < 2000; i++)
+        {
+            Assert.False(monitor.Observe(At(i * 300, Cycle(i))).StartsAnomaly, $"reading {i}");
+        }
+
+        var flat = Cycle(2000);
+        var raised = Enumerable.Range(2000, 150).Select(i => monitor.Observe(At(i * 300, flat))).Where(o => o.StartsAnomaly).ToList();
+
+        var anomaly = Assert.Single(raised);
+        Assert.Contains("volatility", anomaly.Detectors);
+        Assert.DoesNotContain("spike", anomaly.Detectors);
+        Assert.True(anomaly.Score >= monitor.FiringLevel);
+    }
+
+    [Fact]
+    public void A_new_sensitivity_moves_the_firing_level_of_a_running_monitor()
+    {
+        var monitor = new SensorSignalMonitor(DataQualityMonitorTests.Sensor, new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 0.5));
+        Assert.Equal(0.6, monitor.FiringLevel, 9);
+        monitor.Reconfigure(new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 1));
+        Assert.Equal(0.4, monitor.FiringLevel, 9);
     }
 
     [Fact]
@@ -55,7 +84,7 @@ public sealed class SensorSignalMonitorTests
         var observation = monitor.Observe(At(1, 120));
         Assert.True(observation.StartsAnomaly);
         Assert.Contains("expected_range", observation.Detectors);
-        Assert.True(monitor.SeverityOf(observation) >= AnomalySeverity.High);
+        Assert.True(SensorSignalMonitor.SeverityOf(observation) >= AnomalySeverity.High);
         Assert.Equal(DataQualityIssues.OutOfRange, observation.RaisedIssues);
     }
 }

@@ -13,14 +13,18 @@ namespace SmartMaintenance.Agents.AnomalyDetection;
 /// readings when the grain activates, so a deactivation or a restart costs one query, not the baselines.
 /// </summary>
 public sealed class SensorAgent(
-    IReadingStore readings, IEventLog events, AgentStepRunner steps, FaultDrills drills, TimeProvider time,
-    ILogger<SensorAgent> logger)
+    IReadingStore readings, IEventLog events, AgentStepRunner steps, FaultDrills drills, DetectorSettingsProvider detectorSettings,
+    TimeProvider time, ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
-    /// <summary>Readings replayed on activation: enough to warm the detector and fill the context window.</summary>
-    public const int WarmUpReadings = 300;
+    /// <summary>
+    /// Readings replayed on activation: the ensemble's calibration learns from its first 300 judged values, so a
+    /// restarted agent judges from its first live reading; the daily profile refills as days pass.
+    /// </summary>
+    public const int WarmUpReadings = 2000;
 
     private SensorSignalMonitor? _monitor;
+    private long _settingsVersion = -1;
 
     public async Task ObserveAsync(SensorReadings batch)
     {
@@ -29,10 +33,18 @@ public sealed class SensorAgent(
             return;
         }
 
+        var version = detectorSettings.Version;
         if (_monitor is null || _monitor.Sensor != batch.Sensor)
         {
-            _monitor = new SensorSignalMonitor(batch.Sensor);
+            _settingsVersion = version;
+            _monitor = new SensorSignalMonitor(batch.Sensor,
+                await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None));
             await WarmUpAsync(_monitor, batch);
+        }
+        else if (version != _settingsVersion)
+        {
+            _settingsVersion = version;
+            _monitor.Reconfigure(await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None));
         }
 
         List<AuditEvent>? raised = null;
@@ -86,7 +98,7 @@ public sealed class SensorAgent(
         var sensor = monitor.Sensor;
         var window = monitor.Context();
         var anomaly = new Anomaly(Guid.NewGuid(), sensor.TenantId, sensor.Key, sensor.SensorId, sensor.AssetId, reading.Timestamp,
-            time.GetUtcNow(), window[0].Timestamp, window[^1].Timestamp, reading.Value, observation.Score, monitor.SeverityOf(observation),
+            time.GetUtcNow(), window[0].Timestamp, window[^1].Timestamp, reading.Value, observation.Score, SensorSignalMonitor.SeverityOf(observation),
             observation.Detectors, AnomalyStatus.Detected, drills.Claim(sensor.TenantId, sensor.AssetId, reading.Timestamp) ?? NewCorrelationId());
         return new DetectedAnomaly(anomaly, observation.Issues, observation.Z, [.. window.Select(r => new ContextPoint(r.Timestamp, r.Value))],
             acceptedAt);

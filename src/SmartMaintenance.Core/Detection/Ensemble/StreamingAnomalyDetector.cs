@@ -57,8 +57,8 @@ public sealed class StreamingAnomalyDetector
     private readonly ContextNoveltyDetector _context = new();
     private readonly AnomalyLikelihood[] _likelihoods;
     private readonly double[] _parts = new double[PartNames.Length];
-    private readonly double _firingLevel;
-    private readonly int _holdOff;
+    private double _firingLevel;
+    private int _holdOff;
     private int _sinceAlarm = int.MaxValue;
 
     public StreamingAnomalyDetector(DetectorSettings? settings = null)
@@ -75,6 +75,9 @@ public sealed class StreamingAnomalyDetector
 
     public double FiringLevel => _firingLevel;
 
+    /// <summary>The level part's robust z of the latest value (0 while it warms up): how far it lies from the baseline.</summary>
+    public double LevelZ { get; private set; }
+
     /// <summary>Values learned so far.</summary>
     public long Count { get; private set; }
 
@@ -85,6 +88,13 @@ public sealed class StreamingAnomalyDetector
     public int StateBytes => 256 + _daily.StateBytes + _weekly.StateBytes + _context.StateBytes
         + (_likelihoods.Length * (64 + (LikelihoodWindow * sizeof(double))));
 
+    /// <summary>Applies new settings from the next value on, keeping everything learned so far.</summary>
+    public void Reconfigure(DetectorSettings settings)
+    {
+        _firingLevel = settings.FiringLevel;
+        _holdOff = settings.HoldOff;
+    }
+
     /// <summary>Learns one value of the stream and judges it. Non-finite values are ignored (score 0).</summary>
     public EnsembleScore Update(long timestampMicros, double value)
     {
@@ -94,7 +104,8 @@ public sealed class StreamingAnomalyDetector
         }
 
         Count++;
-        _parts[0] = _likelihoods[0].Update(_level.Update(value) is var z && _level.IsWarm ? Squash.Of(z, 3) : double.NaN);
+        LevelZ = _level.Update(value);
+        _parts[0] = _likelihoods[0].Update(_level.IsWarm ? Squash.Of(LevelZ, 3) : double.NaN);
         _parts[1] = _likelihoods[1].Update(Squash.Of(_daily.Update(timestampMicros, value), 3));
         _parts[2] = _likelihoods[2].Update(Squash.Of(_weekly.Update(timestampMicros, value), 3));
         // The volatility ratio is a log, roughly Gaussian on a calm stream: mapped linearly near 0 so its calibration

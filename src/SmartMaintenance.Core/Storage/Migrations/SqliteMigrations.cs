@@ -253,5 +253,13 @@ internal static class SqliteMigrations
                 payload TEXT NOT NULL,
                 PRIMARY KEY (grain_type, grain_id, state_name)) WITHOUT ROWID;
             """),
+        (3, "anomaly detector sensitivity per sensor type", """
+            CREATE TABLE detector_settings (
+                tenant_id INTEGER NOT NULL,
+                sensor_type TEXT NOT NULL,
+                sensitivity REAL NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, sensor_type)) WITHOUT ROWID;
+            """),
     ];
 }
