@@ -102,13 +102,17 @@ internal static class LoadCommand
         json.WriteStartArray();
         var steps = size / 10;
         var group = n % 10;
-        var first = Base.AddSeconds(n / 10 * steps);
+        var firstSecond = n / 10 * steps;
+        var first = Base.AddSeconds(firstSecond);
         for (var i = 0; i < size; i++)
         {
+            // Each sensor draws a smooth 10-minute cycle with a little deterministic jitter: a plausible stream, so
+            // the agents judge it without raising anomalies and the figure is the cost of judging, not of anomalies.
+            var second = firstSecond + (i / 10);
             json.WriteStartObject();
             json.WriteString("sensor_id", $"{prefix}-{(group * 10) + (i % 10)}");
             json.WriteString("timestamp", first.AddSeconds(i / 10));
-            json.WriteNumber("value", 20 + ((n + i) % 50) * 0.25);
+            json.WriteNumber("value", Math.Round(20 + (5 * Math.Sin(second * 2 * Math.PI / 600)) + (((second * 7919) + i) % 13 * 0.02), 3));
             json.WriteEndObject();
         }
 

@@ -8,6 +8,9 @@ namespace SmartMaintenance.Detection.Ensemble;
 /// </summary>
 public sealed class ContextNoveltyDetector
 {
+    // A quarter of a level beyond the boundary before the level changes.
+    private const double Hysteresis = 0.25;
+
     private readonly byte[] _counts;
     private readonly int _levels;
     private readonly int _depth;
@@ -53,7 +56,14 @@ public sealed class ContextNoveltyDetector
         _low = value < _low ? value : _low + (0.0005 * (value - _low));
         _high = value > _high ? value : _high - (0.0005 * (_high - value));
         var span = _high - _low;
-        var level = span <= 0 ? 0 : (int)Math.Min(_levels - 1, (value - _low) / span * _levels);
+        var position = span <= 0 ? 0 : Math.Min(_levels - 1e-9, (value - _low) / span * _levels);
+        // Hysteresis: the level moves only when the value is clearly past a boundary, so noise around a boundary does
+        // not draw chattering contexts that look novel.
+        var level = _recent[0];
+        if (_filled == 0 || Math.Abs(position - (level + 0.5)) > 0.5 + Hysteresis)
+        {
+            level = (int)position;
+        }
 
         for (var i = _depth - 1; i > 0; i--)
         {

@@ -81,6 +81,22 @@ public sealed class PartDetectorTests
     }
 
     [Fact]
+    public void Context_novelty_ignores_noise_chattering_around_a_level_boundary()
+    {
+        // A range of 0–12 in 12 levels, then a stretch hovering on the boundary between levels 5 and 6: after the
+        // first few values the only contexts are "level 5 (or 6) four times", never a new-looking chatter.
+        var context = new ContextNoveltyDetector();
+        foreach (var value in Enumerable.Range(0, 260).Select(i => (double)(i % 13)))
+        {
+            context.Update(value);
+        }
+
+        var random = new Random(9);
+        var novelty = Enumerable.Range(0, 200).Select(_ => context.Update(6 + ((random.NextDouble() - 0.5) * 0.3))).ToArray();
+        Assert.True(novelty.Skip(20).Max() < 0.2, $"max novelty {novelty.Skip(20).Max():0.00}");
+    }
+
+    [Fact]
     public void Context_novelty_fades_what_it_has_not_seen_for_long()
     {
         var context = new ContextNoveltyDetector(tableSize: 1024, halveEvery: 64);
