@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: unit tests and API tests against the real host on a real SQLite file.
-# Installs what the tests need when it is missing (today: the .NET 10 SDK must be on the machine; nothing else).
+# Installs what the tests need when it is missing: the .NET 10 SDK must be on the machine; Debian's Chromium (for the
+# browser tests, driven by Playwright — never a downloaded browser) is installed with apt-get when absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); install it and run this again." >&2
   exit 1
+fi
+
+if [ -z "${SMX_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
+  echo "Installing Chromium for the browser tests (apt-get)..."
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

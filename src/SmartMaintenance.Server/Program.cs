@@ -16,6 +16,7 @@ app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 // Configure operations endpoints
 app.MapOperations();
@@ -34,6 +35,11 @@ app.MapDetectionApi();
 app.MapReportsApi();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAdminApi();
+
+// Configure the web UI
+app.MapStaticAssets();
+app.MapAccountEndpoints();
+app.MapRazorComponents<SmartMaintenance.Server.Components.App>().AddInteractiveServerRenderMode();
 
 app.Run();
 

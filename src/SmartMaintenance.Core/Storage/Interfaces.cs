@@ -176,3 +176,13 @@ public interface IDetectorSettingsStore
     Task SetAsync(SensitivitySetting setting, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(long tenantId, string sensorType, CancellationToken cancellationToken);
 }
+
+/// <summary>People who sign in to the web UI; usernames are unique across tenants (they name the person at sign-in).</summary>
+public interface IUserStore
+{
+    /// <summary>Creates the user, or returns null when the username is taken.</summary>
+    Task<UserAccount?> CreateAsync(UserAccount user, string passwordHash, CancellationToken cancellationToken);
+    Task<(UserAccount User, string PasswordHash)?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
+    Task<IReadOnlyList<UserAccount>> ListAsync(long tenantId, CancellationToken cancellationToken);
+    Task<long> CountAsync(CancellationToken cancellationToken);
+}

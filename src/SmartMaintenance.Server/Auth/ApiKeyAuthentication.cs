@@ -121,8 +121,9 @@ internal static class SmxClaims
     public static long KeyIdOf(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!, CultureInfo.InvariantCulture);
 
-    /// <summary>Who acts, as the audit trail names them: the key's id and name.</summary>
-    public static string ActorOf(this ClaimsPrincipal user) => $"key:{user.KeyIdOf()}:{user.Identity?.Name}";
+    /// <summary>Who acts, as the audit trail names them: <c>key:</c> or <c>user:</c>, the id and the name.</summary>
+    public static string ActorOf(this ClaimsPrincipal user) =>
+        $"{(user.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName ? "key" : "user")}:{user.KeyIdOf()}:{user.Identity?.Name}";
 
     public static bool IsPlatformAdmin(this ClaimsPrincipal user) =>
         user.IsInRole(nameof(Role.Admin)) && user.TenantIdOf() == Domain.Tenant.DefaultId;

@@ -1,16 +1,41 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+
 using SmartMaintenance.Security;
 
 namespace SmartMaintenance.Server.Auth;
 
-/// <summary>One authorization policy per scope, named after the scope.</summary>
+/// <summary>
+/// Two ways in: machines send an API key (the <c>/api</c> and <c>/hubs</c> paths, or any request with the header),
+/// people sign in to the web UI with a cookie. One authorization policy per scope, named after the scope, serves both.
+/// </summary>
 internal static class AuthorizationExtensions
 {
-    public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
+    /// <summary>Picks the scheme per request.</summary>
+    public const string SelectorScheme = "smx";
+
+    public static IServiceCollection AddPlatformAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyCache>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        services.AddSingleton<UserSignIn>();
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "API key or session cookie", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs")
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
-                ApiKeyAuthenticationHandler.SchemeName, null);
+                ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(options =>
+            {
+                options.LoginPath = "/signin";
+                options.ReturnUrlParameter = "return_url";
+                options.AccessDeniedPath = "/";
+                options.Cookie.Name = "smx_session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                options.ExpireTimeSpan = TimeSpan.FromHours(12);
+                options.SlidingExpiration = true;
+            });
         var builder = services.AddAuthorizationBuilder();
         foreach (var scope in Scopes.All)
         {

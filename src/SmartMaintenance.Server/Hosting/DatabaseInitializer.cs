@@ -9,15 +9,51 @@ namespace SmartMaintenance.Server.Hosting;
 
 /// <summary>
 /// Seeds the admin key at start: the one named by <c>SMX_ADMIN_API_KEY</c>, or on a first start without it a random
-/// one written to <c>admin-api-key</c> in the data folder (readable by the owner only), so a fresh install is usable.
+/// one written to <c>admin-api-key</c> in the data folder (readable by the owner only), so a fresh install is usable;
+/// and the web UI's <c>admin</c> user the same way (<c>SMX_ADMIN_PASSWORD</c> or <c>admin-password</c>).
 /// </summary>
 internal sealed class DatabaseInitializer(
-    SqliteDatabase database, IApiKeyStore keys, IOptions<SmartMaintenanceOptions> options, TimeProvider time,
-    ILogger<DatabaseInitializer> logger) : IHostedService
+    SqliteDatabase database, IApiKeyStore keys, IUserStore users, Auth.UserSignIn signIn, IOptions<SmartMaintenanceOptions> options,
+    TimeProvider time, ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Embedded store ready at {File}", database.FilePath);
+        await SeedAdminKeyAsync(cancellationToken);
+        await SeedAdminUserAsync(cancellationToken);
+    }
+
+    /// <summary>The web UI's first admin, <c>admin</c>, when nobody can sign in yet.</summary>
+    private async Task SeedAdminUserAsync(CancellationToken cancellationToken)
+    {
+        if (await users.CountAsync(cancellationToken) > 0)
+        {
+            return;
+        }
+
+        var password = options.Value.AdminPassword ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        await signIn.CreateAsync(Tenant.DefaultId, "admin", "Administrator", Role.Admin, password, cancellationToken);
+        if (options.Value.AdminPassword is null)
+        {
+            var path = WriteSecret("admin-password", password);
+            logger.LogWarning("No SMX_ADMIN_PASSWORD was set: created the web UI user 'admin' and wrote its password to {Path}", path);
+        }
+    }
+
+    private string WriteSecret(string name, string secret)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(database.FilePath)!, name);
+        File.WriteAllText(path, secret + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return path;
+    }
+
+    private async Task SeedAdminKeyAsync(CancellationToken cancellationToken)
+    {
         var secret = options.Value.AdminApiKey;
         var generated = false;
         if (secret is null)
@@ -36,13 +72,7 @@ internal sealed class DatabaseInitializer(
         await keys.CreateAsync(key, ApiKeySecret.Hash(secret), cancellationToken);
         if (generated)
         {
-            var path = Path.Combine(Path.GetDirectoryName(database.FilePath)!, "admin-api-key");
-            await File.WriteAllTextAsync(path, secret + "\n", cancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
+            var path = WriteSecret("admin-api-key", secret);
             logger.LogWarning("No SMX_ADMIN_API_KEY was set: created an admin API key and wrote it to {Path}", path);
         }
     }

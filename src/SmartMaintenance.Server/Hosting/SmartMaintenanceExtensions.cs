@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
+using MudBlazor.Services;
+
 using OpenTelemetry.Metrics;
 
 using SmartMaintenance.Agents.Notification;
@@ -62,6 +64,7 @@ internal static class SmartMaintenanceExtensions
             new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         builder.Services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
+        builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
         builder.Services.AddSingleton<DetectorSettingsProvider>();
         builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
         builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
@@ -99,7 +102,15 @@ internal static class SmartMaintenanceExtensions
         });
         builder.Services.AddValidation();
         builder.Services.AddHttpPipeline();
-        builder.Services.AddApiKeyAuth();
+        builder.Services.AddPlatformAuth();
+
+        // The web UI: Blazor interactive server with MudBlazor, the signed-in user's state cascaded to every page.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
+        builder.Services.AddSingleton<Ui.FleetQueries>();
+        builder.Services.AddSingleton<Ui.LiveRates>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Ui.LiveRates>());
         builder.Services.AddApiDocumentation();
 
         // Configure operations: health and Prometheus metrics.

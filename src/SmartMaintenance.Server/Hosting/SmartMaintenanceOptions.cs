@@ -21,6 +21,14 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("ADMIN_API_KEY")]
     public string? AdminApiKey { get; set; }
 
+    /// <summary>
+    /// Password of the web UI's first admin, <c>admin</c>, created when there are no users yet
+    /// (<c>SMX_ADMIN_PASSWORD</c>; without it a random one is written to <c>admin-password</c> in the data folder).
+    /// </summary>
+    [MinLength(12)]
+    [ConfigurationKeyName("ADMIN_PASSWORD")]
+    public string? AdminPassword { get; set; }
+
     /// <summary>Streams the simulated demo fleet (<c>SMX_DEMO</c>: <c>1</c>, the default, or <c>0</c>; true/false also work).</summary>
     [ConfigurationKeyName("DEMO")]
     [RegularExpression("^(?i)(1|0|true|false)$", ErrorMessage = "SMX_DEMO must be 1 or 0.")]

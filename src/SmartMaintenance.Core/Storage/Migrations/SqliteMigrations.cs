@@ -261,5 +261,17 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (tenant_id, sensor_type)) WITHOUT ROWID;
             """),
+        (4, "people who sign in to the web UI", """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                display_name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                disabled_at INTEGER);
+            CREATE INDEX users_by_tenant ON users(tenant_id);
+            """),
     ];
 }

@@ -1,0 +1,50 @@
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Ui;
+
+/// <summary>One asset's line in the fleet overview.</summary>
+internal sealed record AssetHealth(
+    Asset Asset, int? Health, double? FailureProbability, TimeSpan? RemainingUsefulLife, bool IsFallback, int OpenCases, Anomaly? LastAnomaly);
+
+internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
+
+internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, int AnomaliesToday);
+
+/// <summary>
+/// The fleet overview's data: sites and their assets with a health score (100 × (1 − the latest failure probability), none before the first prediction),
+/// open cases, predicted remaining useful life and the last anomaly. A few queries per asset; fine for hundreds of assets.
+/// </summary>
+internal sealed class FleetQueries(
+    ICatalogStore catalog, IPredictionStore predictions, IMaintenanceStore maintenance, IAnomalyStore anomalies, TimeProvider time)
+{
+    public static readonly IReadOnlyCollection<CaseState> OpenStates =
+        [CaseState.Open, CaseState.AwaitingDecision, CaseState.Approved, CaseState.Deferred, CaseState.Scheduled, CaseState.InProgress];
+
+    public async Task<FleetSnapshot> LoadAsync(long tenantId, CancellationToken cancellationToken)
+    {
+        var sites = await catalog.ListSitesAsync(tenantId, cancellationToken);
+        var assets = await catalog.ListAssetsAsync(tenantId, null, cancellationToken);
+        var sensors = await catalog.ListSensorsAsync(tenantId, null, cancellationToken);
+        var open = await maintenance.ListCasesAsync(tenantId, OpenStates, null, 1000, cancellationToken);
+        var openByAsset = open.GroupBy(c => c.AssetId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var midnight = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var today = await anomalies.ListAsync(tenantId, new AnomalyQuery(Since: midnight, Limit: 10_000), cancellationToken);
+
+        var lines = new List<AssetHealth>(assets.Count);
+        foreach (var asset in assets)
+        {
+            var latestList = await predictions.ListAsync(tenantId, asset.AssetId, 1, cancellationToken);
+            var latest = latestList.Count > 0 ? latestList[0] : null;
+            var lastList = await anomalies.ListAsync(tenantId, new AnomalyQuery(AssetId: asset.AssetId, Limit: 1), cancellationToken);
+            var last = lastList.Count > 0 ? lastList[0] : null;
+            int? health = latest is null ? null : (int)Math.Round(100 * (1 - latest.FailureProbability));
+            lines.Add(new AssetHealth(asset, health, latest?.FailureProbability, latest?.RemainingUsefulLife, latest?.IsFallback ?? false,
+                openByAsset.GetValueOrDefault(asset.AssetId), last));
+        }
+
+        var bySite = lines.GroupBy(l => l.Asset.SiteId).ToDictionary(g => g.Key, g => (IReadOnlyList<AssetHealth>)[.. g.OrderBy(l => l.Health ?? 101).ThenBy(l => l.Asset.Name, StringComparer.Ordinal)]);
+        return new FleetSnapshot(
+            [.. sites.Select(s => new SiteHealth(s, bySite.GetValueOrDefault(s.SiteId, [])))], sensors.Count, open.Count, today.Count);
+    }
+}

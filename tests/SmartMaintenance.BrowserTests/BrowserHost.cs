@@ -1,0 +1,104 @@
+using System.Globalization;
+
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace SmartMaintenance.BrowserTests;
+
+/// <summary>
+/// The real host on Kestrel (a free loopback port, a fresh data folder, the demo fleet streaming) and Debian's Chromium
+/// driven by Playwright, headless. Playwright never downloads a browser here: it is pointed at <c>/usr/bin/chromium</c>
+/// (or <c>SMX_CHROMIUM</c>). Shared by the tests of one class.
+/// </summary>
+public sealed class BrowserHost : IAsyncLifetime
+{
+    public const string AdminPassword = "browser-admin-password-1";
+    public const string AdminKey = "browser-admin-key-0123456789abcdef";
+
+    private readonly Factory _factory = new();
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Where screenshots go: <c>TestResults/screenshots</c> beside the test assembly.</summary>
+    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(
+        Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
+
+    public async Task InitializeAsync()
+    {
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("SMX_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (its own cookies) at a laptop's size, and its first page.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+
+    private sealed class Factory : WebApplicationFactory<Program>
+    {
+        private readonly string _dataDir = Directory.CreateTempSubdirectory("smx-ui-").FullName;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("DATA_DIR", _dataDir);
+            builder.UseSetting("DEMO", "true");
+            builder.UseSetting("ADMIN_API_KEY", AdminKey);
+            builder.UseSetting("ADMIN_PASSWORD", AdminPassword);
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("SILO_PORT", FreePort().ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("GATEWAY_PORT", FreePort().ToString(CultureInfo.InvariantCulture));
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            try
+            {
+                Directory.Delete(_dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a finishing background write; the OS temp cleaner takes it.
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}

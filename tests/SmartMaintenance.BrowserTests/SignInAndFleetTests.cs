@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+
+namespace SmartMaintenance.BrowserTests;
+
+public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private static async Task SignInAsync(IPage page, string username, string password)
+    {
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin**");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_with_a_clear_message()
+    {
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, "admin", "not-the-password");
+
+        await Assertions.Expect(page.GetByTestId("signin-error")).ToContainTextAsync("username or password is not right");
+        Assert.Contains("/signin", page.Url, StringComparison.Ordinal);
+        await BrowserHost.ScreenshotAsync(page, "signin-refused");
+    }
+
+    [Fact]
+    public async Task The_admin_signs_in_and_the_fleet_overview_shows_the_demo_fleet_with_live_counters()
+    {
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, "admin", BrowserHost.AdminPassword);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Administrator");
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("asset-row")).ToHaveCountAsync(10);
+        await Assertions.Expect(page.GetByText("Porto bottling plant")).ToBeVisibleAsync();
+
+        // The demo fleet streams every second: the stored-readings counter must move while the page is open.
+        var total = page.GetByTestId("readings-total");
+        var first = await total.InnerTextAsync();
+        await Assertions.Expect(total).Not.ToHaveTextAsync(first, new() { Timeout = 15_000 });
+        await BrowserHost.ScreenshotAsync(page, "fleet-overview");
+
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        await BrowserHost.ScreenshotAsync(page, "fleet-overview-phone");
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, "admin", BrowserHost.AdminPassword);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/signin**");
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin**");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>People's sign-in at the HTTP level (the browser tests drive the same pages in Chromium).</summary>
+public sealed partial class SignInTests
+{
+    private const string Password = "integration-admin-password";
+
+    private static async Task<(HttpClient Client, string Token)> OpenSignInAsync(SmartMaintenanceApplication app)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var page = await client.GetStringAsync("/signin");
+        return (client, AntiforgeryField().Match(page).Groups[1].Value);
+    }
+
+    private static FormUrlEncodedContent Form(string token, string password, string returnUrl) => new(new Dictionary<string, string>
+    {
+        ["__RequestVerificationToken"] = token,
+        ["username"] = "admin",
+        ["password"] = password,
+        ["return_url"] = returnUrl,
+    });
+
+    [Fact]
+    public async Task The_seeded_admin_signs_in_and_is_sent_back_where_they_were_going_but_never_off_site()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ADMIN_PASSWORD"] = Password });
+        var (client, token) = await OpenSignInAsync(app);
+
+        var anonymous = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Contains("/signin?return_url=%2F", anonymous.Headers.Location!.ToString(), StringComparison.Ordinal);
+
+        var wrong = await client.PostAsync("/account/signin", Form(token, "nope", "/"));
+        Assert.Equal("/signin?failed=1&return_url=%2F", wrong.Headers.Location!.ToString());
+
+        var offSite = await client.PostAsync("/account/signin", Form(token, Password, "//evil.example/"));
+        Assert.Equal("/", offSite.Headers.Location!.ToString());
+        var home = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.Contains("Fleet overview", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sign_in_post_without_the_antiforgery_token_is_refused()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ADMIN_PASSWORD"] = Password });
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.PostAsync("/account/signin", Form("", Password, "/"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Without_a_configured_password_the_first_start_writes_one_for_the_owner_only()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/signin")).StatusCode);
+
+        var file = Path.Combine(app.DataDir, "admin-password");
+        Assert.True(File.ReadAllText(file).Trim().Length >= 20);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
