@@ -63,6 +63,13 @@ public sealed class BrowserHost : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Navigates and waits until the page is live over its circuit (prerendered HTML ignores clicks and typing).</summary>
+    public static async Task GoLiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 

@@ -13,6 +13,9 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
+    private static Task LiveAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
     [Fact]
     public async Task A_wrong_password_is_refused_with_a_clear_message()
     {
@@ -53,7 +56,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     {
         var page = await host.NewPageAsync();
         await SignInAsync(page, "admin", BrowserHost.AdminPassword);
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        await LiveAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/signin**");

@@ -27,6 +27,7 @@ public static class AgentEventTypes
     public const string ReportGenerated = "ReportGenerated";
     public const string DeadLetterReplayed = "DeadLetterReplayed";
     public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
+    public const string UserCreated = "UserCreated";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -67,6 +68,9 @@ public sealed record DataQualityIssueRaised(string SensorId, string? AssetId, Da
 
 /// <summary>An admin set (or, with a null sensitivity, removed) a sensor type's detector sensitivity.</summary>
 public sealed record DetectorSensitivityChanged(string SensorType, double? Sensitivity, double FiringLevel);
+
+/// <summary>An admin created a web UI user (never the password).</summary>
+public sealed record UserCreated(string Username, string DisplayName, string Role);
 
 /// <summary>How event payloads are written into the audit trail: the API's snake_case, enums as strings.</summary>
 public static class AgentJson

@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using Microsoft.Playwright;
+
+namespace SmartMaintenance.BrowserTests;
+
+/// <summary>The pages that drive the pipeline: the golden-path demo, a case and its decision, the users admin.</summary>
+public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private static readonly LocatorAssertionsToHaveCountOptions Patiently = new() { Timeout = 90_000 };
+
+    private async Task<IPage> SignedInAsync(string username, string password)
+    {
+        var page = await host.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    private static async Task RunGoldenPathAsync(IPage page, bool playOperator)
+    {
+        await BrowserHost.GoLiveAsync(page, "/demo");
+        var toggle = page.GetByLabel("Play the operator and the technician");
+        if (await toggle.IsCheckedAsync() != playOperator)
+        {
+            await toggle.ClickAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the golden path" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("golden-path-step")).Not.ToHaveCountAsync(0);
+    }
+
+    /// <summary>A pump with a calm temperature for five minutes, then 95 °C; returns the id of the case awaiting a decision.</summary>
+    private static async Task<string> InjectFaultAndWaitForPendingCaseAsync(HttpClient api)
+    {
+        (await api.PutAsJsonAsync("/api/v1/sites/test-plant", new { name = "Test plant" })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync("/api/v1/assets/test-pump", new { site_id = "test-plant", name = "Test pump", kind = "pump" })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync("/api/v1/sensors/test-pump-temp", new
+        {
+            asset_id = "test-pump",
+            type = "temperature",
+            unit = "°C",
+            expected_min = 0,
+            expected_max = 100,
+            sample_interval_seconds = 1,
+        })).EnsureSuccessStatusCode();
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
+        object Reading(int second, double value) => new { sensor_id = "test-pump-temp", timestamp = start.AddSeconds(second), value };
+        (await api.PostAsJsonAsync("/api/v1/readings",
+            Enumerable.Range(0, 300).Select(i => Reading(i, 40 + (0.5 * Math.Sin(i * 0.7)) + (0.3 * Math.Cos(i * 1.3)))))).EnsureSuccessStatusCode();
+        (await api.PostAsJsonAsync("/api/v1/readings", new[] { Reading(300, 95) })).EnsureSuccessStatusCode();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var pending = await api.GetFromJsonAsync<JsonElement>("/api/v1/decisions/pending");
+            foreach (var c in pending.EnumerateArray().Where(c => c.GetProperty("asset_id").GetString() == "test-pump"))
+            {
+                return c.GetProperty("case_id").GetString()!;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("No case awaiting a decision for test-pump within 60 s.");
+    }
+
+    [Fact]
+    public async Task The_golden_path_demo_lights_every_step_up_and_completes()
+    {
+        var page = await SignedInAsync("admin", BrowserHost.AdminPassword);
+        await RunGoldenPathAsync(page, playOperator: true);
+
+        var steps = page.GetByTestId("golden-path-step");
+        var total = await steps.CountAsync();
+        await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total, Patiently);
+        await Assertions.Expect(page.GetByTestId("golden-path-status")).ToContainTextAsync("completed");
+        await BrowserHost.ScreenshotAsync(page, "golden-path-completed");
+
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new("^case ") }).First.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("case-state")).ToHaveTextAsync("Closed", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("story-entry").Filter(new() { HasText = "CaseClosed" })).ToHaveCountAsync(1);
+        await BrowserHost.ScreenshotAsync(page, "case-closed");
+    }
+
+    [Fact]
+    public async Task A_decision_made_in_the_ui_lands_in_the_audit_trail_and_a_viewer_cannot_decide()
+    {
+        var admin = await SignedInAsync("admin", BrowserHost.AdminPassword);
+
+        // The admin creates a viewer in the UI.
+        await BrowserHost.GoLiveAsync(admin, "/admin/users");
+        await admin.GetByLabel("Username").FillAsync("vera");
+        await admin.GetByLabel("Display name").FillAsync("Vera Viewer");
+        await admin.GetByLabel("Initial password (12 characters or more)").FillAsync("vera-password-123");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-message")).ToContainTextAsync("Created vera (Viewer)");
+        await BrowserHost.ScreenshotAsync(admin, "users");
+
+        // A machine reports a fault through the API: the pipeline opens a case that waits for a person.
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        var caseUrl = "cases/" + await InjectFaultAndWaitForPendingCaseAsync(api);
+        await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
+        await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
+
+        // The viewer sees the same case and cannot decide it.
+        var viewer = await SignedInAsync("vera", "vera-password-123");
+        await BrowserHost.GoLiveAsync(viewer, "/" + caseUrl);
+        await Assertions.Expect(viewer.GetByTestId("cannot-decide")).ToBeVisibleAsync();
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Record decision" })).ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(viewer, "case-viewer");
+
+        // The admin approves with a reason.
+        await admin.GetByLabel("Reason").FillAsync("Bearing noise confirmed on site");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Record decision" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("decision")).ToContainTextAsync("Approve by user:1:Administrator");
+        await Assertions.Expect(admin.GetByTestId("story-entry").Filter(new() { HasText = "HumanDecision" })).Not.ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(admin, "case-decided");
+
+        // The audit trail, read through the API, holds the person's decision.
+        var audit = await api.GetFromJsonAsync<JsonElement>("/api/v1/audit?limit=1000");
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e =>
+            e.GetProperty("type").GetString() == "HumanDecision" && e.GetProperty("actor").GetString() == "user:1:Administrator");
+    }
+}
