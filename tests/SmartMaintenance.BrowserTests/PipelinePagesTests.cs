@@ -127,5 +127,37 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         var audit = await api.GetFromJsonAsync<JsonElement>("/api/v1/audit?limit=1000");
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e =>
             e.GetProperty("type").GetString() == "HumanDecision" && e.GetProperty("actor").GetString() == "user:1:Administrator");
+
+        // The other pages show the same story's data.
+        await BrowserHost.GoLiveAsync(admin, "/anomalies");
+        await Assertions.Expect(admin.GetByTestId("anomaly-row").Filter(new() { HasText = "test-pump-temp" })).Not.ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(admin, "anomalies");
+        await BrowserHost.GoLiveAsync(admin, "/cases");
+        await admin.GetByText("All", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("case-row").Filter(new() { HasText = "test-pump" })).Not.ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(admin, "cases");
+        await BrowserHost.GoLiveAsync(admin, "/system");
+        await Assertions.Expect(admin.GetByTestId("health-entry")).Not.ToHaveCountAsync(0);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("audit-verification")).ToContainTextAsync("Intact");
+        await BrowserHost.ScreenshotAsync(admin, "system");
+    }
+
+    [Fact]
+    public async Task An_api_key_created_in_the_ui_works_for_a_machine_until_it_is_revoked_there()
+    {
+        var admin = await SignedInAsync("admin", BrowserHost.AdminPassword);
+        await BrowserHost.GoLiveAsync(admin, "/admin/users");
+        await admin.GetByLabel("Key name").FillAsync("line-3 gateway");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
+        var secret = await admin.GetByTestId("key-secret").Locator("code").InnerTextAsync();
+
+        using var machine = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        machine.DefaultRequestHeaders.Add("X-API-Key", secret);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await machine.GetAsync("/api/v1/sensors")).StatusCode);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Revoke line-3 gateway" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("key-row").Filter(new() { HasText = "line-3 gateway" })).ToContainTextAsync("revoked");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await machine.GetAsync("/api/v1/sensors")).StatusCode);
     }
 }
