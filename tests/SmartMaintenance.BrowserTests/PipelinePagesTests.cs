@@ -106,6 +106,13 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
         api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
         var caseUrl = "cases/" + await InjectFaultAndWaitForPendingCaseAsync(api);
+
+        // The admin, still on the users page, hears of it through the bell and follows it to the case.
+        await Assertions.Expect(admin.GetByTestId("bell-badge").Locator(".mud-badge")).ToBeVisibleAsync();
+        await admin.Locator("button[aria-label^='Notifications, ']").ClickAsync();
+        await admin.GetByTestId("notification").Filter(new() { HasText = "HumanDecisionRequired" }).Filter(new() { HasText = "test-pump" })
+            .First.ClickAsync();
+        await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(caseUrl + "$"));
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
 
