@@ -183,7 +183,13 @@ public class GoldenPathTests
             return current.GetProperty("state").GetString() == "awaiting_decision" ? current : (JsonElement?)null;
         }, "end of the deferral");
         Assert.Equal(JsonValueKind.Null, back.GetProperty("deferred_until").ValueKind);
-        var story = await StoryAsync();
-        Assert.Equal("HumanDecisionRequired", story[Array.LastIndexOf(story, "HumanDecision") + 1]);
+        // The case's state is saved before its audit entry is appended: wait for the entry after the deferral.
+        var story = await PumpSignal.PollAsync(async () =>
+        {
+            var entries = await StoryAsync();
+            return Array.LastIndexOf(entries, "HumanDecision") is var last && last >= 0 && last + 1 < entries.Length
+                ? (Entries: entries, Last: last) : ((string[] Entries, int Last)?)null;
+        }, "the entry after the deferral");
+        Assert.Equal("HumanDecisionRequired", story.Entries[story.Last + 1]);
     }
 }

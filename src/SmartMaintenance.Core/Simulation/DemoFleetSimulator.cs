@@ -10,6 +10,24 @@ using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Simulation;
 
+/// <summary>What an injected fault does to every sensor of its asset.</summary>
+public enum SimulatedFault
+{
+    /// <summary>A sudden lasting shift.</summary>
+    Step,
+    /// <summary>A shift growing steadily over the episode.</summary>
+    Drift,
+    /// <summary>One reading far off at the start.</summary>
+    Spike,
+    /// <summary>The asset's sensors stop sending.</summary>
+    Outage,
+    /// <summary>Accelerating wear: a growing offset and roughness.</summary>
+    Degrading,
+}
+
+/// <summary>A fault episode as the simulation console shows it.</summary>
+public sealed record SimulatedFaultEpisode(string AssetId, SimulatedFault Kind, DateTimeOffset Start, DateTimeOffset End, double Magnitude, bool Injected);
+
 /// <summary>
 /// Streams the demo fleet's readings through <see cref="ReadingIngestor"/>, the same path HTTP clients use.
 /// At start it back-fills the last day at one reading a minute so charts have history; timestamps are aligned
@@ -29,17 +47,38 @@ public sealed class DemoFleetSimulator(
     // Faults by asset: the random episodes and injected ones run side by side, one per asset at most.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FaultEpisode> _faults = new(StringComparer.Ordinal);
 
+    private volatile bool _paused;
+
     public bool Enabled => enabled;
+
+    /// <summary>While paused the fleet sends nothing (its sensors go silent, as in a network outage); faults keep their clocks.</summary>
+    public bool Paused => _paused;
+
+    public void Pause()
+    {
+        _paused = true;
+        logger.LogInformation("Demo fleet paused");
+    }
+
+    public void Resume()
+    {
+        _paused = false;
+        logger.LogInformation("Demo fleet resumed");
+    }
+
+    /// <summary>The fault episodes running now, random and injected.</summary>
+    public IReadOnlyList<SimulatedFaultEpisode> ActiveFaults(DateTimeOffset now) =>
+        [.. _faults.Values.Where(f => now < f.End).OrderBy(f => f.Start).Select(f => new SimulatedFaultEpisode(f.AssetId, f.Kind, f.Start, f.End, f.Magnitude, f.Injected))];
 
     /// <summary>
     /// Starts a fault episode on an asset now (replacing one running on that asset; other assets' faults go on): every
     /// sensor of the asset moves away from its normal behaviour by <paramref name="magnitude"/> for <paramref name="duration"/>.
     /// </summary>
-    public void InjectFault(string assetId, TimeSpan duration, double magnitude)
+    public void InjectFault(string assetId, TimeSpan duration, double magnitude, SimulatedFault kind = SimulatedFault.Step)
     {
         var now = time.GetUtcNow();
-        _faults[assetId] = new FaultEpisode(assetId, now, now + duration, magnitude, Injected: true);
-        logger.LogInformation("Demo fleet: injected fault on {Asset} until {End:O}", assetId, now + duration);
+        _faults[assetId] = new FaultEpisode(assetId, now, now + duration, magnitude, Injected: true, kind);
+        logger.LogInformation("Demo fleet: injected {Kind} fault on {Asset} until {End:O}", kind, assetId, now + duration);
     }
 
     /// <summary>Produces one sensor's value at a time; deterministic apart from the seeded noise.</summary>
@@ -52,7 +91,18 @@ public sealed class DemoFleetSimulator(
         var value = sensor.Baseline + daily + (sensor.WearPerDay * days) + noise;
         if (_faults.TryGetValue(sensor.AssetId, out var fault) && at >= fault.Start && at < fault.End)
         {
-            value += fault.Magnitude * (sensor.Type == "vibration" ? sensor.Baseline : sensor.Noise * 4);
+            var scale = fault.Magnitude * (sensor.Type == "vibration" ? sensor.Baseline : sensor.Noise * 4);
+            var progress = (at - fault.Start) / (fault.End - fault.Start);
+            value += fault.Kind switch
+            {
+                SimulatedFault.Drift => scale * progress,
+                // One reading per sensor, at the episode's start.
+                SimulatedFault.Spike => at - fault.Start < TimeSpan.FromSeconds(sensor.SampleIntervalSeconds) ? 3 * scale : 0,
+                // Wear accelerating: a growing offset and growing roughness.
+                SimulatedFault.Degrading => (scale * progress * progress) + (sensor.Noise * fault.Magnitude * progress * Gaussian()),
+                SimulatedFault.Outage => 0,
+                _ => scale,
+            };
         }
 
         return value;
@@ -137,9 +187,19 @@ public sealed class DemoFleetSimulator(
     private async Task StreamOnceAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         MaybeStartFault(now);
+        if (_paused)
+        {
+            return;
+        }
+
         var due = new List<(SimulatedSensor, DateTimeOffset)>();
         foreach (var sensor in DemoFleet.Sensors)
         {
+            if (_faults.TryGetValue(sensor.AssetId, out var fault) && fault.Kind == SimulatedFault.Outage && now >= fault.Start && now < fault.End)
+            {
+                continue;
+            }
+
             if (!_nextSample.TryGetValue(sensor.SensorId, out var next) || next <= now)
             {
                 due.Add((sensor, now));
@@ -211,5 +271,6 @@ public sealed class DemoFleetSimulator(
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
-    private sealed record FaultEpisode(string AssetId, DateTimeOffset Start, DateTimeOffset End, double Magnitude, bool Injected);
+    private sealed record FaultEpisode(
+        string AssetId, DateTimeOffset Start, DateTimeOffset End, double Magnitude, bool Injected, SimulatedFault Kind = SimulatedFault.Step);
 }
