@@ -63,6 +63,19 @@ public sealed class BrowserHost : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh page signed in through the sign-in form, on the fleet overview and live.</summary>
+    public async Task<IPage> SignedInAsync(string username, string password)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
     /// <summary>Navigates and waits until the page is live over its circuit (prerendered HTML ignores clicks and typing).</summary>
     public static async Task GoLiveAsync(IPage page, string path)
     {

@@ -10,18 +10,6 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
 {
     private static readonly LocatorAssertionsToHaveCountOptions Patiently = new() { Timeout = 90_000 };
 
-    private async Task<IPage> SignedInAsync(string username, string password)
-    {
-        var page = await host.NewPageAsync();
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
-        return page;
-    }
-
     private static async Task RunGoldenPathAsync(IPage page, bool playOperator)
     {
         await BrowserHost.GoLiveAsync(page, "/demo");
@@ -73,7 +61,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
     [Fact]
     public async Task The_golden_path_demo_lights_every_step_up_and_completes()
     {
-        var page = await SignedInAsync("admin", BrowserHost.AdminPassword);
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
         await RunGoldenPathAsync(page, playOperator: true);
 
         var steps = page.GetByTestId("golden-path-step");
@@ -91,7 +79,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
     [Fact]
     public async Task A_decision_made_in_the_ui_lands_in_the_audit_trail_and_a_viewer_cannot_decide()
     {
-        var admin = await SignedInAsync("admin", BrowserHost.AdminPassword);
+        var admin = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
 
         // The admin creates a viewer in the UI.
         await BrowserHost.GoLiveAsync(admin, "/admin/users");
@@ -117,7 +105,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
 
         // The viewer sees the same case and cannot decide it.
-        var viewer = await SignedInAsync("vera", "vera-password-123");
+        var viewer = await host.SignedInAsync("vera", "vera-password-123");
         await BrowserHost.GoLiveAsync(viewer, "/" + caseUrl);
         await Assertions.Expect(viewer.GetByTestId("cannot-decide")).ToBeVisibleAsync();
         await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Record decision" })).ToHaveCountAsync(0);
@@ -153,7 +141,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
     [Fact]
     public async Task An_api_key_created_in_the_ui_works_for_a_machine_until_it_is_revoked_there()
     {
-        var admin = await SignedInAsync("admin", BrowserHost.AdminPassword);
+        var admin = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
         await BrowserHost.GoLiveAsync(admin, "/admin/users");
         await admin.GetByLabel("Key name").FillAsync("line-3 gateway");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();

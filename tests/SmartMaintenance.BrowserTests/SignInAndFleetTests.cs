@@ -52,6 +52,33 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task Every_page_shows_its_heading_and_the_first_view_times_are_written_down()
+    {
+        var page = await host.NewPageAsync();
+        await SignInAsync(page, "admin", BrowserHost.AdminPassword);
+        await LiveAsync(page);
+        var pages = new (string Path, string Heading)[]
+        {
+            ("/", "Fleet overview"), ("/anomalies", "Anomalies"), ("/cases", "Maintenance cases"), ("/simulation", "Simulation console"),
+            ("/demo", "Golden-path demo"), ("/system", "System"), ("/admin/users", "Users and API keys"),
+        };
+        var timings = new List<string>();
+        foreach (var (path, heading) in pages)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
+            var firstView = clock.ElapsedMilliseconds;
+            await LiveAsync(page);
+            timings.Add($"{path}\tfirst view {firstView} ms\tinteractive {clock.ElapsedMilliseconds} ms");
+            await Assertions.Expect(page.GetByTestId("page-error")).ToHaveCountAsync(0);
+        }
+
+        // Timings are figures for people (docs/ui.md), not a pass/fail line: this machine also runs the other tests.
+        await File.WriteAllLinesAsync(Path.Combine(BrowserHost.ScreenshotFolder, "..", "first-view-timings.txt"), timings);
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session()
     {
         var page = await host.NewPageAsync();
