@@ -111,6 +111,11 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Record decision" })).ToHaveCountAsync(0);
         await BrowserHost.ScreenshotAsync(viewer, "case-viewer");
 
+        // Nor does the viewer reach the admin page, neither by its address nor by navigating inside the app.
+        await viewer.GotoAsync("/admin/users");
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Heading, new() { Name = "Users and API keys" })).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
+
         // The admin approves with a reason.
         await admin.GetByLabel("Reason").FillAsync("Bearing noise confirmed on site");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Record decision" }).ClickAsync();
