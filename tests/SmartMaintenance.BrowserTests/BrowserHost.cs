@@ -72,7 +72,7 @@ public sealed class BrowserHost : IAsyncLifetime
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await LiveAsync(page);
         return page;
     }
 
@@ -80,8 +80,12 @@ public sealed class BrowserHost : IAsyncLifetime
     public static async Task GoLiveAsync(IPage page, string path)
     {
         await page.GotoAsync(path);
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await LiveAsync(page);
     }
+
+    /// <summary>Waits until the current page is live over its circuit.</summary>
+    public static Task LiveAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });

@@ -13,8 +13,6 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    private static Task LiveAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 
     [Fact]
     public async Task A_wrong_password_is_refused_with_a_clear_message()
@@ -56,7 +54,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     {
         var page = await host.NewPageAsync();
         await SignInAsync(page, "admin", BrowserHost.AdminPassword);
-        await LiveAsync(page);
+        await BrowserHost.LiveAsync(page);
         var pages = new (string Path, string Heading)[]
         {
             ("/", "Fleet overview"), ("/anomalies", "Anomalies"), ("/cases", "Maintenance cases"), ("/simulation", "Simulation console"),
@@ -69,7 +67,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
             await page.GotoAsync(path);
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = heading, Exact = true })).ToBeVisibleAsync();
             var firstView = clock.ElapsedMilliseconds;
-            await LiveAsync(page);
+            await BrowserHost.LiveAsync(page);
             timings.Add($"{path}\tfirst view {firstView} ms\tinteractive {clock.ElapsedMilliseconds} ms");
             await Assertions.Expect(page.GetByTestId("page-error")).ToHaveCountAsync(0);
         }
@@ -83,7 +81,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     {
         var page = await host.NewPageAsync();
         await SignInAsync(page, "admin", BrowserHost.AdminPassword);
-        await LiveAsync(page);
+        await BrowserHost.LiveAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync("**/signin**");

@@ -23,9 +23,14 @@ public sealed class DetectorSettingsProvider(IDetectorSettingsStore store, TimeP
     {
         if (!_byTenant.TryGetValue(tenantId, out var types))
         {
+            // Cache what was read only if no change landed meanwhile; otherwise a stale list could outlive the change.
+            var before = Version;
             var settings = await store.ListAsync(tenantId, cancellationToken);
             types = settings.ToDictionary(s => s.SensorType, s => s.Sensitivity, StringComparer.Ordinal);
-            _byTenant[tenantId] = types;
+            if (Version == before)
+            {
+                _byTenant[tenantId] = types;
+            }
         }
 
         return types.TryGetValue(sensorType, out var sensitivity) ? DetectorSettings.Default with { Sensitivity = sensitivity } : DetectorSettings.Default;
@@ -53,7 +58,7 @@ public sealed class DetectorSettingsProvider(IDetectorSettingsStore store, TimeP
 
     private void Changed(long tenantId)
     {
-        _byTenant.TryRemove(tenantId, out _);
         Interlocked.Increment(ref _version);
+        _byTenant.TryRemove(tenantId, out _);
     }
 }

@@ -46,5 +46,5 @@ public sealed class RobustZScoreDetector(double alpha = 0.02, int warmup = 30, d
     }
 
     /// <summary>Maps a z value onto [0, 1); 0.5 at the threshold.</summary>
-    public double ScoreOf(double z) => z * z / ((z * z) + (threshold * threshold));
+    public double ScoreOf(double z) => Ensemble.Squash.Of(z, threshold);
 }

@@ -59,7 +59,7 @@ public sealed class SensorSignalMonitor(Sensor sensor, DetectorSettings? setting
         var raised = issues & ~_active & (DataQualityIssues.OutOfRange | DataQualityIssues.Stuck | DataQualityIssues.Gap);
         _active = issues;
         var outOfRange = (issues & DataQualityIssues.OutOfRange) != 0;
-        var score = Math.Max(verdict.Evidence, spike ? z * z / ((z * z) + (SpikeZ * SpikeZ)) : 0);
+        var score = Math.Max(verdict.Evidence, spike ? Squash.Of(z, SpikeZ) : 0);
 
         var abnormal = verdict.Evidence >= _detector.FiringLevel || spike || outOfRange;
         if (!abnormal)

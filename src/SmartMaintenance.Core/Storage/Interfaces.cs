@@ -103,6 +103,9 @@ public interface IAnomalyStore
     Task<IReadOnlyList<Anomaly>> ListAsync(long tenantId, AnomalyQuery query, CancellationToken cancellationToken);
 
     Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
+
+    /// <summary>How many anomalies were detected at or after <paramref name="since"/>.</summary>
+    Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 public interface IPredictionStore

@@ -9,7 +9,7 @@ internal sealed record AssetHealth(
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
-internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, int AnomaliesToday);
+internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday);
 
 /// <summary>
 /// The fleet overview's data: sites and their assets with a health score (100 × (1 − the latest failure probability), none before the first prediction),
@@ -29,7 +29,7 @@ internal sealed class FleetQueries(
         var open = await maintenance.ListCasesAsync(tenantId, OpenStates, null, 1000, cancellationToken);
         var openByAsset = open.GroupBy(c => c.AssetId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var midnight = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var today = await anomalies.ListAsync(tenantId, new AnomalyQuery(Since: midnight, Limit: 10_000), cancellationToken);
+        var today = await anomalies.CountSinceAsync(tenantId, midnight, cancellationToken);
 
         var lines = new List<AssetHealth>(assets.Count);
         foreach (var asset in assets)
@@ -45,6 +45,6 @@ internal sealed class FleetQueries(
 
         var bySite = lines.GroupBy(l => l.Asset.SiteId).ToDictionary(g => g.Key, g => (IReadOnlyList<AssetHealth>)[.. g.OrderBy(l => l.Health ?? 101).ThenBy(l => l.Asset.Name, StringComparer.Ordinal)]);
         return new FleetSnapshot(
-            [.. sites.Select(s => new SiteHealth(s, bySite.GetValueOrDefault(s.SiteId, [])))], sensors.Count, open.Count, today.Count);
+            [.. sites.Select(s => new SiteHealth(s, bySite.GetValueOrDefault(s.SiteId, [])))], sensors.Count, open.Count, today);
     }
 }

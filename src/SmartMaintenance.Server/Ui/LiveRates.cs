@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 
-using SmartMaintenance.Agents;
-
 namespace SmartMaintenance.Server.Ui;
 
 /// <summary>
@@ -51,7 +49,6 @@ internal sealed class LiveRates : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = AgentTelemetry.ReadingsObserved; // the agents' meter exists before the listener starts
         _listener.Start();
         _timer = _time.CreateTimer(_ => Sample(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         return Task.CompletedTask;

@@ -52,6 +52,14 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         return rows.SingleOrDefault();
     }
 
+    public async Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT count(*) FROM anomalies WHERE tenant_id = $t AND detected_at >= $since",
+            ("$t", tenantId), ("$since", UnixMicros.From(since)));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     private static Anomaly Read(SqliteDataReader r) => new(
         Guid.Parse(r.GetString(0)), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetNullableString(4),
         r.GetTime(5), r.GetTime(6), r.GetTime(7), r.GetTime(8), r.GetDouble(9), r.GetDouble(10),
