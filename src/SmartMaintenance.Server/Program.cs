@@ -24,6 +24,7 @@ app.MapOperations();
 // Configure the API
 app.MapApiDocumentation();
 app.MapReadingsApi();
+app.MapReadingsExport();
 app.MapCatalogApi();
 app.MapAnomaliesApi();
 app.MapAuditApi();

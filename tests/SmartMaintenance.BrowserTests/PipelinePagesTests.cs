@@ -104,6 +104,12 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
 
+        // The evidence is drawn: the sensor's readings around the anomalies, the anomalies marked on them.
+        var evidence = admin.GetByTestId("evidence-chart").First;
+        await Assertions.Expect(evidence.Locator("path.js-line").First).ToBeAttachedAsync();
+        await Assertions.Expect(evidence).Not.ToHaveAttributeAsync("data-anomalies", "0");
+        await Assertions.Expect(evidence).Not.ToHaveAttributeAsync("data-points", "0");
+
         // The viewer sees the same case and cannot decide it.
         var viewer = await host.SignedInAsync("vera", "vera-password-123");
         await BrowserHost.GoLiveAsync(viewer, "/" + caseUrl);

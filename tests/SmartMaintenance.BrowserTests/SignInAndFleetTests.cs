@@ -57,7 +57,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         await BrowserHost.LiveAsync(page);
         var pages = new (string Path, string Heading)[]
         {
-            ("/", "Fleet overview"), ("/anomalies", "Anomalies"), ("/cases", "Maintenance cases"), ("/simulation", "Simulation console"),
+            ("/", "Fleet overview"), ("/sensors/porto-pump-1-temp", "Sensor explorer"), ("/anomalies", "Anomalies"), ("/cases", "Maintenance cases"), ("/simulation", "Simulation console"),
             ("/demo", "Golden-path demo"), ("/system", "System"), ("/admin/users", "Users and API keys"),
         };
         var timings = new List<string>();

@@ -182,6 +182,53 @@ public class ReadingsApiTests
     }
 
     [Fact]
+    public async Task Export_streams_the_window_oldest_first_across_pages_in_columns_ingestion_reads_back()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var start = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        const int count = 10_050; // more than one page of the export's 10,000-row reads
+        static string Quality(int i) => i % 97 == 0 ? "uncertain" : i % 101 == 0 ? "bad" : "good";
+        var body = "[" + string.Join(',', Enumerable.Range(0, count).Select(i => FormattableString.Invariant(
+            $"{{\"sensor_id\":\"pump-1-temp\",\"timestamp\":\"{start.AddMilliseconds(i * 1500):O}\",\"value\":{i % 700 / 7.0:R},\"quality\":\"{Quality(i)}\"}}"))) + "]";
+        Assert.Equal(count, (await (await client.PostAsync("/api/v1/readings", Json(body))).ReadJsonAsync()).GetProperty("accepted").GetInt32());
+
+        var response = await client.GetAsync($"/api/v1/sensors/pump-1-temp/readings/export?from={start:O}&to={start.AddDays(1):O}".Replace("+", "%2B"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString());
+        var csv = await response.Content.ReadAsStringAsync();
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("sensor_id,timestamp,value,unit,quality", lines[0]);
+        Assert.Equal(count, lines.Length - 1);
+        for (var i = 0; i < count; i++)
+        {
+            var fields = lines[i + 1].Split(',');
+            Assert.Equal(start.AddMilliseconds(i * 1500), DateTimeOffset.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(i % 700 / 7.0, double.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Quality(i), fields[4]);
+        }
+
+        // The file goes back in as it came out: every row is known already.
+        var again = await (await client.PostAsync("/api/v1/readings", new StringContent(csv, Encoding.UTF8, "text/csv"))).ReadJsonAsync();
+        Assert.Equal(0, again.GetProperty("accepted").GetInt32());
+        Assert.Equal(count, again.GetProperty("duplicates").GetInt32());
+
+        // A window holds only its own rows; bad requests get problem details; the UI's download path needs a session.
+        var hour = await client.GetStringAsync("/api/v1/sensors/pump-1-temp/readings/export?from=2026-11-25T01:00:00Z&to=2026-11-25T02:00:00Z");
+        Assert.Equal(2400, hour.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+        await (await client.GetAsync("/api/v1/sensors/nope/readings/export")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.GetAsync("/api/v1/sensors/pump-1-temp/readings/export?from=2026-11-25T02:00:00Z&to=2026-11-25T01:00:00Z"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        using var anonymous = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/sensors/pump-1-temp/readings/export")).StatusCode);
+        var download = await anonymous.GetAsync("/download/sensors/pump-1-temp/readings.csv");
+        Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
+        Assert.Contains("/signin", download.Headers.Location?.ToString());
+    }
+
+    [Fact]
     public async Task A_deleted_sensor_takes_its_readings_with_it_and_is_unknown_at_once()
     {
         await using var app = new SmartMaintenanceApplication();

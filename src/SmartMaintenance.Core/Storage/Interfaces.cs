@@ -17,6 +17,10 @@ public interface IReadingStore
     Task<IReadOnlyList<Reading>> QueryAsync(
         long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Oldest first, timestamps in [fromMicros, beforeMicros); page on by passing the last timestamp + 1 as from.</summary>
+    Task<IReadOnlyList<Reading>> QueryOldestFirstAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken);
+
     /// <summary>Roll-up buckets whose start lies in [fromMicros, toMicros), oldest first.</summary>
     Task<IReadOnlyList<RollupPoint>> SeriesAsync(
         long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken);
@@ -93,7 +97,13 @@ public interface IEventLog
 }
 
 /// <summary>Filters for listing anomalies; null means any.</summary>
-public sealed record AnomalyQuery(string? SensorId = null, string? AssetId = null, DateTimeOffset? Since = null, int Limit = 100);
+/// <summary>
+/// <see cref="Since"/> filters on when an anomaly was detected; <see cref="OccurredFrom"/> and
+/// <see cref="OccurredBefore"/> on the time of the reading it was found in (which may lie far back for late data).
+/// </summary>
+public sealed record AnomalyQuery(
+    string? SensorId = null, string? AssetId = null, DateTimeOffset? Since = null, int Limit = 100,
+    DateTimeOffset? OccurredFrom = null, DateTimeOffset? OccurredBefore = null);
 
 public interface IAnomalyStore
 {
@@ -114,6 +124,8 @@ public interface IPredictionStore
 
     /// <summary>Newest first, optionally for one asset.</summary>
     Task<IReadOnlyList<Prediction>> ListAsync(long tenantId, string? assetId, int limit, CancellationToken cancellationToken);
+
+    Task<Prediction?> FindAsync(long tenantId, Guid predictionId, CancellationToken cancellationToken);
 }
 
 /// <summary>Cases (the queryable copy of the case grains' state), decisions and work orders.</summary>

@@ -109,6 +109,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<Ui.FleetQueries>();
+        builder.Services.AddSingleton<Ui.SensorSeries>();
         builder.Services.AddSingleton<Ui.LiveRates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Ui.LiveRates>());
         builder.Services.AddApiDocumentation();

@@ -37,11 +37,13 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
             $"""
             SELECT {Columns} FROM anomalies
             WHERE tenant_id = $t AND ($sensor IS NULL OR sensor_id = $sensor) AND ($asset IS NULL OR asset_id = $asset)
-              AND detected_at >= $since
+              AND detected_at >= $since AND at >= $from AND at < $before
             ORDER BY detected_at DESC LIMIT $limit
             """,
             Read, cancellationToken, ("$t", tenantId), ("$sensor", query.SensorId), ("$asset", query.AssetId),
-            ("$since", query.Since is { } since ? UnixMicros.From(since) : long.MinValue), ("$limit", query.Limit));
+            ("$since", query.Since is { } since ? UnixMicros.From(since) : long.MinValue),
+            ("$from", query.OccurredFrom is { } from ? UnixMicros.From(from) : long.MinValue),
+            ("$before", query.OccurredBefore is { } before ? UnixMicros.From(before) : long.MaxValue), ("$limit", query.Limit));
     }
 
     public async Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken)

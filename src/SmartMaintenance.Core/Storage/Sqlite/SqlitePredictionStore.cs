@@ -31,6 +31,14 @@ public sealed class SqlitePredictionStore(SqliteDatabase database) : IPrediction
             Read, cancellationToken, ("$t", tenantId), ("$asset", assetId), ("$limit", limit));
     }
 
+    public async Task<Prediction?> FindAsync(long tenantId, Guid predictionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.ListAsync($"SELECT {Columns} FROM predictions WHERE tenant_id = $t AND prediction_id = $id",
+            Read, cancellationToken, ("$t", tenantId), ("$id", predictionId.ToString()));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     private static Prediction Read(SqliteDataReader r) => new(
         Guid.Parse(r.GetString(0)), r.GetInt64(1), r.GetString(2), r.GetTime(3), r.GetDouble(4),
         r.GetNullableDouble(5) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, r.GetString(6), r.GetString(7), r.GetBoolean(8),

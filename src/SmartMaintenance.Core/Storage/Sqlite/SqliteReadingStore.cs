@@ -71,16 +71,20 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         return request.Done.Task;
     }
 
-    public async Task<IReadOnlyList<Reading>> QueryAsync(
-        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(tenantId, sensorKey, fromMicros, beforeMicros, limit, newestFirst: true, cancellationToken);
+
+    public Task<IReadOnlyList<Reading>> QueryOldestFirstAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(tenantId, sensorKey, fromMicros, beforeMicros, limit, newestFirst: false, cancellationToken);
+
+    private async Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, bool newestFirst, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT ts, value, quality FROM readings
-            WHERE sensor_key = $sensor AND tenant_id = $tenant AND ts >= $from AND ts < $before
-            ORDER BY ts DESC LIMIT $limit
-            """;
+        command.CommandText = newestFirst ? NewestFirst : OldestFirst;
         command.Parameters.AddWithValue("$sensor", sensorKey);
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$from", fromMicros);
@@ -95,6 +99,18 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
         return result;
     }
+
+    private const string NewestFirst = """
+        SELECT ts, value, quality FROM readings
+        WHERE sensor_key = $sensor AND tenant_id = $tenant AND ts >= $from AND ts < $before
+        ORDER BY ts DESC LIMIT $limit
+        """;
+
+    private const string OldestFirst = """
+        SELECT ts, value, quality FROM readings
+        WHERE sensor_key = $sensor AND tenant_id = $tenant AND ts >= $from AND ts < $before
+        ORDER BY ts ASC LIMIT $limit
+        """;
 
     public async Task<IReadOnlyList<RollupPoint>> SeriesAsync(
         long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>
+/// A sensor's raw readings in a time window as CSV, oldest first, streamed in pages so that an export of millions
+/// of rows holds neither the rows nor a database read open. The columns are the ones CSV ingestion reads
+/// (<c>sensor_id,timestamp,value,unit,quality</c>), so an export can be imported again. Served twice: under the API
+/// for keys, and under <c>/download</c> for people signed in to the web UI (the browser sends its session cookie).
+/// </summary>
+public static class ReadingsExport
+{
+    private const int PageRows = 10_000;
+    private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
+
+    public static IEndpointRouteBuilder MapReadingsExport(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/sensors/{sensorId}/readings/export", ExportAsync)
+            .WithTags("Readings")
+            .WithName("ExportReadings")
+            .WithSummary("A sensor's raw readings in [from, to) as CSV, oldest first (default: the last 24 hours)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
+            .RequireAuthorization(Scopes.DataRead);
+
+        app.MapGet("/download/sensors/{sensorId}/readings.csv", ExportAsync)
+            .ExcludeFromDescription()
+            .RequireAuthorization(Scopes.DataRead);
+
+        return app;
+    }
+
+    private static async Task ExportAsync(
+        HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
+        string sensorId, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end - DefaultWindow;
+        if (start >= end)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid range", "from must be before to.");
+            return;
+        }
+
+        var tenantId = context.User.TenantIdOf();
+        var sensor = (await sensors.GetAsync(tenantId, context.RequestAborted)).Find(sensorId);
+        if (sensor is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Unknown sensor",
+                $"There is no sensor '{sensorId}' in this tenant.");
+            return;
+        }
+
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers.ContentDisposition =
+            $"attachment; filename=\"{FileNameOf(sensor.SensorId)}_{start.UtcDateTime:yyyyMMdd'T'HHmm}_{end.UtcDateTime:yyyyMMdd'T'HHmm}.csv\"";
+        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
+        await WriteAsync(writer, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
+    }
+
+    /// <summary>Writes the header and every reading of the sensor in [fromMicros, beforeMicros), oldest first.</summary>
+    public static async Task WriteAsync(
+        TextWriter writer, IReadingStore readings, long tenantId, Sensor sensor, long fromMicros, long beforeMicros,
+        CancellationToken cancellationToken)
+    {
+        await writer.WriteAsync("sensor_id,timestamp,value,unit,quality\n");
+        var prefix = Field(sensor.SensorId) + ",";
+        var suffix = "," + Field(sensor.Unit) + ",";
+        var line = new char[prefix.Length + suffix.Length + 96];
+        prefix.CopyTo(line);
+        var next = fromMicros;
+        while (true)
+        {
+            var page = await readings.QueryOldestFirstAsync(tenantId, sensor.Key, next, beforeMicros, PageRows, cancellationToken);
+            foreach (var reading in page)
+            {
+                var length = prefix.Length + Format(reading, line.AsSpan(prefix.Length));
+                suffix.CopyTo(line.AsSpan(length));
+                length += suffix.Length;
+                var quality = reading.Quality switch { ReadingQuality.Good => "good\n", ReadingQuality.Uncertain => "uncertain\n", _ => "bad\n" };
+                quality.CopyTo(line.AsSpan(length));
+                await writer.WriteAsync(line.AsMemory(0, length + quality.Length), cancellationToken);
+            }
+
+            if (page.Count < PageRows)
+            {
+                break;
+            }
+
+            next = page[^1].TimestampMicros + 1;
+        }
+
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    // "2026-11-26T06:00:00.000000Z,21.5": the timestamp to the microsecond, the value round-trippable.
+    private static int Format(Reading reading, Span<char> line)
+    {
+        reading.Timestamp.UtcDateTime.TryFormat(line, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        line[written++] = ',';
+        reading.Value.TryFormat(line[written..], out var value, "R", CultureInfo.InvariantCulture);
+        return written + value;
+    }
+
+    private static string Field(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string FileNameOf(string sensorId)
+    {
+        var name = new StringBuilder(sensorId.Length);
+        foreach (var c in sensorId)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        return name.ToString();
+    }
+}

@@ -1,0 +1,21 @@
+using System.Globalization;
+
+namespace SmartMaintenance.Server.Ui;
+
+/// <summary>Addresses of the UI's pages and downloads, built in one place so that pages link to each other alike.</summary>
+public static class Links
+{
+    /// <summary>The sensor explorer on one sensor, following it live, or fixed on a window when one is given.</summary>
+    public static string Explorer(string sensorId, DateTimeOffset? from = null, DateTimeOffset? to = null) =>
+        from is { } f && to is { } t
+            ? $"sensors/{Uri.EscapeDataString(sensorId)}?from={Iso(f)}&to={Iso(t)}"
+            : $"sensors/{Uri.EscapeDataString(sensorId)}";
+
+    /// <summary>The sensor's raw readings in [from, to) as CSV, for people signed in to the UI.</summary>
+    public static string ReadingsCsv(string sensorId, DateTimeOffset from, DateTimeOffset to) =>
+        $"download/sensors/{Uri.EscapeDataString(sensorId)}/readings.csv?from={Iso(from)}&to={Iso(to)}";
+
+    public static string Case(Guid caseId) => $"cases/{caseId}";
+
+    private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
+}
