@@ -13,6 +13,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestCorrelation();
 app.UseSecurityHeaders();
+app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

@@ -77,6 +77,26 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_language_switch_turns_the_ui_portuguese_and_back()
+    {
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+
+        await page.GetByTestId("language").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Visão geral da frota" })).ToBeVisibleAsync();
+        await BrowserHost.LiveAsync(page);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Explorador de sensores" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "pt");
+        await BrowserHost.ScreenshotAsync(page, "fleet-pt");
+
+        // The choice stays with the browser: another page opens in Portuguese too.
+        await BrowserHost.GoLiveAsync(page, "/cases");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Casos de manutenção" })).ToBeVisibleAsync();
+
+        await page.GetByTestId("language").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Maintenance cases" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session()
     {
         var page = await host.NewPageAsync();

@@ -72,6 +72,27 @@ public sealed partial class SignInTests
         }
     }
 
+    [Fact]
+    public async Task Password_guessing_is_slowed_to_ten_attempts_a_minute_and_the_form_says_why()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ADMIN_PASSWORD"] = Password });
+        var (client, token) = await OpenSignInAsync(app);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var wrong = await client.PostAsync("/account/signin", Form(token, "guess-" + i, "/"));
+            Assert.StartsWith("/signin?failed=1", wrong.Headers.Location!.ToString(), StringComparison.Ordinal);
+        }
+
+        // The eleventh attempt in the minute is turned away even with the right password.
+        var throttled = await client.PostAsync("/account/signin", Form(token, Password, "/"));
+        Assert.Equal(HttpStatusCode.SeeOther, throttled.StatusCode);
+        Assert.Equal("/signin?throttled=1", throttled.Headers.Location!.ToString());
+        Assert.NotNull(throttled.Headers.RetryAfter);
+        Assert.Contains("Too many sign-in attempts", await client.GetStringAsync("/signin?throttled=1"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
 using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
 
 namespace SmartMaintenance.Server.Api;
 
@@ -11,7 +13,8 @@ internal static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/signin", SignInAsync).ExcludeFromDescription();
+        app.MapPost("/account/signin", SignInAsync).ExcludeFromDescription().RequireRateLimiting(HttpPipelineExtensions.SignInRateLimit);
+        app.MapGet("/account/culture", SetCulture).ExcludeFromDescription().AllowAnonymous();
         app.MapPost("/account/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -24,9 +27,7 @@ internal static class AccountEndpoints
         HttpContext context, UserSignIn users, ILogger<UserSignIn> logger,
         [FromForm] string? username, [FromForm] string? password, [FromForm(Name = "return_url")] string? returnUrl)
     {
-        var target = string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//", StringComparison.Ordinal)
-            ? "/"
-            : returnUrl;
+        var target = LocalOrRoot(returnUrl);
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password)
             || await users.VerifyAsync(username, password, context.RequestAborted) is not { } user)
         {
@@ -38,4 +39,22 @@ internal static class AccountEndpoints
         logger.LogInformation("User {UserId} signed in", user.Id);
         return Results.LocalRedirect(target);
     }
+
+    /// <summary>The language picker: remembers the choice in the culture cookie for a year and goes back.</summary>
+    private static IResult SetCulture(HttpContext context, string? culture, [FromQuery(Name = "return_url")] string? returnUrl)
+    {
+        if (culture is null || !UiText.Cultures.Contains(culture, StringComparer.OrdinalIgnoreCase))
+        {
+            return Results.Problem($"culture must be one of {string.Join(", ", UiText.Cultures)}.", statusCode: 400, title: "Unsupported culture");
+        }
+
+        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
+        return Results.LocalRedirect(LocalOrRoot(returnUrl));
+    }
+
+    /// <summary>A path on this site to go back to; anything else (other sites, "//host", "/\\host") becomes the root.</summary>
+    internal static string LocalOrRoot(string? url) =>
+        string.IsNullOrEmpty(url) || url[0] != '/' || (url.Length > 1 && url[1] is '/' or '\\') ? "/" : url;
 }

@@ -11,6 +11,7 @@ namespace SmartMaintenance.Server.Hosting;
 internal static class HttpPipelineExtensions
 {
     public const string PerKeyRateLimit = "per-key";
+    public const string SignInRateLimit = "sign-in";
     public const string RequestIdHeader = "X-Request-ID";
 
     public static IServiceCollection AddHttpPipeline(this IServiceCollection services)
@@ -41,11 +42,23 @@ internal static class HttpPipelineExtensions
                     AutoReplenishment = true,
                 });
             });
+            // Password guessing: ten attempts a minute per client address, on top of the password hash's own cost.
+            options.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                "ip:" + context.Connection.RemoteIpAddress,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                if (context.HttpContext.Request.Path.StartsWithSegments("/account/signin"))
+                {
+                    // A person at the sign-in form gets the form back with the reason, not a JSON body.
+                    context.HttpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+                    context.HttpContext.Response.Headers.Location = "/signin?throttled=1";
+                    return;
+                }
+
                 await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"This API key exceeded its request rate; retry after {seconds} s.");
             };

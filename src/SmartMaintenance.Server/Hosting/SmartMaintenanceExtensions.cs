@@ -108,6 +108,13 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
+        builder.Services.AddLocalization(options => options.ResourcesPath = "Resources");
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            // The language comes from the picker's cookie, else the browser's Accept-Language, else English.
+            options.SetDefaultCulture(UiText.Cultures[0]).AddSupportedCultures(UiText.Cultures).AddSupportedUICultures(UiText.Cultures);
+            options.ApplyCurrentCultureToResponseHeaders = true;
+        });
         builder.Services.AddSingleton<Ui.FleetQueries>();
         builder.Services.AddSingleton<Ui.SensorSeries>();
         builder.Services.AddSingleton<Ui.LiveRates>();

@@ -5,7 +5,8 @@ namespace SmartMaintenance.Server.Ui;
 
 /// <summary>One asset's line in the fleet overview.</summary>
 internal sealed record AssetHealth(
-    Asset Asset, int? Health, double? FailureProbability, TimeSpan? RemainingUsefulLife, bool IsFallback, int OpenCases, Anomaly? LastAnomaly);
+    Asset Asset, int? Health, double? FailureProbability, TimeSpan? RemainingUsefulLife, bool IsFallback, int OpenCases, Anomaly? LastAnomaly,
+    IReadOnlyList<Sensor> Sensors);
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
@@ -31,6 +32,8 @@ internal sealed class FleetQueries(
         var midnight = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var today = await anomalies.CountSinceAsync(tenantId, midnight, cancellationToken);
 
+        var sensorsByAsset = sensors.Where(s => s.AssetId is not null).GroupBy(s => s.AssetId!)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Sensor>)[.. g.OrderBy(s => s.Type, StringComparer.Ordinal)], StringComparer.Ordinal);
         var lines = new List<AssetHealth>(assets.Count);
         foreach (var asset in assets)
         {
@@ -40,7 +43,7 @@ internal sealed class FleetQueries(
             var last = lastList.Count > 0 ? lastList[0] : null;
             int? health = latest is null ? null : (int)Math.Round(100 * (1 - latest.FailureProbability));
             lines.Add(new AssetHealth(asset, health, latest?.FailureProbability, latest?.RemainingUsefulLife, latest?.IsFallback ?? false,
-                openByAsset.GetValueOrDefault(asset.AssetId), last));
+                openByAsset.GetValueOrDefault(asset.AssetId), last, sensorsByAsset.GetValueOrDefault(asset.AssetId, [])));
         }
 
         var bySite = lines.GroupBy(l => l.Asset.SiteId).ToDictionary(g => g.Key, g => (IReadOnlyList<AssetHealth>)[.. g.OrderBy(l => l.Health ?? 101).ThenBy(l => l.Asset.Name, StringComparer.Ordinal)]);

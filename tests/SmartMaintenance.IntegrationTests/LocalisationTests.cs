@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Localization;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server;
+using SmartMaintenance.Simulation;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>The web UI in English and Portuguese: complete resource files, and the language picker end to end.</summary>
+public sealed partial class LocalisationTests
+{
+    private static readonly string ServerFolder = Path.Combine(RepositoryRoot(), "src", "SmartMaintenance.Server");
+
+    [Fact]
+    public void Both_resource_files_hold_every_text_the_pages_ask_for_with_the_same_placeholders()
+    {
+        var english = Texts("UiText.resx");
+        var portuguese = Texts("UiText.pt.resx");
+        Assert.Equal(english.Keys.Order(StringComparer.Ordinal), portuguese.Keys.Order(StringComparer.Ordinal));
+        Assert.All(english, e => Assert.Equal(e.Key, e.Value));
+        Assert.All(portuguese, p =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(p.Value), p.Key);
+            Assert.Equal(Placeholders(p.Key), Placeholders(p.Value));
+        });
+
+        // Every literal text a page looks up, and the enum values pages show through the localizer.
+        var asked = Directory.EnumerateFiles(Path.Combine(ServerFolder, "Components"), "*.razor", SearchOption.AllDirectories)
+            .SelectMany(file => Lookup().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
+            .Concat(Enum.GetNames<CaseState>()).Concat(Enum.GetNames<AnomalySeverity>()).Concat(Enum.GetNames<AnomalyStatus>())
+            .Concat(Enum.GetNames<ReadingQuality>()).Concat(Enum.GetNames<DecisionVerdict>()).Concat(Enum.GetNames<Role>())
+            .Concat(Enum.GetNames<SimulatedFault>()).Concat(Enum.GetNames<HealthStatus>())
+            .Distinct().ToList();
+        Assert.True(asked.Count > 150, $"only {asked.Count} texts found: is the lookup pattern still right?");
+        var missing = asked.Where(text => !english.ContainsKey(text)).ToList();
+        Assert.True(missing.Count == 0, "missing from the resource files: " + string.Join(" | ", missing));
+    }
+
+    [Fact]
+    public async Task The_localizer_answers_in_the_culture_of_the_request()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        var texts = app.Services.GetRequiredService<IStringLocalizer<UiText>>();
+        var before = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("pt-PT");
+            Assert.Equal("Visão geral da frota", texts["Fleet overview"]);
+            Assert.Equal("12 ativos", texts["{0} assets", 12]);
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+            Assert.Equal("Fleet overview", texts["Fleet overview"]);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
+    [Fact]
+    public async Task The_language_picker_remembers_the_choice_and_never_leaves_the_site()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Contains("<html lang=\"en\">", await client.GetStringAsync("/signin"), StringComparison.Ordinal);
+
+        var pick = await client.GetAsync("/account/culture?culture=pt-PT&return_url=%2Fsignin");
+        Assert.Equal(HttpStatusCode.Redirect, pick.StatusCode);
+        Assert.Equal("/signin", pick.Headers.Location!.ToString());
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync("/signin"));
+        Assert.Contains("<html lang=\"pt\">", page, StringComparison.Ordinal);
+        Assert.Contains("Iniciar sessão", page, StringComparison.Ordinal);
+
+        // The browser's own language counts when nothing was picked.
+        using var browser = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");
+        request.Headers.AcceptLanguage.ParseAdd("pt-PT,pt;q=0.9");
+        Assert.Contains("Palavra-passe", WebUtility.HtmlDecode(await (await browser.SendAsync(request)).Content.ReadAsStringAsync()),
+            StringComparison.Ordinal);
+
+        foreach (var offSite in new[] { "//evil.example/", "/\\evil.example/", "https://evil.example/" })
+        {
+            var away = await client.GetAsync($"/account/culture?culture=en&return_url={Uri.EscapeDataString(offSite)}");
+            Assert.Equal("/", away.Headers.Location!.ToString());
+        }
+
+        await (await client.GetAsync("/account/culture?culture=xx")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    private static Dictionary<string, string> Texts(string file) =>
+        XDocument.Load(Path.Combine(ServerFolder, "Resources", file)).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!, StringComparer.Ordinal);
+
+    private static List<string> Placeholders(string text) =>
+        [.. Placeholder().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SmartMaintenance.slnx")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException("The repository root (SmartMaintenance.slnx) was not found.");
+    }
+
+    [GeneratedRegex("""T\["((?:[^"\\]|\\.)*)"\]?""")]
+    private static partial Regex Lookup();
+
+    [GeneratedRegex(@"\{\d+(:[^}]*)?\}")]
+    private static partial Regex Placeholder();
+}
