@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+
 using Microsoft.Playwright;
 
 namespace SmartMaintenance.BrowserTests;
@@ -94,6 +96,42 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
 
         await page.GetByTestId("language").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Maintenance cases" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_site_picker_narrows_the_pages_and_is_remembered_and_a_platform_admin_switches_tenant()
+    {
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(3);
+
+        await page.GetByLabel("Site").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Porto bottling plant" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("asset-row")).ToHaveCountAsync(4);
+
+        // The choice survives a reload, and the explorer offers only that site's sensors.
+        await page.ReloadAsync();
+        await BrowserHost.LiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(1);
+        await BrowserHost.GoLiveAsync(page, "/sensors");
+        await page.GetByLabel("Sensor").FillAsync("pump-1-vib");
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "porto-pump-1-vib (vibration, mm/s)" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "lisbon-pump-1-vib (vibration, mm/s)" })).ToHaveCountAsync(0);
+
+        // A platform admin (an admin of the default tenant) sees every tenant and may look at another one.
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        (await api.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "Acme Mills" })).EnsureSuccessStatusCode();
+        await BrowserHost.GoLiveAsync(page, "/");
+        await page.GetByLabel("Tenant").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Acme Mills" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No sites yet")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(page, "tenant-picker");
+
+        await page.GetByLabel("Tenant").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Default tenant" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("site")).ToHaveCountAsync(3);
     }
 
     [Fact]

@@ -117,6 +117,7 @@ internal static class SmartMaintenanceExtensions
         });
         builder.Services.AddSingleton<Ui.FleetQueries>();
         builder.Services.AddSingleton<Ui.SensorSeries>();
+        builder.Services.AddScoped<Ui.UiScope>();
         builder.Services.AddSingleton<Ui.LiveRates>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Ui.LiveRates>());
         builder.Services.AddApiDocumentation();

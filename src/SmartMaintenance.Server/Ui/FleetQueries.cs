@@ -10,7 +10,15 @@ internal sealed record AssetHealth(
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
-internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday);
+internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday)
+{
+    /// <summary>One site's part: its assets, and open cases counted over them (anomalies today stay tenant-wide).</summary>
+    public FleetSnapshot ForSite(string siteId)
+    {
+        var sites = Sites.Where(s => s.Site.SiteId == siteId).ToList();
+        return this with { Sites = sites, OpenCases = sites.Sum(s => s.Assets.Sum(a => a.OpenCases)) };
+    }
+}
 
 /// <summary>
 /// The fleet overview's data: sites and their assets with a health score (100 × (1 − the latest failure probability), none before the first prediction),
