@@ -147,6 +147,17 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await admin.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("audit-verification")).ToContainTextAsync("Intact");
         await BrowserHost.ScreenshotAsync(admin, "system");
+
+        // The admin disables the viewer: her next page load goes to the sign-in form, and signing in fails.
+        await BrowserHost.GoLiveAsync(admin, "/admin/users");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Disable vera" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-row").Filter(new() { HasText = "vera" })).ToContainTextAsync("disabled");
+        await viewer.GotoAsync("/cases");
+        await viewer.WaitForURLAsync("**/signin**");
+        await viewer.GetByLabel("Username").FillAsync("vera");
+        await viewer.GetByLabel("Password").FillAsync("vera-password-123");
+        await viewer.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(viewer.GetByTestId("signin-error")).ToBeVisibleAsync();
     }
 
     [Fact]

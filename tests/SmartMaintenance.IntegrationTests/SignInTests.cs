@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SmartMaintenance.IntegrationTests;
 
@@ -70,6 +71,46 @@ public sealed partial class SignInTests
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_or_resetting_the_password_ends_the_sessions_already_open()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ADMIN_PASSWORD"] = Password });
+        var signIn = app.Services.GetRequiredService<SmartMaintenance.Server.Auth.UserSignIn>();
+        var store = app.Services.GetRequiredService<SmartMaintenance.Storage.IUserStore>();
+        var vera = await signIn.CreateAsync(SmartMaintenance.Domain.Tenant.DefaultId, "vera", "Vera", SmartMaintenance.Security.Role.Viewer,
+            "vera-password-123", CancellationToken.None);
+        Assert.NotNull(vera);
+
+        async Task<HttpClient> SignedInAsync(string password)
+        {
+            var (client, token) = await OpenSignInAsync(app);
+            var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["username"] = "vera",
+                ["password"] = password,
+                ["return_url"] = "/",
+            });
+            Assert.Equal("/", (await client.PostAsync("/account/signin", form)).Headers.Location!.ToString());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+            return client;
+        }
+
+        // Disabled: the open session is turned away at its next request; enabled again, signing in works.
+        var session = await SignedInAsync("vera-password-123");
+        Assert.True(await store.SetDisabledAsync(vera.TenantId, vera.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).StatusCode);
+        Assert.Null(await signIn.VerifyAsync("vera", "vera-password-123", CancellationToken.None));
+        Assert.True(await store.SetDisabledAsync(vera.TenantId, vera.Id, null, CancellationToken.None));
+
+        // A new password: the session signed in with the old one ends; the new one signs in, the old one no longer.
+        session = await SignedInAsync("vera-password-123");
+        Assert.True(await signIn.SetPasswordAsync(vera, "vera-new-password-456", CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Redirect, (await session.GetAsync("/")).StatusCode);
+        Assert.Null(await signIn.VerifyAsync("vera", "vera-password-123", CancellationToken.None));
+        await SignedInAsync("vera-new-password-456");
     }
 
     [Fact]

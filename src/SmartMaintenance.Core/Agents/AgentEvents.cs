@@ -28,6 +28,9 @@ public static class AgentEventTypes
     public const string DeadLetterReplayed = "DeadLetterReplayed";
     public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
     public const string UserCreated = "UserCreated";
+    public const string UserDisabled = "UserDisabled";
+    public const string UserEnabled = "UserEnabled";
+    public const string UserPasswordReset = "UserPasswordReset";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -71,6 +74,9 @@ public sealed record DetectorSensitivityChanged(string SensorType, double? Sensi
 
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);
+
+/// <summary>An admin disabled, enabled or reset the password of a web UI user (never the password itself).</summary>
+public sealed record UserChanged(string Username);
 
 /// <summary>How event payloads are written into the audit trail: the API's snake_case, enums as strings.</summary>
 public static class AgentJson

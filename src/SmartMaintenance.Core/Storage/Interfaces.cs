@@ -200,4 +200,12 @@ public interface IUserStore
     Task<(UserAccount User, string PasswordHash)?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
     Task<IReadOnlyList<UserAccount>> ListAsync(long tenantId, CancellationToken cancellationToken);
     Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>The user with the password hash, whatever the tenant (sign-in sessions are checked by id).</summary>
+    Task<(UserAccount User, string PasswordHash)?> FindAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>Disables (a time) or enables (null) the tenant's user; false when there is no such user.</summary>
+    Task<bool> SetDisabledAsync(long tenantId, long userId, DateTimeOffset? disabledAt, CancellationToken cancellationToken);
+
+    Task<bool> SetPasswordHashAsync(long tenantId, long userId, string passwordHash, CancellationToken cancellationToken);
 }

@@ -35,7 +35,7 @@ internal static class AccountEndpoints
             return Results.LocalRedirect($"/signin?failed=1&return_url={Uri.EscapeDataString(target)}");
         }
 
-        await UserSignIn.SignInAsync(context, user);
+        await users.SignInAsync(context, user);
         logger.LogInformation("User {UserId} signed in", user.Id);
         return Results.LocalRedirect(target);
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 using SmartMaintenance.Security;
@@ -35,6 +36,16 @@ internal static class AuthorizationExtensions
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.ExpireTimeSpan = TimeSpan.FromHours(12);
                 options.SlidingExpiration = true;
+                // A disabled user, or one whose password was reset, is signed out at the next page request.
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var users = context.HttpContext.RequestServices.GetRequiredService<UserSignIn>();
+                    if (context.Principal is null || !await users.IsCurrentAsync(context.Principal, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             });
         var builder = services.AddAuthorizationBuilder();
         foreach (var scope in Scopes.All)

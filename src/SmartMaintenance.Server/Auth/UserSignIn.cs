@@ -39,10 +39,43 @@ internal sealed class UserSignIn(IUserStore users, TimeProvider time)
         return _hasher.VerifyHashedPassword(found.User, found.PasswordHash, password) == PasswordVerificationResult.Failed ? null : found.User;
     }
 
-    public static ClaimsPrincipal PrincipalOf(UserAccount user)
+    /// <summary>Signs the verified user in with a session cookie carrying the current password's stamp.</summary>
+    public async Task SignInAsync(HttpContext context, UserAccount user)
+    {
+        var found = await users.FindAsync(user.Id, context.RequestAborted);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, PrincipalOf(user, found?.PasswordHash ?? ""));
+    }
+
+    /// <summary>Sets a new password; sessions signed in with the old one end at their next check.</summary>
+    public async Task<bool> SetPasswordAsync(UserAccount user, string password, CancellationToken cancellationToken) =>
+        await users.SetPasswordHashAsync(user.TenantId, user.Id, _hasher.HashPassword(user, password), cancellationToken);
+
+    /// <summary>
+    /// Whether a session is still good: its user exists, is enabled, and the password has not changed since it signed in.
+    /// Checked on every page request and, for open pages, every minute (<see cref="SessionRevalidation"/>).
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(ClaimsPrincipal session, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(session.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id)
+            || await users.FindAsync(id, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+
+        return found.User.DisabledAt is null && session.FindFirstValue(SessionStampClaim) == StampOf(found.PasswordHash);
+    }
+
+    private const string SessionStampClaim = "smx:session_stamp";
+
+    // A short digest of the password hash: a new password makes every older session's stamp stale.
+    private static string StampOf(string passwordHash) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(passwordHash)))[..16];
+
+    public static ClaimsPrincipal PrincipalOf(UserAccount user, string passwordHash)
     {
         var claims = new List<Claim>
         {
+            new(SessionStampClaim, StampOf(passwordHash)),
             new(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
             new(ClaimTypes.Name, user.DisplayName),
             new(ClaimTypes.Role, user.Role.ToString()),
@@ -52,7 +85,4 @@ internal sealed class UserSignIn(IUserStore users, TimeProvider time)
         claims.AddRange(Scopes.DefaultFor(user.Role).Select(scope => new Claim(SmxClaims.Scope, scope)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
     }
-
-    public static Task SignInAsync(HttpContext context, UserAccount user) =>
-        context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, PrincipalOf(user));
 }

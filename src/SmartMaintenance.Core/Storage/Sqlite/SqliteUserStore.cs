@@ -47,6 +47,28 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<(UserAccount User, string PasswordHash)?> FindAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.ListAsync($"SELECT {Columns} FROM users WHERE id = $id",
+            r => (Read(r), r.GetString(7)), cancellationToken, ("$id", userId));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task<bool> SetDisabledAsync(long tenantId, long userId, DateTimeOffset? disabledAt, CancellationToken cancellationToken) =>
+        UpdateAsync("disabled_at = $value", tenantId, userId, disabledAt is { } at ? UnixMicros.From(at) : null, cancellationToken);
+
+    public Task<bool> SetPasswordHashAsync(long tenantId, long userId, string passwordHash, CancellationToken cancellationToken) =>
+        UpdateAsync("password_hash = $value", tenantId, userId, passwordHash, cancellationToken);
+
+    private async Task<bool> UpdateAsync(string assignment, long tenantId, long userId, object? value, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"UPDATE users SET {assignment} WHERE tenant_id = $t AND id = $id",
+            ("$t", tenantId), ("$id", userId), ("$value", value));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     private static UserAccount Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), Enum.Parse<Role>(r.GetString(4)), r.GetTime(5),
         r.IsDBNull(6) ? null : r.GetTime(6));
