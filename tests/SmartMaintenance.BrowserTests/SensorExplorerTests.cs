@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 using Microsoft.Playwright;
@@ -103,6 +105,66 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
         await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-anomalies", before.ToString(CultureInfo.InvariantCulture),
             new() { Timeout = 60_000 });
         await BrowserHost.ScreenshotAsync(explorer, "sensor-explorer-spike");
+    }
+
+    [Fact]
+    public async Task Forty_thousand_readings_are_drawn_as_they_are_and_zooming_keeps_them()
+    {
+        // A fast sensor: 40,000 readings, one every 450 ms, ending now (five hours: still drawn reading by reading).
+        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        (await api.PutAsJsonAsync("/api/v1/sites/lab", new { name = "Lab" })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync("/api/v1/assets/lab-rig", new { site_id = "lab", name = "Test rig", kind = "rig" })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync("/api/v1/sensors/lab-rig-strain", new
+        {
+            asset_id = "lab-rig",
+            type = "strain",
+            unit = "µε",
+            expected_min = -1000,
+            expected_max = 1000,
+            sample_interval_seconds = 0.45,
+        })).EnsureSuccessStatusCode();
+        const int count = 40_000;
+        var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var start = end.AddMilliseconds(-450.0 * count);
+        var readings = Enumerable.Range(0, count).Select(i => new
+        {
+            sensor_id = "lab-rig-strain",
+            timestamp = start.AddMilliseconds(450.0 * i),
+            value = 300 * Math.Sin(i / 500.0) + (i % 7),
+        });
+        var report = await (await api.PostAsJsonAsync("/api/v1/readings", readings)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(count, report.GetProperty("accepted").GetInt32());
+
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await page.GotoAsync($"/sensors/lab-rig-strain?from={Uri.EscapeDataString(start.AddSeconds(-1).ToString("O"))}&to={Uri.EscapeDataString(end.AddSeconds(1).ToString("O"))}");
+        var chart = page.GetByTestId("explorer-chart");
+        await BrowserHost.LiveAsync(page);
+        var live = clock.ElapsedMilliseconds;
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-points", count.ToString(CultureInfo.InvariantCulture));
+        var loaded = clock.ElapsedMilliseconds;
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-resolution", "raw");
+        await Assertions.Expect(chart.Locator("path.js-line").First).ToBeAttachedAsync(new() { Timeout = 30_000 });
+        var drawn = clock.ElapsedMilliseconds;
+        await BrowserHost.ScreenshotAsync(page, "explorer-40k");
+
+        // Zooming into the middle fifth asks for that window again: fewer readings, still every one of them.
+        var area = await chart.Locator(".nsewdrag").First.BoundingBoxAsync();
+        Assert.NotNull(area);
+        var y = area.Y + (area.Height / 2f);
+        clock.Restart();
+        await page.Mouse.MoveAsync(area.X + (area.Width * 0.4f), y);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(area.X + (area.Width * 0.5f), y, new() { Steps = 5 });
+        await page.Mouse.MoveAsync(area.X + (area.Width * 0.6f), y, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", count.ToString(CultureInfo.InvariantCulture));
+        var zoomed = clock.ElapsedMilliseconds;
+        var points = await PointsAsync(chart);
+        Assert.InRange(points, count / 10, count / 3);
+        await File.WriteAllTextAsync(Path.Combine(BrowserHost.ScreenshotFolder, "..", "explorer-40k-timings.txt"),
+            $"40,000 raw readings: page live {live} ms, data in {loaded} ms, line drawn {drawn} ms\nzoom to {points} readings: drag to redrawn {zoomed} ms\n");
     }
 
     private static async Task<int> PointsAsync(ILocator chart) =>
