@@ -114,8 +114,8 @@ public interface IAnomalyStore
 
     Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
 
-    /// <summary>How many anomalies were detected at or after <paramref name="since"/>.</summary>
-    Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>How many anomalies were detected at or after <paramref name="since"/>, on the given assets when there are any.</summary>
+    Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken);
 }
 
 public interface IPredictionStore

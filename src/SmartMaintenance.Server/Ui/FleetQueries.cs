@@ -10,15 +10,7 @@ internal sealed record AssetHealth(
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
-internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday)
-{
-    /// <summary>One site's part: its assets, and open cases counted over them (anomalies today stay tenant-wide).</summary>
-    public FleetSnapshot ForSite(string siteId)
-    {
-        var sites = Sites.Where(s => s.Site.SiteId == siteId).ToList();
-        return this with { Sites = sites, OpenCases = sites.Sum(s => s.Assets.Sum(a => a.OpenCases)) };
-    }
-}
+internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday);
 
 /// <summary>
 /// The fleet overview's data: sites and their assets with a health score (100 × (1 − the latest failure probability), none before the first prediction),
@@ -30,15 +22,18 @@ internal sealed class FleetQueries(
     public static readonly IReadOnlyCollection<CaseState> OpenStates =
         [CaseState.Open, CaseState.AwaitingDecision, CaseState.Approved, CaseState.Deferred, CaseState.Scheduled, CaseState.InProgress];
 
-    public async Task<FleetSnapshot> LoadAsync(long tenantId, CancellationToken cancellationToken)
+    /// <summary>The tenant's fleet, or one site's part of it (its assets, their cases and anomalies) when <paramref name="siteId"/> is given.</summary>
+    public async Task<FleetSnapshot> LoadAsync(long tenantId, string? siteId, CancellationToken cancellationToken)
     {
-        var sites = await catalog.ListSitesAsync(tenantId, cancellationToken);
-        var assets = await catalog.ListAssetsAsync(tenantId, null, cancellationToken);
-        var sensors = await catalog.ListSensorsAsync(tenantId, null, cancellationToken);
-        var open = await maintenance.ListCasesAsync(tenantId, OpenStates, null, 1000, cancellationToken);
+        var sites = (await catalog.ListSitesAsync(tenantId, cancellationToken)).Where(s => siteId is null || s.SiteId == siteId).ToList();
+        var assets = await catalog.ListAssetsAsync(tenantId, siteId, cancellationToken);
+        var assetIds = assets.Select(a => a.AssetId).ToHashSet(StringComparer.Ordinal);
+        bool InScope(string? assetId) => siteId is null || (assetId is not null && assetIds.Contains(assetId));
+        var sensors = (await catalog.ListSensorsAsync(tenantId, null, cancellationToken)).Where(s => InScope(s.AssetId)).ToList();
+        var open = (await maintenance.ListCasesAsync(tenantId, OpenStates, null, 1000, cancellationToken)).Where(c => InScope(c.AssetId)).ToList();
         var openByAsset = open.GroupBy(c => c.AssetId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var midnight = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var today = await anomalies.CountSinceAsync(tenantId, midnight, cancellationToken);
+        var today = await anomalies.CountSinceAsync(tenantId, midnight, siteId is null ? null : assetIds, cancellationToken);
 
         var sensorsByAsset = sensors.Where(s => s.AssetId is not null).GroupBy(s => s.AssetId!)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Sensor>)[.. g.OrderBy(s => s.Type, StringComparer.Ordinal)], StringComparer.Ordinal);

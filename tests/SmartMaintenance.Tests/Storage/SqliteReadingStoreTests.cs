@@ -24,6 +24,20 @@ public sealed class SqliteReadingStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Oldest_first_reads_keep_to_the_window_and_page_on_from_the_last_timestamp()
+    {
+        var batch = Enumerable.Range(0, 10).Select(i => new Reading(1, T0 + i, i, ReadingQuality.Good)).ToArray();
+        await _store.AppendAsync(1, batch, new bool[batch.Length], default);
+        await _store.AppendAsync(1, new[] { new Reading(2, T0 + 3, 99, ReadingQuality.Good) }, new bool[1], default);
+
+        var first = await _store.QueryOldestFirstAsync(1, 1, T0 + 2, T0 + 8, 4, default);
+        Assert.Equal([2.0, 3, 4, 5], first.Select(r => r.Value));
+        var rest = await _store.QueryOldestFirstAsync(1, 1, first[^1].TimestampMicros + 1, T0 + 8, 4, default);
+        Assert.Equal([6.0, 7], rest.Select(r => r.Value));
+        Assert.Empty(await _store.QueryOldestFirstAsync(2, 1, long.MinValue, long.MaxValue, 10, default));
+    }
+
+    [Fact]
     public async Task Duplicates_in_a_batch_and_across_batches_are_flagged_and_stored_once()
     {
         Reading[] batch = [new(1, T0, 1, ReadingQuality.Good), new(1, T0 + 1, 2, ReadingQuality.Good), new(1, T0, 9, ReadingQuality.Good)];

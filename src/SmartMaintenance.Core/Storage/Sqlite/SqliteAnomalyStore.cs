@@ -54,11 +54,17 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         return rows.SingleOrDefault();
     }
 
-    public async Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<long> CountSinceAsync(
+        long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("SELECT count(*) FROM anomalies WHERE tenant_id = $t AND detected_at >= $since",
-            ("$t", tenantId), ("$since", UnixMicros.From(since)));
+        // The asset list travels as one JSON parameter, whatever its length.
+        await using var command = connection.Command(
+            """
+            SELECT count(*) FROM anomalies WHERE tenant_id = $t AND detected_at >= $since
+              AND ($assets IS NULL OR asset_id IN (SELECT value FROM json_each($assets)))
+            """,
+            ("$t", tenantId), ("$since", UnixMicros.From(since)), ("$assets", assetIds is null ? null : JsonSerializer.Serialize(assetIds)));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
