@@ -135,6 +135,48 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task A_person_changes_their_own_password_and_only_the_new_one_signs_in()
+    {
+        var admin = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+        await BrowserHost.GoLiveAsync(admin, "/admin/users");
+        await admin.GetByLabel("Username").FillAsync("paula");
+        await admin.GetByLabel("Display name").FillAsync("Paula Planner");
+        await admin.GetByLabel("Initial password (12 characters or more)").FillAsync("paula-first-password");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-message")).ToContainTextAsync("Created paula");
+
+        var page = await host.SignedInAsync("paula", "paula-first-password");
+        await page.GetByTestId("signed-in-user").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your password" })).ToBeVisibleAsync();
+
+        async Task ChangeAsync(string current, string next, string confirm)
+        {
+            await page.GetByLabel("Current password").FillAsync(current);
+            await page.GetByLabel("New password (12 characters or more)").FillAsync(next);
+            await page.GetByLabel("New password again").FillAsync(confirm);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        }
+
+        await ChangeAsync("not-the-password", "paula-second-password", "paula-second-password");
+        await Assertions.Expect(page.GetByTestId("password-error")).ToContainTextAsync("current password is not right");
+        await ChangeAsync("paula-first-password", "paula-second-password", "paula-other-password");
+        await Assertions.Expect(page.GetByTestId("password-error")).ToContainTextAsync("differ");
+        await ChangeAsync("paula-first-password", "paula-second-password", "paula-second-password");
+        await Assertions.Expect(page.GetByTestId("password-changed")).ToBeVisibleAsync();
+
+        // This session goes on; a fresh sign-in takes only the new password.
+        await BrowserHost.GoLiveAsync(page, "/");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync();
+        var other = await host.NewPageAsync();
+        await other.GotoAsync("/signin");
+        await other.GetByLabel("Username").FillAsync("paula");
+        await other.GetByLabel("Password").FillAsync("paula-first-password");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(other.GetByTestId("signin-error")).ToBeVisibleAsync();
+        await host.SignedInAsync("paula", "paula-second-password");
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session()
     {
         var page = await host.NewPageAsync();

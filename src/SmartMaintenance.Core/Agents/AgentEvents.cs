@@ -31,6 +31,7 @@ public static class AgentEventTypes
     public const string UserDisabled = "UserDisabled";
     public const string UserEnabled = "UserEnabled";
     public const string UserPasswordReset = "UserPasswordReset";
+    public const string UserPasswordChanged = "UserPasswordChanged";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -75,7 +76,7 @@ public sealed record DetectorSensitivityChanged(string SensorType, double? Sensi
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);
 
-/// <summary>An admin disabled, enabled or reset the password of a web UI user (never the password itself).</summary>
+/// <summary>An admin disabled, enabled or reset the password of a web UI user, or the user changed it (never the password itself).</summary>
 public sealed record UserChanged(string Username);
 
 /// <summary>How event payloads are written into the audit trail: the API's snake_case, enums as strings.</summary>

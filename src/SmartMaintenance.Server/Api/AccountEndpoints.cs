@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 
+using SmartMaintenance.Agents;
+using SmartMaintenance.Domain;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Api;
 
@@ -15,6 +18,8 @@ internal static class AccountEndpoints
     {
         app.MapPost("/account/signin", SignInAsync).ExcludeFromDescription().RequireRateLimiting(HttpPipelineExtensions.SignInRateLimit);
         app.MapGet("/account/culture", SetCulture).ExcludeFromDescription().AllowAnonymous();
+        app.MapPost("/account/password", ChangePasswordAsync).ExcludeFromDescription().RequireAuthorization()
+            .RequireRateLimiting(HttpPipelineExtensions.SignInRateLimit);
         app.MapPost("/account/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -38,6 +43,36 @@ internal static class AccountEndpoints
         await users.SignInAsync(context, user);
         logger.LogInformation("User {UserId} signed in", user.Id);
         return Results.LocalRedirect(target);
+    }
+
+    /// <summary>
+    /// A person changes their own password: the current one is checked, the new one set, and this session signed in
+    /// again with it; every other session of the user ends at its next check.
+    /// </summary>
+    private static async Task<IResult> ChangePasswordAsync(
+        HttpContext context, UserSignIn users, IEventLog audit, ILogger<UserSignIn> logger,
+        [FromForm] string? current, [FromForm(Name = "new")] string? next, [FromForm] string? confirm)
+    {
+        if (context.User.Identity?.AuthenticationType != CookieAuthenticationDefaults.AuthenticationScheme)
+        {
+            return Results.LocalRedirect("/signin");
+        }
+
+        UserAccount? user = null;
+        var error = next is not { Length: >= 12 } ? "short"
+            : next != confirm ? "mismatch"
+            : (user = await users.ChangePasswordAsync(context.User.KeyIdOf(), current ?? "", next, context.RequestAborted)) is null ? "wrong"
+            : null;
+        if (user is null)
+        {
+            logger.LogWarning("Password change refused for user {UserId}: {Reason}", context.User.KeyIdOf(), error);
+            return Results.LocalRedirect($"/account/password?error={error}");
+        }
+
+        await users.SignInAsync(context, user);
+        await audit.RecordAsync(user.TenantId, AgentEventTypes.UserPasswordChanged, Guid.NewGuid().ToString("N"), context.User.ActorOf(),
+            new UserChanged(user.Username));
+        return Results.LocalRedirect("/account/password?changed=1");
     }
 
     /// <summary>The language picker: remembers the choice in the culture cookie for a year and goes back.</summary>

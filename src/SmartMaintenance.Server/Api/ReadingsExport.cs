@@ -18,7 +18,6 @@ namespace SmartMaintenance.Server.Api;
 /// </summary>
 public static class ReadingsExport
 {
-    private const int PageRows = 10_000;
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
 
     public static IEndpointRouteBuilder MapReadingsExport(this IEndpointRouteBuilder app)
@@ -65,55 +64,8 @@ public static class ReadingsExport
         context.Response.Headers.ContentDisposition =
             $"attachment; filename=\"{FileNameOf(sensor.SensorId)}_{start.UtcDateTime:yyyyMMdd'T'HHmm}_{end.UtcDateTime:yyyyMMdd'T'HHmm}.csv\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-        await WriteAsync(writer, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
+        await ReadingsCsvWriter.WriteAsync(writer, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
     }
-
-    /// <summary>Writes the header and every reading of the sensor in [fromMicros, beforeMicros), oldest first.</summary>
-    public static async Task WriteAsync(
-        TextWriter writer, IReadingStore readings, long tenantId, Sensor sensor, long fromMicros, long beforeMicros,
-        CancellationToken cancellationToken)
-    {
-        await writer.WriteAsync("sensor_id,timestamp,value,unit,quality\n");
-        var prefix = Field(sensor.SensorId) + ",";
-        var suffix = "," + Field(sensor.Unit) + ",";
-        var line = new char[prefix.Length + suffix.Length + 96];
-        prefix.CopyTo(line);
-        var next = fromMicros;
-        while (true)
-        {
-            var page = await readings.QueryOldestFirstAsync(tenantId, sensor.Key, next, beforeMicros, PageRows, cancellationToken);
-            foreach (var reading in page)
-            {
-                var length = prefix.Length + Format(reading, line.AsSpan(prefix.Length));
-                suffix.CopyTo(line.AsSpan(length));
-                length += suffix.Length;
-                var quality = reading.Quality switch { ReadingQuality.Good => "good\n", ReadingQuality.Uncertain => "uncertain\n", _ => "bad\n" };
-                quality.CopyTo(line.AsSpan(length));
-                await writer.WriteAsync(line.AsMemory(0, length + quality.Length), cancellationToken);
-            }
-
-            if (page.Count < PageRows)
-            {
-                break;
-            }
-
-            next = page[^1].TimestampMicros + 1;
-        }
-
-        await writer.FlushAsync(cancellationToken);
-    }
-
-    // "2026-11-26T06:00:00.000000Z,21.5": the timestamp to the microsecond, the value round-trippable.
-    private static int Format(Reading reading, Span<char> line)
-    {
-        reading.Timestamp.UtcDateTime.TryFormat(line, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        line[written++] = ',';
-        reading.Value.TryFormat(line[written..], out var value, "R", CultureInfo.InvariantCulture);
-        return written + value;
-    }
-
-    private static string Field(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string FileNameOf(string sensorId)
     {

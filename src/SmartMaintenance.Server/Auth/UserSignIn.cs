@@ -46,6 +46,18 @@ internal sealed class UserSignIn(IUserStore users, TimeProvider time)
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, PrincipalOf(user, found?.PasswordHash ?? ""));
     }
 
+    /// <summary>The user with the new password set, when the current password is right and the user enabled; else null.</summary>
+    public async Task<UserAccount?> ChangePasswordAsync(long userId, string current, string next, CancellationToken cancellationToken)
+    {
+        if (await users.FindAsync(userId, cancellationToken) is not { } found || found.User.DisabledAt is not null
+            || _hasher.VerifyHashedPassword(found.User, found.PasswordHash, current) == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+
+        return await SetPasswordAsync(found.User, next, cancellationToken) ? found.User : null;
+    }
+
     /// <summary>Sets a new password; sessions signed in with the old one end at their next check.</summary>
     public async Task<bool> SetPasswordAsync(UserAccount user, string password, CancellationToken cancellationToken) =>
         await users.SetPasswordHashAsync(user.TenantId, user.Id, _hasher.HashPassword(user, password), cancellationToken);

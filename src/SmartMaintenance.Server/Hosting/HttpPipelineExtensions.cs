@@ -42,10 +42,15 @@ internal static class HttpPipelineExtensions
                     AutoReplenishment = true,
                 });
             });
-            // Password guessing: ten attempts a minute per client address, on top of the password hash's own cost.
-            options.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                "ip:" + context.Connection.RemoteIpAddress,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Password guessing: a few attempts a minute per client address (ten by default), on top of the password hash's own cost.
+            options.AddPolicy(SignInRateLimit, context =>
+            {
+                var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmartMaintenanceOptions>>().Value
+                    .SignInAttemptsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    "ip:" + context.Connection.RemoteIpAddress,
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);

@@ -41,6 +41,11 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("RATE_LIMIT")]
     public int RateLimit { get; set; } = 1000;
 
+    /// <summary>Sign-in (and password change) attempts a minute per client address (<c>SMX_SIGNIN_ATTEMPTS_PER_MINUTE</c>).</summary>
+    [Range(1, 100_000)]
+    [ConfigurationKeyName("SIGNIN_ATTEMPTS_PER_MINUTE")]
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>Port the agents' silo listens on for other silos (<c>SMX_SILO_PORT</c>).</summary>
     [Range(1, 65535)]
     [ConfigurationKeyName("SILO_PORT")]
