@@ -144,6 +144,8 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await BrowserHost.ScreenshotAsync(admin, "cases");
         await BrowserHost.GoLiveAsync(admin, "/system");
         await Assertions.Expect(admin.GetByTestId("health-entry")).Not.ToHaveCountAsync(0);
+        // The demo fleet streams all along: the agents' judging rate shows it within a few seconds.
+        await Assertions.Expect(admin.GetByTestId("judged-rate")).Not.ToHaveTextAsync("0/s", new() { Timeout = 15_000 });
         await admin.GetByRole(AriaRole.Button, new() { Name = "Verify the chain" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("audit-verification")).ToContainTextAsync("Intact");
         await BrowserHost.ScreenshotAsync(admin, "system");
