@@ -46,6 +46,8 @@ public sealed class DemoFleetSimulator(
     private DateTimeOffset _started;
     // Faults by asset: the random episodes and injected ones run side by side, one per asset at most.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FaultEpisode> _faults = new(StringComparer.Ordinal);
+    // The spike episode each sensor has already sent its spiked reading for.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FaultEpisode> _spiked = new(StringComparer.Ordinal);
 
     private volatile bool _paused;
 
@@ -96,8 +98,8 @@ public sealed class DemoFleetSimulator(
             value += fault.Kind switch
             {
                 SimulatedFault.Drift => scale * progress,
-                // One reading per sensor, at the episode's start.
-                SimulatedFault.Spike => at - fault.Start < TimeSpan.FromSeconds(sensor.SampleIntervalSeconds) ? 3 * scale : 0,
+                // One reading per sensor: the first one sampled after the episode starts, however late the sampling runs.
+                SimulatedFault.Spike => FirstOfEpisode(sensor, fault) ? 3 * scale : 0,
                 // Wear accelerating: a growing offset and growing roughness.
                 SimulatedFault.Degrading => (scale * progress * progress) + (sensor.Noise * fault.Magnitude * progress * Gaussian()),
                 SimulatedFault.Outage => 0,
@@ -106,6 +108,17 @@ public sealed class DemoFleetSimulator(
         }
 
         return value;
+    }
+
+    private bool FirstOfEpisode(SimulatedSensor sensor, FaultEpisode fault)
+    {
+        if (_spiked.TryGetValue(sensor.SensorId, out var done) && ReferenceEquals(done, fault))
+        {
+            return false;
+        }
+
+        _spiked[sensor.SensorId] = fault;
+        return true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -25,4 +25,24 @@ public sealed class DemoFleetSimulatorTests
         Assert.True(simulator.ValueAt(second, at) > 5 * second.Baseline);
         Assert.True(simulator.ValueAt(second, at.AddMinutes(1)) < 2 * second.Baseline);
     }
+
+    [Fact]
+    public void A_spike_comes_once_per_sensor_even_when_the_first_sample_after_it_is_late()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var simulator = new DemoFleetSimulator(true, null!, null!, null!, clock, NullLogger<DemoFleetSimulator>.Instance);
+        var vibration = DemoFleet.Sensors.First(s => s.Type == "vibration");
+        var temperature = DemoFleet.Sensors.First(s => s.Type == "temperature" && s.AssetId == vibration.AssetId);
+
+        simulator.InjectFault(vibration.AssetId, TimeSpan.FromMinutes(5), magnitude: 6, SimulatedFault.Spike);
+        // A loaded machine: the first sample comes 20 s after the injection, far beyond the 2-second interval.
+        var late = clock.GetUtcNow().AddSeconds(20);
+        Assert.True(simulator.ValueAt(vibration, late) > 10 * vibration.Baseline);
+        Assert.True(simulator.ValueAt(vibration, late.AddSeconds(2)) < 2 * vibration.Baseline);
+        Assert.True(simulator.ValueAt(temperature, late.AddSeconds(3)) > temperature.Baseline + (20 * temperature.Noise));
+
+        // A new episode spikes again.
+        simulator.InjectFault(vibration.AssetId, TimeSpan.FromMinutes(5), magnitude: 6, SimulatedFault.Spike);
+        Assert.True(simulator.ValueAt(vibration, clock.GetUtcNow().AddSeconds(1)) > 10 * vibration.Baseline);
+    }
 }
