@@ -83,9 +83,17 @@ public sealed class BrowserHost : IAsyncLifetime
         await LiveAsync(page);
     }
 
-    /// <summary>Waits until the current page is live over its circuit.</summary>
-    public static Task LiveAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+    /// <summary>
+    /// Waits until the current page is live over its circuit and its charts are drawn. Leaving a page while a chart is
+    /// still loading plotly.js leaves the browser's disconnect request hanging in the server (see docs/ui.md), which
+    /// then holds the test host's shutdown for its whole timeout; a person reading the page waits for the chart anyway.
+    /// </summary>
+    public static async Task LiveAsync(IPage page)
+    {
+        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.sensor-chart')].every(c => c.querySelector('.main-svg'))",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
