@@ -229,6 +229,27 @@ public class ReadingsApiTests
     }
 
     [Fact]
+    public async Task Only_platform_admins_export_another_tenants_readings()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var acme = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "Acme" })).ReadJsonAsync();
+        var acmeId = acme.GetProperty("id").GetInt64();
+        using var acmeAdmin = await app.CreateClientWithKeyAsync("admin", acmeId);
+        await app.SeedSensorAsync("acme-temp", acmeAdmin);
+        var body = """[{"sensor_id":"acme-temp","timestamp":"2026-11-25T10:00:00Z","value":1},{"sensor_id":"acme-temp","timestamp":"2026-11-25T10:00:01Z","value":2}]""";
+        Assert.Equal(2, (await (await acmeAdmin.PostAsync("/api/v1/readings", Json(body))).ReadJsonAsync()).GetProperty("accepted").GetInt32());
+        const string Window = "from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z";
+
+        var asPlatformAdmin = await admin.GetStringAsync($"/api/v1/sensors/acme-temp/readings/export?{Window}&tenant_id={acmeId}");
+        Assert.Equal(3, asPlatformAdmin.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        await (await admin.GetAsync($"/api/v1/sensors/acme-temp/readings/export?{Window}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await acmeAdmin.GetAsync($"/api/v1/sensors/pump-1-temp/readings/export?{Window}&tenant_id=1")).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(3, (await acmeAdmin.GetStringAsync($"/api/v1/sensors/acme-temp/readings/export?{Window}&tenant_id={acmeId}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task A_deleted_sensor_takes_its_readings_with_it_and_is_unknown_at_once()
     {
         await using var app = new SmartMaintenanceApplication();

@@ -11,9 +11,10 @@ public static class Links
             ? $"sensors/{Uri.EscapeDataString(sensorId)}?from={Iso(f)}&to={Iso(t)}"
             : $"sensors/{Uri.EscapeDataString(sensorId)}";
 
-    /// <summary>The sensor's raw readings in [from, to) as CSV, for people signed in to the UI.</summary>
-    public static string ReadingsCsv(string sensorId, DateTimeOffset from, DateTimeOffset to) =>
-        $"download/sensors/{Uri.EscapeDataString(sensorId)}/readings.csv?from={Iso(from)}&to={Iso(to)}";
+    /// <summary>The tenant's sensor's raw readings in [from, to) as CSV, for people signed in to the UI.</summary>
+    public static string ReadingsCsv(long tenantId, string sensorId, DateTimeOffset from, DateTimeOffset to) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"download/sensors/{Uri.EscapeDataString(sensorId)}/readings.csv?from={Iso(from)}&to={Iso(to)}&tenant_id={tenantId}");
 
     public static string Case(Guid caseId) => $"cases/{caseId}";
 
