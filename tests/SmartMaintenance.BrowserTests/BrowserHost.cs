@@ -95,6 +95,17 @@ public sealed class BrowserHost : IAsyncLifetime
             null, new PageWaitForFunctionOptions { Timeout = 30_000 });
     }
 
+    /// <summary>An admin's page creates a user (role Viewer) on the users page and sees it confirmed.</summary>
+    public static async Task CreateUserAsync(IPage admin, string username, string displayName, string password)
+    {
+        await GoLiveAsync(admin, "/admin/users");
+        await admin.GetByLabel("Username").FillAsync(username);
+        await admin.GetByLabel("Display name").FillAsync(displayName);
+        await admin.GetByLabel("Initial password (12 characters or more)").FillAsync(password);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("user-message")).ToContainTextAsync($"Created {username} (Viewer)");
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 

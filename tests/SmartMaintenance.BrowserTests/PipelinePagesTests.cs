@@ -82,12 +82,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         var admin = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
 
         // The admin creates a viewer in the UI.
-        await BrowserHost.GoLiveAsync(admin, "/admin/users");
-        await admin.GetByLabel("Username").FillAsync("vera");
-        await admin.GetByLabel("Display name").FillAsync("Vera Viewer");
-        await admin.GetByLabel("Initial password (12 characters or more)").FillAsync("vera-password-123");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("user-message")).ToContainTextAsync("Created vera (Viewer)");
+        await BrowserHost.CreateUserAsync(admin, "vera", "Vera Viewer", "vera-password-123");
         await BrowserHost.ScreenshotAsync(admin, "users");
 
         // A machine reports a fault through the API: the pipeline opens a case that waits for a person.

@@ -138,12 +138,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     public async Task A_person_changes_their_own_password_and_only_the_new_one_signs_in()
     {
         var admin = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
-        await BrowserHost.GoLiveAsync(admin, "/admin/users");
-        await admin.GetByLabel("Username").FillAsync("paula");
-        await admin.GetByLabel("Display name").FillAsync("Paula Planner");
-        await admin.GetByLabel("Initial password (12 characters or more)").FillAsync("paula-first-password");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("user-message")).ToContainTextAsync("Created paula");
+        await BrowserHost.CreateUserAsync(admin, "paula", "Paula Pereira", "paula-first-password");
 
         var page = await host.SignedInAsync("paula", "paula-first-password");
         await page.GetByTestId("signed-in-user").ClickAsync();
