@@ -49,7 +49,17 @@ public sealed class BrowserHost : IAsyncLifetime
     {
         await Browser.DisposeAsync();
         _playwright?.Dispose();
-        await _factory.DisposeAsync();
+        try
+        {
+            await _factory.DisposeAsync();
+        }
+        catch (TaskCanceledException)
+        {
+            // The host's shutdown timed out: a page left while its chart was still loading plotly.js leaves the
+            // browser's disconnect request unanswered (docs/ui.md, known limits). The tests wait for charts before
+            // moving on; should a path still race, say so here rather than fail a class whose tests all passed.
+            Console.Error.WriteLine("Browser test host: shutdown timed out waiting for an open connection (see docs/ui.md).");
+        }
     }
 
     /// <summary>A fresh browser context (its own cookies) at a laptop's size, and its first page.</summary>

@@ -96,6 +96,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await admin.GetByTestId("notification").Filter(new() { HasText = "HumanDecisionRequired" }).Filter(new() { HasText = "test-pump" })
             .First.ClickAsync();
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(caseUrl + "$"));
+        await BrowserHost.LiveAsync(admin);
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
 

@@ -21,6 +21,7 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
         await page.GetByLabel("Sensor").FillAsync(Vibration);
         await page.GetByRole(AriaRole.Option, new() { Name = $"{Vibration} (vibration, mm/s)" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/sensors/{Vibration}$"));
+        await BrowserHost.LiveAsync(page);
 
         // The last hour: every reading (the demo backfills a day at one a minute, then samples every 2 s).
         var chart = page.GetByTestId("explorer-chart");
