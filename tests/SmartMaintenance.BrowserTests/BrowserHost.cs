@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -103,6 +104,31 @@ public sealed class BrowserHost : IAsyncLifetime
         await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.sensor-chart')].every(c => c.querySelector('.main-svg'))",
             null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    }
+
+    /// <summary>An HTTP client for the host's API that sends the given key (the seeded admin key by default).</summary>
+    public HttpClient Api(string key = AdminKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Add("X-API-Key", key);
+        return client;
+    }
+
+    /// <summary>A site, an asset on it and one sensor of the asset, created through the API (ids double as names).</summary>
+    public static async Task CreateSensorAsync(HttpClient api, string siteId, string assetId, string assetKind, string sensorId, string type,
+        string unit, double expectedMin, double expectedMax, double sampleIntervalSeconds)
+    {
+        (await api.PutAsJsonAsync($"/api/v1/sites/{siteId}", new { name = siteId })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync($"/api/v1/assets/{assetId}", new { site_id = siteId, name = assetId, kind = assetKind })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
+        {
+            asset_id = assetId,
+            type,
+            unit,
+            expected_min = expectedMin,
+            expected_max = expectedMax,
+            sample_interval_seconds = sampleIntervalSeconds,
+        })).EnsureSuccessStatusCode();
     }
 
     /// <summary>An admin's page creates a user (role Viewer) on the users page and sees it confirmed.</summary>

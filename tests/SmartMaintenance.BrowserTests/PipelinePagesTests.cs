@@ -26,17 +26,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
     /// <summary>A pump with a calm temperature for five minutes, then 95 °C; returns the id of the case awaiting a decision.</summary>
     private static async Task<string> InjectFaultAndWaitForPendingCaseAsync(HttpClient api)
     {
-        (await api.PutAsJsonAsync("/api/v1/sites/test-plant", new { name = "Test plant" })).EnsureSuccessStatusCode();
-        (await api.PutAsJsonAsync("/api/v1/assets/test-pump", new { site_id = "test-plant", name = "Test pump", kind = "pump" })).EnsureSuccessStatusCode();
-        (await api.PutAsJsonAsync("/api/v1/sensors/test-pump-temp", new
-        {
-            asset_id = "test-pump",
-            type = "temperature",
-            unit = "°C",
-            expected_min = 0,
-            expected_max = 100,
-            sample_interval_seconds = 1,
-        })).EnsureSuccessStatusCode();
+        await BrowserHost.CreateSensorAsync(api, "test-plant", "test-pump", "pump", "test-pump-temp", "temperature", "°C", 0, 100, 1);
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
         object Reading(int second, double value) => new { sensor_id = "test-pump-temp", timestamp = start.AddSeconds(second), value };
         (await api.PostAsJsonAsync("/api/v1/readings",
@@ -86,8 +76,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await BrowserHost.ScreenshotAsync(admin, "users");
 
         // A machine reports a fault through the API: the pipeline opens a case that waits for a person.
-        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        using var api = host.Api();
         var caseUrl = "cases/" + await InjectFaultAndWaitForPendingCaseAsync(api);
 
         // The admin, still on the users page, hears of it through the bell and follows it to the case.
@@ -167,8 +156,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create API key" }).ClickAsync();
         var secret = await admin.GetByTestId("key-secret").Locator("code").InnerTextAsync();
 
-        using var machine = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        machine.DefaultRequestHeaders.Add("X-API-Key", secret);
+        using var machine = host.Api(secret);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await machine.GetAsync("/api/v1/sensors")).StatusCode);
 
         await admin.GetByRole(AriaRole.Button, new() { Name = "Revoke line-3 gateway" }).ClickAsync();

@@ -105,19 +105,8 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
     public async Task Forty_thousand_readings_are_drawn_as_they_are_and_zooming_keeps_them()
     {
         // A fast sensor: 40,000 readings, one every 450 ms, ending now (five hours: still drawn reading by reading).
-        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
-        (await api.PutAsJsonAsync("/api/v1/sites/lab", new { name = "Lab" })).EnsureSuccessStatusCode();
-        (await api.PutAsJsonAsync("/api/v1/assets/lab-rig", new { site_id = "lab", name = "Test rig", kind = "rig" })).EnsureSuccessStatusCode();
-        (await api.PutAsJsonAsync("/api/v1/sensors/lab-rig-strain", new
-        {
-            asset_id = "lab-rig",
-            type = "strain",
-            unit = "µε",
-            expected_min = -1000,
-            expected_max = 1000,
-            sample_interval_seconds = 0.45,
-        })).EnsureSuccessStatusCode();
+        using var api = host.Api();
+        await BrowserHost.CreateSensorAsync(api, "lab", "lab-rig", "rig", "lab-rig-strain", "strain", "µε", -1000, 1000, 0.45);
         const int count = 40_000;
         var end = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var start = end.AddMilliseconds(-450.0 * count);

@@ -119,8 +119,7 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "lisbon-pump-1-vib (vibration, mm/s)" })).ToHaveCountAsync(0);
 
         // A platform admin (an admin of the default tenant) sees every tenant and may look at another one.
-        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        using var api = host.Api();
         (await api.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "Acme Mills" })).EnsureSuccessStatusCode();
         await BrowserHost.GoLiveAsync(page, "/");
         await page.GetByLabel("Tenant").ClickAsync();

@@ -23,8 +23,7 @@ public sealed class SimulationConsoleTests(BrowserHost host) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("active-fault")).ToContainTextAsync("Spike");
         await BrowserHost.ScreenshotAsync(page, "simulation");
 
-        using var api = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        api.DefaultRequestHeaders.Add("X-API-Key", BrowserHost.AdminKey);
+        using var api = host.Api();
         // The agents judge readings after they are stored; on a loaded machine that can take a while.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var found = false;
