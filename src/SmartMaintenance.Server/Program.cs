@@ -1,7 +1,7 @@
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(UiAssetsExtensions.HostOptions(args));
 
 // Configure the platform: settings, storage, ingestion, auth, telemetry, the demo fleet
 builder.AddSmartMaintenance();

@@ -105,6 +105,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddPlatformAuth();
 
         // The web UI: Blazor interactive server with MudBlazor, the signed-in user's state cascaded to every page.
+        builder.AddUiAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Auth.SessionRevalidation>();
