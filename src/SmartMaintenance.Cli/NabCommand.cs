@@ -26,9 +26,16 @@ internal static class NabCommand
         var evaluateLabels = new Option<FileInfo>("--labels") { Description = "NAB's combined_windows.json", Required = true };
         var evaluateTable = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: TEMP/{TableName})" };
         var sensitivity = DetectCommand.SensitivityOption();
-        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it") { data, evaluateLabels, evaluateTable, sensitivity };
+        var protocol = new Option<bool>("--protocol")
+        {
+            Description = "Run the generalisation protocol (folds, robustness variants, synthetic troubles) and print its table",
+        };
+        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it")
+        {
+            data, evaluateLabels, evaluateTable, sensitivity, protocol,
+        };
         evaluate.SetAction(parse => Evaluate(parse.GetValue(data)!, parse.GetValue(evaluateLabels)!, parse.GetValue(evaluateTable),
-            new DetectorSettings(parse.GetValue(sensitivity)), Console.Out, Console.Error));
+            new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(protocol), Console.Out, Console.Error));
         return new Command("nab", "The Numenta Anomaly Benchmark") { score, evaluate };
     }
 
@@ -67,7 +74,8 @@ internal static class NabCommand
     }
 
     /// <summary>Runs the platform's detector over every series of the corpus in memory and scores it.</summary>
-    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, DetectorSettings settings, TextWriter output, TextWriter errors)
+    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, DetectorSettings settings, bool protocol,
+        TextWriter output, TextWriter errors)
     {
         if (!data.Exists || !labels.Exists)
         {
@@ -84,6 +92,12 @@ internal static class NabCommand
         {
             errors.WriteLine(ex.Message);
             return 2;
+        }
+
+        if (protocol)
+        {
+            ProtocolTable.Write(NabProtocol.Run(corpus, series => NabDetection.Run(series, settings)), output);
+            return 0;
         }
 
         var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s, settings)).ToList();

@@ -134,6 +134,9 @@ public static class NabScorer
         return windows == 0 ? 0 : 100 * (raw - nullScore) / (perfect - nullScore);
     }
 
+    /// <summary>The windows of a series that count: those with a row after the probation.</summary>
+    public static int CountedWindows(NabSeries series) => series.Windows.Count(w => w.Last >= series.ProbationaryRows);
+
     /// <summary>One file's part of the raw score at a given threshold (the per-file table of a corpus score).</summary>
     public static double FileRaw(NabSeries series, IReadOnlyList<double> scores, NabProfile profile, double threshold)
     {

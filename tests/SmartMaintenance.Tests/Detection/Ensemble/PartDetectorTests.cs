@@ -1,5 +1,6 @@
 using SmartMaintenance.Detection;
 using SmartMaintenance.Detection.Ensemble;
+using SmartMaintenance.Detection.Nab;
 
 namespace SmartMaintenance.Tests.Detection.Ensemble;
 

@@ -1,4 +1,5 @@
 using SmartMaintenance.Detection.Ensemble;
+using SmartMaintenance.Detection.Nab;
 
 namespace SmartMaintenance.Tests.Detection.Ensemble;
 

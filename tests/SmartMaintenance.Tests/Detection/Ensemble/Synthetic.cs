@@ -1,15 +1,6 @@
-namespace SmartMaintenance.Tests.Detection.Ensemble;
+using SmartMaintenance.Detection.Nab;
 
-/// <summary>The kinds of trouble a synthetic signal can carry from <see cref="Synthetic.Onset"/> on.</summary>
-public enum Trouble
-{
-    None,
-    Spike,
-    LevelShift,
-    VarianceChange,
-    FrequencyChange,
-    FlatLine,
-}
+namespace SmartMaintenance.Tests.Detection.Ensemble;
 
 /// <summary>
 /// A 5-minute signal with a daily cycle (a sine of amplitude 10 around 50) and uniform noise of ±1, and one kind of
@@ -25,31 +16,7 @@ public static class Synthetic
 
     public static long TimeOf(int row) => Start + (row * 300_000_000L);
 
-    public static double[] Signal(Trouble trouble, int seed = 11)
-    {
-        var random = new Random(seed);
-        var values = new double[Rows];
-        for (var i = 0; i < Rows; i++)
-        {
-            var troubled = i >= Onset;
-            var cycles = troubled && trouble == Trouble.FrequencyChange ? 12.0 : 1.0;
-            var noise = (random.NextDouble() - 0.5) * 2 * (troubled && trouble == Trouble.VarianceChange ? 5 : 1);
-            values[i] = 50 + (10 * Math.Sin(2 * Math.PI * cycles * i / RowsPerDay)) + noise;
-            values[i] += (troubled, trouble) switch
-            {
-                (true, Trouble.LevelShift) => 15,
-                (true, Trouble.Spike) when i == Onset => 40,
-                _ => 0,
-            };
-
-            if (troubled && trouble == Trouble.FlatLine)
-            {
-                values[i] = values[Onset - 1];
-            }
-        }
-
-        return values;
-    }
+    public static double[] Signal(Trouble trouble, int seed = 11) => SyntheticTroubles.Signal(trouble, Rows, Onset, RowsPerDay, seed);
 
     /// <summary>The largest of <paramref name="scores"/> over rows [from, to).</summary>
     public static double Max(IReadOnlyList<double> scores, int from, int to)
