@@ -7,7 +7,7 @@ namespace SmartMaintenance.Detection.Nab;
 public sealed record NabSeries(string Name, IReadOnlyList<DateTime> Timestamps, IReadOnlyList<double> Values, IReadOnlyList<(int First, int Last)> Windows)
 {
     /// <summary>Rows at the start that only teach: min(⌊15 % of the rows⌋, 750).</summary>
-    public int ProbationaryRows => Math.Min((int)Math.Floor(0.15 * Timestamps.Count), 750);
+    public int ProbationaryRows => Ensemble.DetectorSettings.ProbationOf(Timestamps.Count);
 }
 
 /// <summary>Reads NAB's data files (<c>timestamp,value</c>) and its <c>combined_windows.json</c>.</summary>

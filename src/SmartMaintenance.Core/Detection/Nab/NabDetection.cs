@@ -18,7 +18,9 @@ public static class NabDetection
         return scores;
     }
 
-    public static double[] Run(NabSeries series, DetectorSettings? settings = null) => Run(series.Timestamps, series.Values, settings);
+    /// <summary>The series scored with its own probationary period as the detector's warm-up, as NAB gives it.</summary>
+    public static double[] Run(NabSeries series, DetectorSettings? settings = null) =>
+        Run(series.Timestamps, series.Values, (settings ?? DetectorSettings.Default) with { WarmUp = series.ProbationaryRows });
 
     /// <summary>NAB's zone-less timestamps read as UTC.</summary>
     public static long ToMicros(DateTime timestamp) => (timestamp.Ticks - DateTime.UnixEpoch.Ticks) / 10;

@@ -49,7 +49,7 @@ public sealed class StreamingAnomalyDetectorTests
     [Fact]
     public void One_event_alarms_once_per_hold_off_and_everything_else_stays_at_most_half_the_firing_level()
     {
-        var scores = Run(Synthetic.Signal(Trouble.VarianceChange), new DetectorSettings(HoldOff: 150));
+        var scores = Run(Synthetic.Signal(Trouble.VarianceChange), new DetectorSettings(WarmUp: 750));
         var alarms = Enumerable.Range(0, scores.Length).Where(i => scores[i].Alarm).ToList();
         Assert.NotEmpty(alarms);
         Assert.All(alarms.Zip(alarms.Skip(1)), pair => Assert.True(pair.Second - pair.First > 150, $"alarms at {pair.First} and {pair.Second}"));
