@@ -9,6 +9,8 @@ namespace SmartMaintenance.Cli;
 /// <summary>
 /// `smx detect`: runs the platform's streaming detector over NAB-format files (<c>timestamp,value</c>) and writes
 /// <c>timestamp,value,anomaly_score</c>, one row per input row, each score from that row and the earlier ones only.
+/// The detector learns for the file's probationary period first (<c>--probation</c>, by default NAB's 15 % of the rows,
+/// at most 750).
 /// </summary>
 public static class DetectCommand
 {
@@ -20,16 +22,52 @@ public static class DetectCommand
         var outputDir = new Option<DirectoryInfo?>("--output-dir") { Description = "Where to write the scored files, keeping relative paths" };
         var sensitivity = SensitivityOption();
         var explain = new Option<bool>("--explain") { Description = "Add a column per part of the ensemble after anomaly_score" };
+        var probation = new Option<int?>("--probation")
+        {
+            Description = "Rows the detector learns from before judging (default: as NAB gives a file, 15 % of its rows, at most 750)",
+            Validators = { result => { if (result.GetValueOrDefault<int?>() is < 1) { result.AddError("--probation must be at least 1"); } } },
+        };
+        var multivariate = new Option<bool>("--multivariate")
+        {
+            Description = "Score wide files (timestamp,<sensor_1>,…) with the asset-health detector: timestamp,anomaly_score,is_anomaly",
+        };
+        var trainRows = new Option<int?>("--train-rows")
+        {
+            Description = "With --multivariate: the first rows, known to be normal, that the model learns from",
+            Validators = { result => { if (result.GetValueOrDefault<int?>() is < 3) { result.AddError("--train-rows must be at least 3"); } } },
+        };
         var command = new Command("detect", "Score every row of time-series CSV files with the streaming anomaly detector")
         {
-            input, output, inputDir, outputDir, sensitivity, explain,
+            input, output, inputDir, outputDir, sensitivity, explain, probation, multivariate, trainRows,
         };
-        command.SetAction(parse => Run(parse.GetValue(input), parse.GetValue(output), parse.GetValue(inputDir), parse.GetValue(outputDir),
-            new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(explain), Console.Error));
+        command.SetAction(parse =>
+        {
+            if (!parse.GetValue(multivariate))
+            {
+                return Run(parse.GetValue(input), parse.GetValue(output), parse.GetValue(inputDir), parse.GetValue(outputDir),
+                    new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(probation), parse.GetValue(explain), Console.Error);
+            }
+
+            if (parse.GetValue(trainRows) is not { } rows)
+            {
+                Console.Error.WriteLine("--multivariate needs --train-rows N: the first N rows, known to be normal, that the model learns from.");
+                return 2;
+            }
+
+            var explainShares = parse.GetValue(explain);
+            return RunFiles(parse.GetValue(input), parse.GetValue(output), parse.GetValue(inputDir), parse.GetValue(outputDir),
+                (from, to) => MultivariateDetect.ScoreFile(from, to, rows, explainShares, Console.Error), Console.Error);
+        });
         return command;
     }
 
-    public static int Run(FileInfo? input, FileInfo? output, DirectoryInfo? inputDir, DirectoryInfo? outputDir, DetectorSettings settings, bool explain, TextWriter errors)
+    public static int Run(FileInfo? input, FileInfo? output, DirectoryInfo? inputDir, DirectoryInfo? outputDir, DetectorSettings settings,
+        int? probation, bool explain, TextWriter errors) =>
+        RunFiles(input, output, inputDir, outputDir, (from, to) => ScoreFile(from, to, settings, probation, explain, errors), errors);
+
+    /// <summary>One file to one file, or a folder to a folder keeping relative paths, each scored by <paramref name="score"/>.</summary>
+    private static int RunFiles(FileInfo? input, FileInfo? output, DirectoryInfo? inputDir, DirectoryInfo? outputDir,
+        Func<string, string, bool> score, TextWriter errors)
     {
         if ((input is null) == (inputDir is null) || (input is null) != (output is null) || (inputDir is null) != (outputDir is null))
         {
@@ -39,7 +77,7 @@ public static class DetectCommand
 
         if (input is not null)
         {
-            return ScoreFile(input.FullName, output!.FullName, settings, explain, errors) ? 0 : 2;
+            return score(input.FullName, output!.FullName) ? 0 : 2;
         }
 
         if (!inputDir!.Exists)
@@ -53,7 +91,7 @@ public static class DetectCommand
         foreach (var file in files)
         {
             var target = Path.Combine(outputDir!.FullName, Path.GetRelativePath(inputDir.FullName, file));
-            failed += ScoreFile(file, target, settings, explain, errors) ? 0 : 1;
+            failed += score(file, target) ? 0 : 1;
         }
 
         errors.WriteLine($"{files.Count - failed} of {files.Count} files scored into {outputDir!.FullName}");
@@ -69,7 +107,7 @@ public static class DetectCommand
     };
 
     /// <summary>Scores one file; on bad input names the line and writes nothing.</summary>
-    private static bool ScoreFile(string inputPath, string outputPath, DetectorSettings settings, bool explain, TextWriter errors)
+    private static bool ScoreFile(string inputPath, string outputPath, DetectorSettings settings, int? probation, bool explain, TextWriter errors)
     {
         if (!File.Exists(inputPath))
         {
@@ -98,7 +136,8 @@ public static class DetectCommand
             rows.Add((fields[0], fields[1], micros, number));
         }
 
-        var detector = new StreamingAnomalyDetector(settings);
+        // The file's length is what NAB tells a detector before its first row (the probationary period), not its future.
+        var detector = new StreamingAnomalyDetector(settings with { WarmUp = probation ?? DetectorSettings.ProbationOf(rows.Count) });
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         using var writer = new StreamWriter(outputPath);
         writer.WriteLine(explain ? "timestamp,value,anomaly_score," + string.Join(',', StreamingAnomalyDetector.PartNames) : "timestamp,value,anomaly_score");

@@ -8,5 +8,6 @@ var root = new RootCommand("SmartMaintenance command line")
     ImportCommand.Create(),
     NabCommand.Create(),
     DetectCommand.Create(),
+    HealthCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -50,13 +50,28 @@ public sealed class CliDetectTests : IDisposable
     [Fact]
     public void A_row_score_does_not_change_when_later_rows_are_added()
     {
+        // With the warm-up fixed; by default it is NAB's probationary period, which a file's length sets before its first row.
         var whole = WriteSeries("whole.csv", 2600, shiftRow: 2500);
         var prefix = Path.Combine(_root.FullName, "prefix.csv");
         File.WriteAllLines(prefix, File.ReadLines(whole).Take(2502));
-        Assert.Equal(0, Smx("detect", "--input", whole, "--output", whole + ".out"));
-        Assert.Equal(0, Smx("detect", "--input", prefix, "--output", prefix + ".out"));
+        Assert.Equal(0, Smx("detect", "--input", whole, "--output", whole + ".out", "--probation", "390"));
+        Assert.Equal(0, Smx("detect", "--input", prefix, "--output", prefix + ".out", "--probation", "390"));
 
         Assert.Equal(File.ReadLines(prefix + ".out"), File.ReadLines(whole + ".out").Take(2502));
+    }
+
+    [Fact]
+    public void The_warm_up_defaults_to_nab_probation_and_nothing_alarms_inside_it()
+    {
+        // A shift at row 300 of a 3,000-row file: inside NAB's probation (450 rows) by default, judged with --probation 200.
+        var input = WriteSeries("early.csv", 3000, shiftRow: 300);
+        Assert.Equal(0, Smx("detect", "--input", input, "--output", input + ".default"));
+        Assert.Equal(0, Smx("detect", "--input", input, "--output", input + ".short", "--probation", "200"));
+
+        static double[] Scores(string path) => [.. ReadRows(path).Select(r => double.Parse(r[2], CultureInfo.InvariantCulture))];
+        Assert.True(Scores(input + ".default")[..450].Max() < 0.6, "an alarm inside the default probation");
+        Assert.True(Scores(input + ".short")[300..310].Max() >= 0.6, "the shift after a 200-row warm-up did not alarm");
+        Assert.NotEqual(0, Smx("detect", "--input", input, "--output", input + ".zero", "--probation", "0"));
     }
 
     [Fact]
@@ -80,11 +95,70 @@ public sealed class CliDetectTests : IDisposable
         var output = Path.Combine(_root.FullName, "bad.out.csv");
         var errors = new StringWriter();
 
-        var code = DetectCommand.Run(new FileInfo(input), new FileInfo(output), null, null, Detection.Ensemble.DetectorSettings.Default, explain: false, errors);
+        var code = DetectCommand.Run(new FileInfo(input), new FileInfo(output), null, null, Detection.Ensemble.DetectorSettings.Default, probation: null,
+            explain: false, errors);
 
         Assert.Equal(2, code);
         Assert.Contains("bad.csv:3: expected 'timestamp,value'", errors.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(output));
+    }
+
+    /// <summary>A wide file: three coupled sensors (b = 2a, c = a + 1) and, from <paramref name="breakRow"/> on, b off by 1.</summary>
+    private string WriteWide(string name, int rows, int breakRow)
+    {
+        var path = Path.Combine(_root.FullName, name);
+        var random = new Random(5);
+        var start = new DateTime(2026, 3, 1, 0, 0, 0);
+        File.WriteAllLines(path, ["time,flow,current,temp", .. Enumerable.Range(0, rows).Select(i =>
+        {
+            var a = Math.Sin(i / 25.0);
+            var b = (2 * a) + (i >= breakRow ? 1.0 : 0) + (0.02 * random.NextDouble());
+            var c = i == 150 ? "" : (a + 1 + (0.02 * random.NextDouble())).ToString("0.####", CultureInfo.InvariantCulture);
+            return string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(i):yyyy-MM-ddTHH:mm:ssZ},{a + (0.02 * random.NextDouble()):0.####},{b:0.####},{c}");
+        })]);
+        return path;
+    }
+
+    [Fact]
+    public void Multivariate_detect_writes_score_and_flag_per_row_learning_from_the_training_rows_only()
+    {
+        var input = WriteWide("asset.csv", 600, breakRow: 450);
+        var output = Path.Combine(_root.FullName, "asset.out.csv");
+
+        Assert.Equal(0, Smx("detect", "--multivariate", "--train-rows", "300", "--input", input, "--output", output, "--explain"));
+
+        Assert.Equal("timestamp,anomaly_score,is_anomaly,flow,current,temp", File.ReadLines(output).First());
+        var rows = ReadRows(output);
+        Assert.Equal(600, rows.Count);
+        Assert.Equal(ReadRows(input).Select(r => r[0]), rows.Select(r => r[0]));
+        Assert.All(rows[..300], r => Assert.Equal(["0", "0"], r[1..3]));
+        Assert.All(rows[300..450], r => Assert.Equal("0", r[2]));
+        Assert.All(rows[460..], r => Assert.Equal("1", r[2]));
+        // The sensor that broke the relationship carries most of the departure.
+        var shares = rows[500][3..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(1, Array.IndexOf(shares, shares.Max()));
+    }
+
+    [Fact]
+    public void Multivariate_detect_needs_train_rows_and_names_a_bad_line()
+    {
+        var input = WriteWide("wide.csv", 100, breakRow: 1000);
+        Assert.NotEqual(0, Smx("detect", "--multivariate", "--input", input, "--output", input + ".out"));
+        File.AppendAllLines(input, ["2026-03-02T00:00:00Z,1,two,3"]);
+        var errors = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            Assert.Equal(2, Smx("detect", "--multivariate", "--train-rows", "50", "--input", input, "--output", input + ".out"));
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        Assert.Contains("wide.csv:102: column 3: 'two' is not a finite number", errors.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(input + ".out"));
     }
 
     [Fact]

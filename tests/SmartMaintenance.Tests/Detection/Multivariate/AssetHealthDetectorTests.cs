@@ -1,0 +1,105 @@
+using SmartMaintenance.Detection.Multivariate;
+using SmartMaintenance.Simulation;
+
+namespace SmartMaintenance.Tests.Detection.Multivariate;
+
+public sealed class AssetHealthDetectorTests
+{
+    /// <summary>Three sensors driven by one load (b = 2a, c = a + 5) with small noise, and a constant fourth one.</summary>
+    private static double[] Row(Random random, double load, double breakB = 0) =>
+        [load + (0.01 * random.NextDouble()), (2 * load) + breakB + (0.01 * random.NextDouble()), load + 5 + (0.01 * random.NextDouble()), 7];
+
+    private static AssetHealthDetector Trained(Random random, int rows = 500)
+    {
+        var detector = new AssetHealthDetector(4, rows);
+        for (var i = 0; i < rows; i++)
+        {
+            Assert.False(detector.Update(Row(random, Math.Sin(i / 20.0))).Judged);
+        }
+
+        return detector;
+    }
+
+    [Fact]
+    public void A_row_that_breaks_how_the_sensors_move_together_is_abnormal_and_names_the_sensor_that_broke()
+    {
+        var random = new Random(1);
+        var detector = Trained(random);
+        Assert.NotNull(detector.Model);
+        Assert.Equal(0, detector.Model!.SensorScales[3]);
+
+        // Every value stays inside its training range; only b no longer follows a.
+        AssetHealthVerdict verdict = default;
+        for (var i = 0; i < 10; i++)
+        {
+            verdict = detector.Update(Row(random, 0, breakB: 0.5));
+        }
+
+        Assert.True(verdict.Judged && verdict.Abnormal, $"{verdict}");
+        Assert.InRange(verdict.Health, 0, 50);
+        var shares = new double[4];
+        detector.Contributions(shares);
+        Assert.Equal(1, shares.Sum(), 6);
+        Assert.Equal(1, Array.IndexOf(shares, shares.Max()));
+        Assert.Equal(0, shares[3]);
+    }
+
+    [Fact]
+    public void Normal_rows_stay_healthy_and_one_odd_row_does_not_flag()
+    {
+        var random = new Random(2);
+        var detector = Trained(random);
+        var flagged = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            flagged += detector.Update(Row(random, Math.Sin(i / 17.0), breakB: i == 1000 ? 0.5 : 0)).Abnormal ? 1 : 0;
+        }
+
+        Assert.Equal(0, flagged);
+    }
+
+    [Fact]
+    public void A_sustained_fault_stays_flagged_while_it_lasts_and_clears_after()
+    {
+        var random = new Random(3);
+        var detector = Trained(random);
+        var verdicts = Enumerable.Range(0, 300).Select(i => detector.Update(Row(random, Math.Sin(i / 20.0), breakB: i is >= 100 and < 200 ? 0.3 : 0))).ToList();
+
+        Assert.All(verdicts[..100], v => Assert.False(v.Abnormal));
+        Assert.All(verdicts[(100 + AssetHealthDetector.Persistence + 3)..200], v => Assert.True(v.Abnormal));
+        Assert.All(verdicts[230..], v => Assert.False(v.Abnormal));
+    }
+
+    [Fact]
+    public void A_restored_model_judges_like_the_detector_it_came_from()
+    {
+        var random = new Random(4);
+        var original = Trained(random);
+        var restored = new AssetHealthDetector(original.Model!);
+        var rows = Enumerable.Range(0, 50).Select(i => Row(random, 0.3, breakB: i > 20 ? 0.4 : 0)).ToList();
+
+        Assert.Equal(rows.Select(r => original.Update(r)), rows.Select(r => restored.Update(r)));
+    }
+
+    [Fact]
+    public void A_row_of_the_wrong_width_is_refused()
+    {
+        var detector = new AssetHealthDetector(4, 10);
+        Assert.Throws<ArgumentException>(() => detector.Update([1.0, 2.0]));
+    }
+
+    [Fact]
+    public void On_the_simulated_pump_it_flags_faults_with_fewer_false_alarms_than_the_per_sensor_detector_on_each_column()
+    {
+        var results = AssetHealthEvaluation.Run([1, 2]);
+        var health = results.Select(r => r.AssetHealth).ToList();
+        var perSensor = results.Select(r => r.PerSensor).ToList();
+
+        Assert.True(health.Average(r => r.FalseAlarmEpisodes) < perSensor.Average(r => r.FalseAlarmEpisodes));
+        Assert.True(health.Average(r => r.FalseAlarmRate) < perSensor.Average(r => r.FalseAlarmRate));
+        var faulty = results.Where(r => r.Fault != PumpFault.None).ToList();
+        Assert.True(faulty.Average(r => r.AssetHealth.F1) > 2 * faulty.Average(r => r.PerSensor.F1));
+        Assert.All(faulty.Where(r => r.Fault is PumpFault.Bearing or PumpFault.EfficiencyLoss or PumpFault.StuckFlowMeter),
+            r => Assert.True(r.AssetHealth.Caught, $"{r.Fault} seed {r.Seed} missed"));
+    }
+}
