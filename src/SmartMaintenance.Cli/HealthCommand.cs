@@ -10,7 +10,7 @@ namespace SmartMaintenance.Cli;
 /// `smx health evaluate`: the simulated pump's faults through the asset-health detector and through the per-sensor
 /// detector on every column; one table of faults caught, delays, pointwise F1 and false alarms.
 /// </summary>
-internal static class HealthCommand
+public static class HealthCommand
 {
     public static Command Create()
     {
