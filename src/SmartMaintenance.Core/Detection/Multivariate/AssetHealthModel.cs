@@ -75,19 +75,29 @@ public sealed record AssetHealthModel(
         var scales = new double[sensors];
         for (var s = 0; s < sensors; s++)
         {
-            var (sum, squares, count) = (0.0, 0.0, 0);
+            var (sum, count) = (0.0, 0);
             foreach (var row in rows)
             {
                 if (double.IsFinite(row[s]))
                 {
-                    (sum, squares, count) = (sum + row[s], squares + (row[s] * row[s]), count + 1);
+                    (sum, count) = (sum + row[s], count + 1);
                 }
             }
 
             means[s] = count == 0 ? 0 : sum / count;
-            var variance = count < 2 ? 0 : Math.Max(0, (squares - (count * means[s] * means[s])) / (count - 1));
+            // Two passes: a small spread around a large level (an absolute pressure in Pa, a counter) survives rounding.
+            var squares = 0.0;
+            foreach (var row in rows)
+            {
+                if (double.IsFinite(row[s]))
+                {
+                    squares += (row[s] - means[s]) * (row[s] - means[s]);
+                }
+            }
+
+            var variance = count < 2 ? 0 : squares / (count - 1);
             // Constant in training (to rounding): no relationship to learn, left out of the model.
-            scales[s] = Math.Sqrt(variance) > 1e-9 * (Math.Abs(means[s]) + 1) ? Math.Sqrt(variance) : 0;
+            scales[s] = Math.Sqrt(variance) > 1e-12 * (Math.Abs(means[s]) + 1) ? Math.Sqrt(variance) : 0;
         }
 
         return (means, scales);

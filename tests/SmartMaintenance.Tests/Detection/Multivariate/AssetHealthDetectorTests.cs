@@ -82,6 +82,23 @@ public sealed class AssetHealthDetectorTests
     }
 
     [Fact]
+    public void A_small_spread_around_a_large_level_is_learned_and_judged_as_in_other_units()
+    {
+        // The same asset with every value offset by 1e9 (a running counter): a one-pass variance loses the spread to rounding.
+        var (plain, offset) = (new AssetHealthDetector(4, 500), new AssetHealthDetector(4, 500));
+        var random = new Random(5);
+        for (var i = 0; i < 700; i++)
+        {
+            var row = Row(random, Math.Sin(i / 20.0), breakB: i >= 600 ? 0.5 : 0);
+            var a = plain.Update(row);
+            var b = offset.Update([.. row.Select(v => v + 1e9)]);
+            Assert.Equal(a.Abnormal, b.Abnormal);
+        }
+
+        Assert.True(offset.Model!.SensorScales[0] > 0);
+    }
+
+    [Fact]
     public void A_row_of_the_wrong_width_is_refused()
     {
         var detector = new AssetHealthDetector(4, 10);
