@@ -52,6 +52,20 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_fleet_shows_each_assets_health_from_its_sensors_together_once_it_has_learned_the_back_filled_day()
+    {
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+
+        // The demo back-fills a day at a reading a minute; the asset agents learn its first 12 hours and judge the rest.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("asset-health").First).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        var chip = page.GetByTestId("asset-health").First;
+        Assert.InRange(int.Parse(await chip.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture), 0, 100);
+        Assert.Contains("Driven by", await chip.GetAttributeAsync("title") ?? "", StringComparison.Ordinal);
+        await BrowserHost.ScreenshotAsync(page, "fleet-asset-health");
+    }
+
+    [Fact]
     public async Task Every_page_shows_its_heading_and_the_first_view_times_are_written_down()
     {
         var page = await host.NewPageAsync();

@@ -29,10 +29,13 @@ internal static class AgentsExtensions
             }));
 
         builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddKeyedSingleton<IGrainStorage>("assets", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton(new ValidationPolicy());
         builder.Services.AddSingleton(new CasePolicy { DecisionTimeout = settings.DecisionTimeout });
         builder.Services.AddSingleton(new CaseTimekeeperOptions(settings.CaseCheckInterval));
         builder.Services.AddHostedService<CaseTimekeeper>();
+        builder.Services.AddSingleton(Agents.Predictions.AssetHealthRefresherOptions.Default);
+        builder.Services.AddHostedService<Agents.Predictions.AssetHealthRefresher>();
         builder.Services.AddSingleton(new StepRetryPolicy());
         builder.Services.AddSingleton(new AgentFaults(settings.AgentFaults));
         builder.Services.AddSingleton<AgentStepRunner>();

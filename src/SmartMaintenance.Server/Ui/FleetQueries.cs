@@ -6,18 +6,19 @@ namespace SmartMaintenance.Server.Ui;
 /// <summary>One asset's line in the fleet overview.</summary>
 internal sealed record AssetHealth(
     Asset Asset, int? Health, double? FailureProbability, TimeSpan? RemainingUsefulLife, bool IsFallback, int OpenCases, Anomaly? LastAnomaly,
-    IReadOnlyList<Sensor> Sensors);
+    IReadOnlyList<Sensor> Sensors, Agents.Predictions.AssetHealthReport? Condition);
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
 internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensors, int OpenCases, long AnomaliesToday);
 
 /// <summary>
-/// The fleet overview's data: sites and their assets with a health score (100 × (1 − the latest failure probability), none before the first prediction),
-/// open cases, predicted remaining useful life and the last anomaly. A few queries per asset; fine for hundreds of assets.
+/// The fleet overview's data: sites and their assets with their health from all their sensors together (the asset
+/// agent's asset-health detector; none while it learns), failure risk and predicted remaining useful life, open cases
+/// and the last anomaly. A few queries and one grain call per asset; fine for hundreds of assets.
 /// </summary>
 internal sealed class FleetQueries(
-    ICatalogStore catalog, IPredictionStore predictions, IMaintenanceStore maintenance, IAnomalyStore anomalies, TimeProvider time)
+    ICatalogStore catalog, IPredictionStore predictions, IMaintenanceStore maintenance, IAnomalyStore anomalies, IGrainFactory grains, TimeProvider time)
 {
     public static readonly IReadOnlyCollection<CaseState> OpenStates =
         [CaseState.Open, CaseState.AwaitingDecision, CaseState.Approved, CaseState.Deferred, CaseState.Scheduled, CaseState.InProgress];
@@ -44,9 +45,9 @@ internal sealed class FleetQueries(
             var latest = latestList.Count > 0 ? latestList[0] : null;
             var lastList = await anomalies.ListAsync(tenantId, new AnomalyQuery(AssetId: asset.AssetId, Limit: 1), cancellationToken);
             var last = lastList.Count > 0 ? lastList[0] : null;
-            int? health = latest is null ? null : (int)Math.Round(100 * (1 - latest.FailureProbability));
-            lines.Add(new AssetHealth(asset, health, latest?.FailureProbability, latest?.RemainingUsefulLife, latest?.IsFallback ?? false,
-                openByAsset.GetValueOrDefault(asset.AssetId), last, sensorsByAsset.GetValueOrDefault(asset.AssetId, [])));
+            var condition = await grains.GetGrain<Agents.Contracts.IAssetAgent>(Agents.Predictions.AssetAgent.KeyOf(tenantId, asset.AssetId)).GetHealthAsync();
+            lines.Add(new AssetHealth(asset, condition?.Health, latest?.FailureProbability, latest?.RemainingUsefulLife, latest?.IsFallback ?? false,
+                openByAsset.GetValueOrDefault(asset.AssetId), last, sensorsByAsset.GetValueOrDefault(asset.AssetId, []), condition));
         }
 
         var bySite = lines.GroupBy(l => l.Asset.SiteId).ToDictionary(g => g.Key, g => (IReadOnlyList<AssetHealth>)[.. g.OrderBy(l => l.Health ?? 101).ThenBy(l => l.Asset.Name, StringComparer.Ordinal)]);

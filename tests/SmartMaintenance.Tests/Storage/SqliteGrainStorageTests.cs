@@ -38,6 +38,26 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task An_asset_health_model_survives_the_round_trip_and_judges_the_same()
+    {
+        var random = new Random(8);
+        var rows = Enumerable.Range(0, 200).Select(i => new[] { Math.Sin(i / 9.0), (2 * Math.Sin(i / 9.0)) + (0.05 * random.NextDouble()), 4.0 }).ToList();
+        var model = SmartMaintenance.Detection.Multivariate.AssetHealthModel.Fit(rows);
+        var grain = GrainId.Create("assetagent", "1/pump-1");
+        await new SqliteGrainStorage(_temp.Database).WriteStateAsync("health", grain,
+            new Slot<SmartMaintenance.Agents.Predictions.AssetHealthState> { State = new([1, 2, 3], model, 12345) });
+
+        var read = new Slot<SmartMaintenance.Agents.Predictions.AssetHealthState>();
+        await new SqliteGrainStorage(_temp.Database).ReadStateAsync("health", grain, read);
+
+        Assert.Equal([1L, 2, 3], read.State.SensorKeys);
+        Assert.Equal(12345, read.State.WatermarkMicros);
+        var (before, after) = (new SmartMaintenance.Detection.Multivariate.AssetHealthDetector(model),
+            new SmartMaintenance.Detection.Multivariate.AssetHealthDetector(read.State.Model!));
+        Assert.All(rows.Take(50).Select(r => r.ToArray()).Append([0.5, 3.0, 4.0]), r => Assert.Equal(before.Update(r), after.Update(r)));
+    }
+
+    [Fact]
     public async Task A_write_based_on_a_stale_read_is_refused()
     {
         var storage = new SqliteGrainStorage(_temp.Database);

@@ -18,7 +18,7 @@ public sealed class SensorAgent(
     : Grain, ISensorAgent
 {
     /// <summary>
-    /// Readings replayed on activation: the ensemble's calibration learns from its first 300 judged values, so a
+    /// Readings replayed on activation: the ensemble's calibration learns from its warm-up (750 values), so a
     /// restarted agent judges from its first live reading; the daily profile refills as days pass.
     /// </summary>
     public const int WarmUpReadings = 2000;

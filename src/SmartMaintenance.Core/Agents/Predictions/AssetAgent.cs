@@ -6,13 +6,52 @@ using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Predictions;
 
-/// <summary>Prediction: see <see cref="Contracts.IAssetAgent"/> and <see cref="Models.StatisticalHealthModel"/>.</summary>
+/// <summary>
+/// Prediction: see <see cref="Contracts.IAssetAgent"/> and <see cref="Models.StatisticalHealthModel"/>; asset health:
+/// see <see cref="AssetHealthTracker"/>, whose model is kept in grain state so a restart does not learn it again.
+/// </summary>
 public sealed class AssetAgent(
+    [PersistentState("health", "assets")] IPersistentState<AssetHealthState> state,
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, IPredictionStore predictions, IMaintenanceStore cases,
     IEventLog events, TimeProvider time)
     : Grain, IAssetAgent
 {
+    private readonly AssetHealthTracker _health = new();
+    private DateTimeOffset _persisted;
+
     public static string KeyOf(long tenantId, string assetId) => $"{tenantId}/{assetId}";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.RecordExists)
+        {
+            _health.Restore(state.State);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<AssetHealthReport?> RefreshHealthAsync()
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var tenantId = long.Parse(key.AsSpan(0, slash), System.Globalization.CultureInfo.InvariantCulture);
+        var sensors = await catalog.ListSensorsAsync(tenantId, key[(slash + 1)..], CancellationToken.None);
+        var now = time.GetUtcNow();
+        var fitted = await _health.RefreshAsync(readings, sensors, now, CancellationToken.None);
+        // Written when the model is fitted and then hourly: between writes only the read position moves, and a restart
+        // reads those minutes again.
+        if (fitted || (_health.Latest is { Learning: false } && now - _persisted >= TimeSpan.FromHours(1)))
+        {
+            state.State = _health.Snapshot();
+            await state.WriteStateAsync();
+            _persisted = now;
+        }
+
+        return _health.Latest;
+    }
+
+    public Task<AssetHealthReport?> GetHealthAsync() => Task.FromResult(_health.Latest);
 
     public async Task<Prediction> AssessAsync(Anomaly validated)
     {
@@ -20,6 +59,7 @@ public sealed class AssetAgent(
         var assetId = validated.AssetId ?? throw new ArgumentException("Only anomalies of sensors on an asset are assessed.", nameof(validated));
         var now = time.GetUtcNow();
         var assessment = StatisticalHealthModel.Assess(await GatherAsync(tenantId, assetId, now));
+        var health = await RefreshHealthAsync();
         var prediction = new Prediction(Guid.NewGuid(), tenantId, assetId, now, assessment.FailureProbability,
             assessment.RemainingUsefulLife, StatisticalHealthModel.Name, StatisticalHealthModel.Version, IsFallback: true,
             assessment.Explanation, validated.CorrelationId);
@@ -33,6 +73,9 @@ public sealed class AssetAgent(
             Model = $"{prediction.ModelName} v{prediction.ModelVersion}",
             prediction.IsFallback,
             prediction.Explanation,
+            AssetHealth = health?.Health,
+            AssetAbnormal = health?.Abnormal,
+            DrivingSensors = health?.Drivers.Select(d => d.SensorId).ToArray(),
         });
 
         var open = await cases.ListCasesAsync(tenantId, CaseStateMachine.ActiveStates.ToArray(), assetId, 1, CancellationToken.None);

@@ -2,7 +2,8 @@ namespace SmartMaintenance.Detection.Multivariate;
 
 /// <summary>
 /// One row's verdict: <see cref="Score"/> in [0, 1) (0.5 where the smoothed departure reaches the model's limits),
-/// <see cref="Health"/> 0–100 (100 = exactly as in training), and whether the asset is judged abnormal now.
+/// <see cref="Health"/> 0–100 (100 = exactly as in training, 50 at the limits, 0 at twice them), and whether the asset
+/// is judged abnormal now.
 /// </summary>
 public readonly record struct AssetHealthVerdict(double Score, double Health, bool Abnormal, bool Judged);
 
@@ -88,7 +89,7 @@ public sealed class AssetHealthDetector
             _run = 0;
         }
 
-        return new AssetHealthVerdict(_smoothed / (1 + _smoothed), 100 / (1 + _smoothed), _abnormal, true);
+        return new AssetHealthVerdict(_smoothed / (1 + _smoothed), 100 * Math.Max(0, 1 - (_smoothed / 2)), _abnormal, true);
     }
 
     private void Use(AssetHealthModel model)
