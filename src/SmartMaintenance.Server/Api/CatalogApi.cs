@@ -35,6 +35,9 @@ internal static class CatalogApi
             Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/assets/{assetId}/health", AssetHealthAsync).WithName("GetAssetHealth")
+            .WithSummary("The asset's health from all its sensors together, judged up to the last complete minute")
+            .RequireAuthorization(Scopes.DataRead);
         group.MapPost("/assets", (HttpContext c, ICatalogStore s, AssetRequest body) =>
             CreateAsync(c, body.AssetId, "asset", id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted),
                 id => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(id, body), c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
@@ -137,6 +140,21 @@ internal static class CatalogApi
             StoreResult.Conflict => Problems.Result(409, $"The {kind} is in use", $"The {kind} '{id}' cannot be deleted: {conflictReason}."),
             _ => NotFoundProblem(kind, id),
         };
+
+    private static async Task<Results<Ok<AssetHealthResponse>, ProblemHttpResult>> AssetHealthAsync(
+        HttpContext c, ICatalogStore catalog, IGrainFactory grains, string assetId)
+    {
+        var tenantId = c.User.TenantIdOf();
+        if (await catalog.FindAssetAsync(tenantId, assetId, c.RequestAborted) is null)
+        {
+            return NotFoundProblem("asset", assetId);
+        }
+
+        var report = await grains.GetGrain<Agents.Contracts.IAssetAgent>(Agents.Predictions.AssetAgent.KeyOf(tenantId, assetId)).RefreshHealthAsync();
+        return report is null
+            ? Problems.Result(404, "No asset health", $"The asset '{assetId}' has fewer than two sensors: there is no relationship between sensors to judge.")
+            : TypedResults.Ok(AssetHealthResponse.From(assetId, report));
+    }
 
     private static ProblemHttpResult NotFoundProblem(string kind, string id) =>
         Problems.Result(404, $"Unknown {kind}", $"This tenant has no {kind} '{id}'.");

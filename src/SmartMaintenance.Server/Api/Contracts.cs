@@ -65,6 +65,17 @@ public sealed record SensorResponse(
         s.SensorId, s.AssetId, s.Type, s.Unit, s.ExpectedMin, s.ExpectedMax, s.SampleIntervalSeconds, s.AutoRegistered, s.CreatedAt);
 }
 
+/// <summary>An asset's health from all its sensors together; <c>health</c> is null while <c>learning</c>.</summary>
+public sealed record AssetHealthResponse(
+    string AssetId, DateTimeOffset At, int? Health, bool Abnormal, bool Learning, int RowsLearned, int RowsToLearn,
+    IReadOnlyList<SensorShareResponse> Drivers)
+{
+    public static AssetHealthResponse From(string assetId, Agents.Predictions.AssetHealthReport r) => new(
+        assetId, r.At, r.Health, r.Abnormal, r.Learning, r.RowsLearned, r.RowsToLearn, [.. r.Drivers.Select(d => new SensorShareResponse(d.SensorId, d.Share))]);
+}
+
+public sealed record SensorShareResponse(string SensorId, double Share);
+
 public sealed record TenantRequest(
     [property: Required, RegularExpression("^[a-z0-9][a-z0-9-]{1,62}$")] string Slug,
     [property: Required, StringLength(200, MinimumLength = 1)] string Name);
@@ -89,6 +100,7 @@ public sealed record ApiKeyResponse(
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Secret);
 
 [JsonSerializable(typeof(IngestReportResponse))]
+[JsonSerializable(typeof(AssetHealthResponse))]
 [JsonSerializable(typeof(IEnumerable<AnomalyResponse>))]
 [JsonSerializable(typeof(AnomalyResponse))]
 [JsonSerializable(typeof(AuditPage))]
