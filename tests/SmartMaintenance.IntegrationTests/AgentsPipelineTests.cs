@@ -94,7 +94,15 @@ public class AgentsPipelineTests
     }
 
     [Fact]
-    public async Task A_sensor_agent_rebuilds_its_baseline_from_stored_readings_after_a_restart()
+    public Task A_sensor_agent_keeps_what_its_ensemble_learned_in_grain_state_and_goes_on_from_it_after_a_restart() =>
+        RestartAsync(dropSavedState: false);
+
+    [Fact]
+    public Task Without_a_saved_state_a_sensor_agent_rebuilds_its_baseline_from_stored_readings_after_a_restart() =>
+        RestartAsync(dropSavedState: true);
+
+    /// <summary>300 normal readings, a host stop, then a spike as the next start's first batch: caught only if the agent kept or rebuilt its learning.</summary>
+    private static async Task RestartAsync(bool dropSavedState)
     {
         var dataDir = Directory.CreateTempSubdirectory("smx-it-restart-").FullName;
         try
@@ -104,9 +112,28 @@ public class AgentsPipelineTests
                 await first.SeedSensorAsync();
                 using var client = first.CreateAdminClient();
                 await PumpSignal.PostAsync(client, PumpSignal.Batch(0, 300, PumpSignal.Normal));
+                using var anonymous = first.CreateClient();
+                await PumpSignal.PollAsync(async () => (await anonymous.GetStringAsync("/metrics")).Split('\n')
+                    .Any(l => l.StartsWith("smx_agents_readings_observed", StringComparison.Ordinal) && l.EndsWith(" 300", StringComparison.Ordinal))
+                    ? true : (bool?)null, "the 300 readings judged");
             }
 
-            // A fresh process has no detector state; a spike in its first batch is caught only if the agent warmed up.
+            // Stopping the host deactivated the agent, which wrote its ensemble's state: the last reading it learned and its parts.
+            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "smartmaintenance.db")}"))
+            {
+                await connection.OpenAsync();
+                await using var query = connection.CreateCommand();
+                query.CommandText = "SELECT payload FROM grain_state WHERE state_name = 'detector'";
+                using var saved = System.Text.Json.JsonDocument.Parse((string)(await query.ExecuteScalarAsync())!);
+                Assert.Equal(PumpSignal.T0.AddSeconds(299).ToUnixTimeMilliseconds() * 1000, saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64());
+                Assert.Equal(300, saved.RootElement.GetProperty("Detector").GetProperty("Count").GetInt64());
+                if (dropSavedState)
+                {
+                    query.CommandText = "DELETE FROM grain_state WHERE state_name = 'detector'";
+                    await query.ExecuteNonQueryAsync();
+                }
+            }
+
             await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
             using var restarted = second.CreateAdminClient();
             await PumpSignal.PostAsync(restarted, PumpSignal.Batch(300, 1, _ => 95));

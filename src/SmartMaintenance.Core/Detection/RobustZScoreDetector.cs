@@ -47,4 +47,8 @@ public sealed class RobustZScoreDetector(double alpha = 0.02, int warmup = 30, d
 
     /// <summary>Maps a z value onto [0, 1); 0.5 at the threshold.</summary>
     public double ScoreOf(double z) => Ensemble.Squash.Of(z, threshold);
+
+    internal Ensemble.LevelState Save() => new(_mean, _meanAbsoluteDeviation, _count);
+
+    internal void Load(Ensemble.LevelState state) => (_mean, _meanAbsoluteDeviation, _count) = (state.Mean, state.MeanAbsoluteDeviation, state.Count);
 }

@@ -19,14 +19,15 @@ public readonly record struct SignalObservation(
 /// <see cref="SpikeZ"/> robust scales from the baseline also starts an anomaly, named <c>spike</c>; validation then
 /// weighs it like any other finding.
 /// </remarks>
-public sealed class SensorSignalMonitor(Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64)
+public sealed class SensorSignalMonitor(
+    Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64, DetectorState? restored = null)
 {
     /// <summary>Robust scales from the baseline at which a single reading counts as a spike.</summary>
     public const double SpikeZ = 6;
 
     private static readonly string[] NoDetectors = [];
 
-    private readonly StreamingAnomalyDetector _detector = new(settings);
+    private readonly StreamingAnomalyDetector _detector = restored is null ? new(settings) : StreamingAnomalyDetector.Restore(restored, settings);
     private readonly DataQualityMonitor _quality = new(sensor);
     private readonly Reading[] _context = new Reading[contextSize];
     private int _contextCount;
@@ -36,6 +37,12 @@ public sealed class SensorSignalMonitor(Sensor sensor, DetectorSettings? setting
     private DataQualityIssues _active;
 
     public Sensor Sensor => sensor;
+
+    /// <summary>The timestamp of the latest reading the ensemble learned (0 before any).</summary>
+    public long LearnedUpToMicros { get; private set; }
+
+    /// <summary>What the ensemble has learned, for the sensor agent's grain state.</summary>
+    public DetectorState Snapshot() => _detector.Snapshot();
 
     /// <summary>The ensemble's firing level under the current settings.</summary>
     public double FiringLevel => _detector.FiringLevel;
@@ -54,6 +61,7 @@ public sealed class SensorSignalMonitor(Sensor sensor, DetectorSettings? setting
 
         Remember(reading);
         var verdict = _detector.Update(reading.TimestampMicros, reading.Value);
+        LearnedUpToMicros = reading.TimestampMicros;
         var z = _detector.LevelZ;
         var spike = z >= SpikeZ;
         var raised = issues & ~_active & (DataQualityIssues.OutOfRange | DataQualityIssues.Stuck | DataQualityIssues.Gap);

@@ -30,6 +30,7 @@ internal static class AgentsExtensions
 
         builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddKeyedSingleton<IGrainStorage>("assets", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddKeyedSingleton<IGrainStorage>("sensors", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         builder.Services.AddSingleton(new ValidationPolicy());
         builder.Services.AddSingleton(new CasePolicy { DecisionTimeout = settings.DecisionTimeout });
         builder.Services.AddSingleton(new CaseTimekeeperOptions(settings.CaseCheckInterval));

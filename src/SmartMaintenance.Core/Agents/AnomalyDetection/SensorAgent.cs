@@ -2,21 +2,33 @@ using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Detection;
+using SmartMaintenance.Detection.Ensemble;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Simulation;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.AnomalyDetection;
 
+/// <summary>What a sensor agent keeps across restarts: its ensemble's learning and the last reading it learned.</summary>
+public sealed record SensorDetectorState(long SensorKey, long LearnedUpToMicros, DetectorState Detector);
+
 /// <summary>
-/// Judges one sensor's stream. Its detector state lives in memory and is rebuilt from the sensor's latest stored
-/// readings when the grain activates, so a deactivation or a restart costs one query, not the baselines.
+/// Judges one sensor's stream. What its ensemble has learned (baselines, daily and weekly profiles, contexts,
+/// calibration) is kept in grain state — written every few minutes and when the grain deactivates — so a restart goes
+/// on from there and replays only the readings stored since; without a saved state it learns from the sensor's latest
+/// stored readings.
 /// </summary>
 public sealed class SensorAgent(
+    [PersistentState("detector", "sensors")] IPersistentState<SensorDetectorState> state,
     IReadingStore readings, IEventLog events, AgentStepRunner steps, FaultDrills drills, DetectorSettingsProvider detectorSettings,
     TimeProvider time, ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
+    /// <summary>How often the ensemble's learning is written to grain state while readings flow.</summary>
+    public static readonly TimeSpan SaveEvery = TimeSpan.FromMinutes(5);
+
+    private DateTimeOffset _savedAt;
+
     /// <summary>
     /// Readings replayed on activation: the ensemble's calibration learns from its warm-up (750 values), so a
     /// restarted agent judges from its first live reading; the daily profile refills as days pass.
@@ -37,9 +49,14 @@ public sealed class SensorAgent(
         if (_monitor is null || _monitor.Sensor != batch.Sensor)
         {
             _settingsVersion = version;
-            _monitor = new SensorSignalMonitor(batch.Sensor,
-                await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None));
-            await WarmUpAsync(_monitor, batch);
+            var settings = await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None);
+            // Changed metadata (a new range, say) keeps what the running monitor learned; a fresh activation takes the saved state.
+            var saved = _monitor is not null && _monitor.Sensor.Key == batch.Sensor.Key
+                ? new SensorDetectorState(_monitor.Sensor.Key, _monitor.LearnedUpToMicros, _monitor.Snapshot())
+                : state.RecordExists && state.State.SensorKey == batch.Sensor.Key ? state.State : null;
+            _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Detector);
+            await WarmUpAsync(_monitor, batch, saved is null ? long.MinValue : saved.LearnedUpToMicros + 1);
+            _savedAt = time.GetUtcNow();
         }
         else if (version != _settingsVersion)
         {
@@ -72,14 +89,38 @@ public sealed class SensorAgent(
             steps.Detach("Recording data-quality issues", () => events.AppendAsync(raised, CancellationToken.None));
         }
 
+        if (time.GetUtcNow() - _savedAt >= SaveEvery)
+        {
+            await SaveAsync();
+        }
+
         AgentTelemetry.ReadingsObserved.Add(batch.Readings.Length);
         AgentTelemetry.JudgementLatency.Record((time.GetUtcNow() - batch.AcceptedAt).TotalSeconds);
     }
 
-    private async Task WarmUpAsync(SensorSignalMonitor monitor, SensorReadings batch)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await SaveAsync();
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_monitor is null || _monitor.LearnedUpToMicros == 0)
+        {
+            return;
+        }
+
+        state.State = new SensorDetectorState(_monitor.Sensor.Key, _monitor.LearnedUpToMicros, _monitor.Snapshot());
+        await state.WriteStateAsync();
+        _savedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Learns the stored readings from <paramref name="fromMicros"/> up to the batch (the newest <see cref="WarmUpReadings"/> of them).</summary>
+    private async Task WarmUpAsync(SensorSignalMonitor monitor, SensorReadings batch, long fromMicros)
     {
         var sensor = batch.Sensor;
-        var history = await readings.QueryAsync(sensor.TenantId, sensor.Key, long.MinValue, batch.Readings[0].TimestampMicros,
+        var history = await readings.QueryAsync(sensor.TenantId, sensor.Key, fromMicros, batch.Readings[0].TimestampMicros,
             WarmUpReadings, CancellationToken.None);
         for (var i = history.Count - 1; i >= 0; i--)
         {

@@ -70,4 +70,17 @@ public sealed class AnomalyLikelihood
         _variance = (1 - rate) * (_variance + (rate * delta * delta));
         return Math.Clamp(score, 0, 1);
     }
+
+    internal LikelihoodState Save() => new((double[])_recent.Clone(), _recentSum, _next, _count, _mean, _variance);
+
+    internal void Load(LikelihoodState state)
+    {
+        if (state.Recent.Length != _recent.Length)
+        {
+            throw new ArgumentException("The saved window does not fit this likelihood's window.", nameof(state));
+        }
+
+        state.Recent.CopyTo(_recent, 0);
+        (_recentSum, _next, _count, _mean, _variance) = (state.RecentSum, state.Next, state.Count, state.Mean, state.Variance);
+    }
 }

@@ -101,4 +101,18 @@ public sealed class ContextNoveltyDetector
 
         return novelty;
     }
+
+    internal ContextState Save() => new((byte[])_counts.Clone(), (int[])_recent.Clone(), _low, _high, _filled, _count);
+
+    internal void Load(ContextState state)
+    {
+        if (state.Counts.Length != _counts.Length || state.Recent.Length != _recent.Length)
+        {
+            throw new ArgumentException("The saved context table does not fit this detector's size.", nameof(state));
+        }
+
+        state.Counts.CopyTo(_counts, 0);
+        state.Recent.CopyTo(_recent, 0);
+        (_low, _high, _filled, _count) = (state.Low, state.High, state.Filled, state.Count);
+    }
 }

@@ -120,4 +120,14 @@ public sealed class SeasonalProfileDetector
 
         return z;
     }
+
+    internal SeasonalState Save() => new((double[]?)_means?.Clone(), (double[]?)_deviations?.Clone(), (byte[]?)_seen?.Clone(), _binSeconds,
+        _firstSeconds, _previousSeconds, _residualMad, _residuals);
+
+    internal void Load(SeasonalState state)
+    {
+        (_means, _deviations, _seen) = ((double[]?)state.Means?.Clone(), (double[]?)state.Deviations?.Clone(), (byte[]?)state.Seen?.Clone());
+        (_binSeconds, _firstSeconds, _previousSeconds, _residualMad, _residuals) =
+            (state.BinSeconds, state.FirstSeconds, state.PreviousSeconds, state.ResidualMad, state.Residuals);
+    }
 }

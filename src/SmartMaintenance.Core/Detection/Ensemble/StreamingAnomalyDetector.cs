@@ -99,6 +99,33 @@ public sealed class StreamingAnomalyDetector
     public int StateBytes => 256 + _daily.StateBytes + _weekly.StateBytes + _context.StateBytes
         + (_likelihoods.Length * (64 + (LikelihoodWindow * sizeof(double))));
 
+    /// <summary>What the detector has learned so far, to be given back to <see cref="Restore"/> (after a restart, say).</summary>
+    public DetectorState Snapshot() => new(_level.Save(), _daily.Save(), _weekly.Save(), _volatility.Save(), _context.Save(),
+        [.. _likelihoods.Select(l => l.Save())], _sinceAlarm, Count);
+
+    /// <summary>A detector that goes on from <paramref name="state"/> under <paramref name="settings"/>.</summary>
+    public static StreamingAnomalyDetector Restore(DetectorState state, DetectorSettings? settings = null)
+    {
+        var detector = new StreamingAnomalyDetector(settings);
+        if (state.Likelihoods.Length != detector._likelihoods.Length)
+        {
+            throw new ArgumentException("The saved state has another number of parts.", nameof(state));
+        }
+
+        detector._level.Load(state.Level);
+        detector._daily.Load(state.Daily);
+        detector._weekly.Load(state.Weekly);
+        detector._volatility.Load(state.Volatility);
+        detector._context.Load(state.Context);
+        for (var i = 0; i < detector._likelihoods.Length; i++)
+        {
+            detector._likelihoods[i].Load(state.Likelihoods[i]);
+        }
+
+        (detector._sinceAlarm, detector.Count) = (state.SinceAlarm, state.Count);
+        return detector;
+    }
+
     /// <summary>Applies new settings from the next value on, keeping everything learned so far.</summary>
     public void Reconfigure(DetectorSettings settings)
     {

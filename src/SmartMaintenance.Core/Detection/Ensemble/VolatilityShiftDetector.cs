@@ -40,4 +40,9 @@ public sealed class VolatilityShiftDetector(double shortRate = 0.05, double long
         _long += Math.Max(longRate, 1.0 / _count) * (clipped - _long);
         return Math.Abs(ratio);
     }
+
+    internal VolatilityState Save() => new(_previous, _short, _long, _levelScale, _levelMean, _count);
+
+    internal void Load(VolatilityState state) =>
+        (_previous, _short, _long, _levelScale, _levelMean, _count) = (state.Previous, state.RecentEnergy, state.LongRunEnergy, state.LevelScale, state.LevelMean, state.Count);
 }

@@ -11,7 +11,13 @@ namespace SmartMaintenance.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    /// <summary>How states are written: NaN and infinities allowed (a detector part without an opinion yet holds NaN).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.General)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private static JsonSerializerOptions Json => JsonOptions;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
