@@ -101,7 +101,10 @@ public class AgentsPipelineTests
     public Task Without_a_saved_state_a_sensor_agent_rebuilds_its_baseline_from_stored_readings_after_a_restart() =>
         RestartAsync(dropSavedState: true);
 
-    /// <summary>300 normal readings, a host stop, then a spike as the next start's first batch: caught only if the agent kept or rebuilt its learning.</summary>
+    /// <summary>
+    /// 300 normal readings and a spike (its anomaly proves the agent judged them all), a host stop, then 60 calm readings
+    /// and a spike as the next start's first batch: caught only if the agent kept or rebuilt its learning.
+    /// </summary>
     private static async Task RestartAsync(bool dropSavedState)
     {
         var dataDir = Directory.CreateTempSubdirectory("smx-it-restart-").FullName;
@@ -111,11 +114,8 @@ public class AgentsPipelineTests
             {
                 await first.SeedSensorAsync();
                 using var client = first.CreateAdminClient();
-                await PumpSignal.PostAsync(client, PumpSignal.Batch(0, 300, PumpSignal.Normal));
-                using var anonymous = first.CreateClient();
-                await PumpSignal.PollAsync(async () => (await anonymous.GetStringAsync("/metrics")).Split('\n')
-                    .Any(l => l.StartsWith("smx_agents_readings_observed", StringComparison.Ordinal) && l.EndsWith(" 300", StringComparison.Ordinal))
-                    ? true : (bool?)null, "the 300 readings judged");
+                await PumpSignal.PostAsync(client, PumpSignal.Batch(0, 301, i => i < 300 ? PumpSignal.Normal(i) : 95));
+                await WaitForAnomalyAtAsync(client, PumpSignal.T0.AddSeconds(300));
             }
 
             // Stopping the host deactivated the agent, which wrote its ensemble's state: the last reading it learned and its parts.
@@ -125,8 +125,8 @@ public class AgentsPipelineTests
                 await using var query = connection.CreateCommand();
                 query.CommandText = "SELECT payload FROM grain_state WHERE state_name = 'detector'";
                 using var saved = System.Text.Json.JsonDocument.Parse((string)(await query.ExecuteScalarAsync())!);
-                Assert.Equal(PumpSignal.T0.AddSeconds(299).ToUnixTimeMilliseconds() * 1000, saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64());
-                Assert.Equal(300, saved.RootElement.GetProperty("Detector").GetProperty("Count").GetInt64());
+                Assert.Equal(PumpSignal.T0.AddSeconds(300).ToUnixTimeMilliseconds() * 1000, saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64());
+                Assert.Equal(301, saved.RootElement.GetProperty("Detector").GetProperty("Count").GetInt64());
                 if (dropSavedState)
                 {
                     query.CommandText = "DELETE FROM grain_state WHERE state_name = 'detector'";
@@ -136,9 +136,8 @@ public class AgentsPipelineTests
 
             await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
             using var restarted = second.CreateAdminClient();
-            await PumpSignal.PostAsync(restarted, PumpSignal.Batch(300, 1, _ => 95));
-            var anomaly = await WaitForAnomalyAsync(restarted);
-            Assert.Equal(PumpSignal.T0.AddSeconds(300), anomaly.GetProperty("at").GetDateTimeOffset());
+            await PumpSignal.PostAsync(restarted, PumpSignal.Batch(301, 61, i => i < 361 ? PumpSignal.Normal(i) : 95));
+            await WaitForAnomalyAtAsync(restarted, PumpSignal.T0.AddSeconds(361));
         }
         finally
         {
@@ -146,6 +145,12 @@ public class AgentsPipelineTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    private static Task<JsonElement> WaitForAnomalyAtAsync(HttpClient client, DateTimeOffset at) => PumpSignal.PollAsync(async () =>
+    {
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/anomalies?sensor_id=pump-1-temp");
+        return list.EnumerateArray().Where(a => a.GetProperty("at").GetDateTimeOffset() == at).Select(a => (JsonElement?)a).FirstOrDefault();
+    }, $"anomaly at {at:O}");
 
     [Fact]
     public async Task Another_tenants_key_sees_none_of_the_anomalies_or_their_audit_entries()
