@@ -99,25 +99,31 @@ public sealed class NabScorerTests
 /// <summary>Where the shipped NAB subset is: <c>SMX_NAB_DIR</c>, else <c>shared/datasets/nab</c> beside a parent folder.</summary>
 internal static class NabData
 {
-    public static string Root()
+    public static string Root() => SharedData.Folder("nab", "SMX_NAB_DIR");
+}
+
+/// <summary>The public datasets in <c>shared/datasets/</c>, found upwards from the test assembly (or named by an environment variable).</summary>
+internal static class SharedData
+{
+    public static string Folder(string dataset, string variable)
     {
-        if (Environment.GetEnvironmentVariable("SMX_NAB_DIR") is { Length: > 0 } configured)
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured)
         {
             return configured;
         }
 
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "datasets", "nab");
+            var candidate = Path.Combine(dir.FullName, "shared", "datasets", dataset);
             if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        const string machine = "/work/shared/datasets/nab";
+        var machine = $"/work/shared/datasets/{dataset}";
         return Directory.Exists(machine)
             ? machine
-            : throw new DirectoryNotFoundException("The NAB data (shared/datasets/nab) was not found; set SMX_NAB_DIR to its folder.");
+            : throw new DirectoryNotFoundException($"The {dataset} data (shared/datasets/{dataset}) was not found; set {variable} to its folder.");
     }
 }

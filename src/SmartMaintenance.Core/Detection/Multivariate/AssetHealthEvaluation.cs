@@ -87,4 +87,28 @@ public static class AssetHealthEvaluation
 
         return new ScenarioResult(fault, seed, FlagCounts.Of(healthFlags, faulty, TrainRows), FlagCounts.Of(sensorFlags, faulty, TrainRows));
     }
+
+    /// <summary>Cycles of each training unit taken as its healthy start.</summary>
+    public const int CmapssHealthyCycles = 30;
+
+    /// <summary>
+    /// C-MAPSS degradation onsets, which have no label: one model fitted on the first <see cref="CmapssHealthyCycles"/>
+    /// cycles of the first half of the units (all 21 sensors), then every unit of the other half scored cycle by cycle
+    /// by a fresh detector on that model. Returns, per scored unit, its cycles and the cycle index first flagged (null
+    /// when never); every unit runs to failure, so an early flag is a false alarm and a late one little warning.
+    /// </summary>
+    public static IReadOnlyList<(int Unit, int Cycles, int? FirstFlag)> Cmapss(string trainFile)
+    {
+        var units = File.ReadLines(trainFile).Where(l => l.Trim().Length > 0)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .GroupBy(r => (int)r[0]).OrderBy(g => g.Key).Select(g => (Unit: g.Key, Rows: g.OrderBy(r => r[1]).Select(r => r[5..26]).ToArray())).ToList();
+        var half = units.Count / 2;
+        var model = AssetHealthModel.Fit([.. units.Take(half).SelectMany(u => u.Rows.Take(CmapssHealthyCycles))]);
+        return [.. units.Skip(half).Select(u =>
+        {
+            var detector = new AssetHealthDetector(model);
+            var first = Array.FindIndex(u.Rows, row => detector.Update(row).Abnormal);
+            return (u.Unit, u.Rows.Length, first < 0 ? (int?)null : first);
+        })];
+    }
 }

@@ -1,5 +1,6 @@
 using SmartMaintenance.Detection.Multivariate;
 using SmartMaintenance.Simulation;
+using SmartMaintenance.Tests.Detection;
 
 namespace SmartMaintenance.Tests.Detection.Multivariate;
 
@@ -96,6 +97,15 @@ public sealed class AssetHealthDetectorTests
         }
 
         Assert.True(offset.Model!.SensorScales[0] > 0);
+    }
+
+    [Fact]
+    public void On_cmapss_fd001_every_held_out_engine_is_flagged_before_failure_and_none_in_the_first_half_of_its_life()
+    {
+        var units = AssetHealthEvaluation.Cmapss(Path.Combine(SharedData.Folder("cmapss", "SMX_CMAPSS_DIR"), "train_FD001.txt"));
+
+        Assert.Equal(50, units.Count);
+        Assert.All(units, u => Assert.True(u.FirstFlag is { } first && first >= u.Cycles / 2, $"unit {u.Unit}: {u.FirstFlag} of {u.Cycles}"));
     }
 
     [Fact]
