@@ -30,6 +30,7 @@ public sealed class AssetHealthDetector
     private double[] _features = [];
     private double[] _z = [];
     private double[] _scores = [];
+    private AssetHealthModel? _mode;
     private double _smoothed;
     private int _run;
     private bool _abnormal;
@@ -76,9 +77,10 @@ public sealed class AssetHealthDetector
             return new AssetHealthVerdict(0, 100, false, false);
         }
 
-        Model.Standardize(Model.Expand(values, _features), _z);
-        var (t2, spe) = Model.Statistics(_z, _scores);
-        var departure = Math.Max(t2 / Model.T2Limit, spe / Model.SpeLimit);
+        var mode = _mode = Model.ModeOf(Model.Expand(values, _features));
+        mode.Standardize(_features, _z);
+        var (t2, spe) = mode.Statistics(_z, _scores);
+        var departure = Math.Max(t2 / mode.T2Limit, spe / mode.SpeLimit);
         // Capped before smoothing, so one wild row can lift the smoothed departure to the limit but not hold it there.
         _smoothed += Smoothing * (Math.Min(departure, MaxDeparture) - _smoothed);
         var past = _smoothed > 1;
@@ -97,7 +99,8 @@ public sealed class AssetHealthDetector
         Model = model;
         _features = new double[model.Features];
         _z = new double[model.Features];
-        _scores = new double[model.Eigenvalues.Length];
+        _scores = new double[model.Modes?.Max(m => m.Eigenvalues.Length) is { } most ? Math.Max(most, model.Eigenvalues.Length) : model.Eigenvalues.Length];
+        _mode = model;
     }
 
     /// <summary>Each sensor's share of the latest judged row's departure (fractions summing to 1; see <see cref="AssetHealthModel.Contributions"/>).</summary>
@@ -109,6 +112,6 @@ public sealed class AssetHealthDetector
             return;
         }
 
-        Model.Contributions(_z, _scores, into);
+        (_mode ?? Model).Contributions(_z, _scores, into);
     }
 }

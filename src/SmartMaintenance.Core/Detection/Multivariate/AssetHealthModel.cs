@@ -27,7 +27,9 @@ public sealed record AssetHealthModel(
     [property: Id(6)] double SpeLimit,
     [property: Id(7)] int TrainingRows,
     [property: Id(8)] double[] SensorMeans,
-    [property: Id(9)] double[] SensorScales)
+    [property: Id(9)] double[] SensorScales,
+    [property: Id(10)] double[][]? ModeCentres = null,
+    [property: Id(11)] AssetHealthModel[]? Modes = null)
 {
     private const double ExplainedVariance = 0.90;
     private const double LimitQuantile = 0.999;
@@ -49,8 +51,25 @@ public sealed record AssetHealthModel(
             features[r] = Expand(rows[r], sensorMeans, sensorScales, new double[2 * sensorMeans.Length]);
         }
 
-        return FitFeatures(features, sensorMeans, sensorScales);
+        var whole = FitFeatures(features, sensorMeans, sensorScales);
+        var (centres, members) = OperatingModes.Find(features, sensorMeans.Length);
+        if (centres.Length < 2)
+        {
+            return whole;
+        }
+
+        // Several operating modes (regimes, products, speeds): each gets its own model, and a row is judged by its mode's.
+        return whole with
+        {
+            ModeCentres = centres,
+            Modes = [.. members.Select(m => FitFeatures([.. m.Select(r => Expand(rows[r], sensorMeans, sensorScales, new double[2 * sensorMeans.Length]))],
+                sensorMeans, sensorScales))],
+        };
     }
+
+    /// <summary>The model that judges a row with these features: its operating mode's, or this one when there is one mode.</summary>
+    public AssetHealthModel ModeOf(ReadOnlySpan<double> features) =>
+        Modes is null || ModeCentres is null ? this : Modes[OperatingModes.Nearest(ModeCentres, features[..Sensors])];
 
     /// <summary>A row's features: each sensor standardised (0 when missing or left out), then each of those squared.</summary>
     public double[] Expand(ReadOnlySpan<double> values, double[] into) => Expand(values, SensorMeans, SensorScales, into);

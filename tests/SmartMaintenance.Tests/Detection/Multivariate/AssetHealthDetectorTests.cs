@@ -99,13 +99,37 @@ public sealed class AssetHealthDetectorTests
         Assert.True(offset.Model!.SensorScales[0] > 0);
     }
 
-    [Fact]
-    public void On_cmapss_fd001_every_held_out_engine_is_flagged_before_failure_and_none_in_the_first_half_of_its_life()
+    [Theory]
+    [InlineData("train_FD001.txt", 50)]
+    [InlineData("train_FD002.txt", 130)]
+    public void On_cmapss_every_held_out_engine_is_flagged_before_failure_and_none_in_the_first_half_of_its_life(string file, int engines)
     {
-        var units = AssetHealthEvaluation.Cmapss(Path.Combine(SharedData.Folder("cmapss", "SMX_CMAPSS_DIR"), "train_FD001.txt"));
+        // FD002 mixes six operating regimes: it holds only because each regime gets its own model.
+        var units = AssetHealthEvaluation.Cmapss(Path.Combine(SharedData.Folder("cmapss", "SMX_CMAPSS_DIR"), file));
 
-        Assert.Equal(50, units.Count);
+        Assert.Equal(engines, units.Count);
         Assert.All(units, u => Assert.True(u.FirstFlag is { } first && first >= u.Cycles / 2, $"unit {u.Unit}: {u.FirstFlag} of {u.Cycles}"));
+    }
+
+    [Fact]
+    public void A_machine_that_runs_in_two_regimes_gets_a_model_per_regime_and_one_that_wanders_keeps_one()
+    {
+        var random = new Random(9);
+        // Regime A around a = 0 with b = 2a; regime B around a = 10 with b = 30 − a: each relationship holds only in its regime.
+        double[] Regime(int i) => i % 2 == 0
+            ? [0.5 * Math.Sin(i / 7.0) + (0.01 * random.NextDouble()), Math.Sin(i / 7.0) + (0.01 * random.NextDouble())]
+            : [10 + (0.5 * Math.Sin(i / 7.0)) + (0.01 * random.NextDouble()), 20 - (0.5 * Math.Sin(i / 7.0)) + (0.01 * random.NextDouble())];
+        var twoRegimes = AssetHealthModel.Fit([.. Enumerable.Range(0, 1000).Select(Regime)]);
+        var wandering = AssetHealthModel.Fit([.. Enumerable.Range(0, 1000).Select(i => Row(random, Math.Sin(i / 20.0)))]);
+
+        Assert.Equal(2, twoRegimes.Modes?.Length);
+        Assert.Null(wandering.Modes);
+
+        // In regime B, b following a upwards (regime A's relationship) breaks B's.
+        var detector = new AssetHealthDetector(twoRegimes);
+        var verdicts = Enumerable.Range(0, 20).Select(i => detector.Update([10.4, 20.4])).ToList();
+        Assert.True(verdicts[^1].Abnormal);
+        Assert.False(new AssetHealthDetector(twoRegimes).Update([10.3, 19.7]).Abnormal);
     }
 
     [Fact]
