@@ -11,25 +11,18 @@ namespace SmartMaintenance.Tests.Agents;
 public sealed class AssetHealthTrackerTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
-    private readonly TempDatabase _temp = new();
-    private SqliteReadingStore _store = null!;
+    private readonly TempReadingStore _readings = new();
 
     private static readonly Sensor[] Sensors =
     [
         Sensor(1, "pump-flow"), Sensor(2, "pump-current"), Sensor(3, "pump-temp"),
     ];
 
-    public Task InitializeAsync()
-    {
-        _store = new SqliteReadingStore(_temp.Database, NullLogger<SqliteReadingStore>.Instance);
-        return Task.CompletedTask;
-    }
+    private SqliteReadingStore _store => _readings.Store;
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _temp.Dispose();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _readings.DisposeAsync();
 
     private static Sensor Sensor(long key, string id) => new(key, 1, id, "pump-1", "generic", "", null, null, 60, false, Start);
 

@@ -8,20 +8,13 @@ namespace SmartMaintenance.Tests.Storage;
 public sealed class SqliteReadingStoreTests : IAsyncLifetime
 {
     private static readonly long T0 = UnixMicros.From(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
-    private readonly TempDatabase _temp = new();
-    private SqliteReadingStore _store = null!;
+    private readonly TempReadingStore _readings = new();
 
-    public Task InitializeAsync()
-    {
-        _store = new SqliteReadingStore(_temp.Database, NullLogger<SqliteReadingStore>.Instance);
-        return Task.CompletedTask;
-    }
+    private SqliteReadingStore _store => _readings.Store;
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _temp.Dispose();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _readings.DisposeAsync();
 
     [Fact]
     public async Task Oldest_first_reads_keep_to_the_window_and_page_on_from_the_last_timestamp()
@@ -96,7 +89,7 @@ public sealed class SqliteReadingStoreTests : IAsyncLifetime
         });
         await Task.WhenAll(tasks);
 
-        await using var connection = await _temp.Database.OpenAsync();
+        await using var connection = await _readings.Temp.Database.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*), (SELECT sum(count) FROM rollup_minute) FROM readings";
         await using var reader = await command.ExecuteReaderAsync();

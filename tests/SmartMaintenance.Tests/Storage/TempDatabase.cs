@@ -24,3 +24,19 @@ internal sealed class TempDatabase : IDisposable
         Directory.Delete(Folder, recursive: true);
     }
 }
+
+/// <summary>A real SQLite reading store on a <see cref="TempDatabase"/>, disposed (store, then folder) with it.</summary>
+internal sealed class TempReadingStore : IAsyncDisposable
+{
+    public TempReadingStore() => Store = new SqliteReadingStore(Temp.Database, NullLogger<SqliteReadingStore>.Instance);
+
+    public TempDatabase Temp { get; } = new();
+
+    public SqliteReadingStore Store { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        Temp.Dispose();
+    }
+}

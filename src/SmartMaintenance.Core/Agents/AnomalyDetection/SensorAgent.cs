@@ -52,7 +52,7 @@ public sealed class SensorAgent(
             var settings = await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None);
             // Changed metadata (a new range, say) keeps what the running monitor learned; a fresh activation takes the saved state.
             var saved = _monitor is not null && _monitor.Sensor.Key == batch.Sensor.Key
-                ? new SensorDetectorState(_monitor.Sensor.Key, _monitor.LearnedUpToMicros, _monitor.Snapshot())
+                ? Current(_monitor)
                 : state.RecordExists && state.State.SensorKey == batch.Sensor.Key ? state.State : null;
             _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Detector);
             await WarmUpAsync(_monitor, batch, saved is null ? long.MinValue : saved.LearnedUpToMicros + 1);
@@ -111,10 +111,13 @@ public sealed class SensorAgent(
             return;
         }
 
-        state.State = new SensorDetectorState(_monitor.Sensor.Key, _monitor.LearnedUpToMicros, _monitor.Snapshot());
+        state.State = Current(_monitor);
         await state.WriteStateAsync();
         _savedAt = time.GetUtcNow();
     }
+
+    private static SensorDetectorState Current(SensorSignalMonitor monitor) =>
+        new(monitor.Sensor.Key, monitor.LearnedUpToMicros, monitor.Snapshot());
 
     /// <summary>Learns the stored readings from <paramref name="fromMicros"/> up to the batch (the newest <see cref="WarmUpReadings"/> of them).</summary>
     private async Task WarmUpAsync(SensorSignalMonitor monitor, SensorReadings batch, long fromMicros)

@@ -21,6 +21,13 @@ public sealed class AssetAgent(
 
     public static string KeyOf(long tenantId, string assetId) => $"{tenantId}/{assetId}";
 
+    /// <summary>The tenant and asset a key of <see cref="KeyOf"/> names.</summary>
+    public static (long TenantId, string AssetId) FromKey(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (long.Parse(key.AsSpan(0, slash), System.Globalization.CultureInfo.InvariantCulture), key[(slash + 1)..]);
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.RecordExists)
@@ -33,10 +40,8 @@ public sealed class AssetAgent(
 
     public async Task<AssetHealthReport?> RefreshHealthAsync()
     {
-        var key = this.GetPrimaryKeyString();
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var tenantId = long.Parse(key.AsSpan(0, slash), System.Globalization.CultureInfo.InvariantCulture);
-        var sensors = await catalog.ListSensorsAsync(tenantId, key[(slash + 1)..], CancellationToken.None);
+        var (tenantId, assetId) = FromKey(this.GetPrimaryKeyString());
+        var sensors = await catalog.ListSensorsAsync(tenantId, assetId, CancellationToken.None);
         var now = time.GetUtcNow();
         var fitted = await _health.RefreshAsync(readings, sensors, now, CancellationToken.None);
         // Written when the model is fitted and then hourly: between writes only the read position moves, and a restart

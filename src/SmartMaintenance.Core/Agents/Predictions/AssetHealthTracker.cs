@@ -49,7 +49,6 @@ public sealed class AssetHealthTracker
     private long[] _sensorKeys = [];
     private AssetHealthDetector? _detector;
     private long _watermark;
-    private int _rowsLearned;
     private AssetHealthReport? _latest;
 
     /// <summary>The latest report (null before the first refresh, or for an asset with fewer than two sensors).</summary>
@@ -61,7 +60,6 @@ public sealed class AssetHealthTracker
         _sensorKeys = state.SensorKeys;
         _watermark = state.WatermarkMicros;
         _detector = state.Model is null ? null : new AssetHealthDetector(state.Model);
-        _rowsLearned = state.Model?.TrainingRows ?? 0;
     }
 
     /// <summary>What to persist; the rows of an unfinished training are read again from the store after a restart.</summary>
@@ -84,8 +82,7 @@ public sealed class AssetHealthTracker
             // A new asset, changed sensors, or an unfinished training after a restart: learn again from the look-back.
             _sensorKeys = keys;
             _detector = new AssetHealthDetector(keys.Length, TrainingMinutes);
-            _rowsLearned = 0;
-            _watermark = nowMicros - (long)(FirstLookBack.TotalMilliseconds * 1000);
+            _watermark = UnixMicros.From(now - FirstLookBack);
         }
 
         var lastComplete = nowMicros / UnixMicros.PerMinute * UnixMicros.PerMinute;
@@ -123,7 +120,6 @@ public sealed class AssetHealthTracker
             }
 
             verdict = _detector.Update(row);
-            _rowsLearned = Math.Min(TrainingMinutes, _rowsLearned + (wasFitted ? 0 : 1));
             fitted |= !wasFitted && _detector.Model is not null;
         }
 
@@ -138,7 +134,7 @@ public sealed class AssetHealthTracker
                 .Where(d => d.Share >= DriverShare).OrderByDescending(d => d.Share).Take(3).ToList()
             : [];
         _latest = new AssetHealthReport(now, verdict.Judged ? (int)Math.Round(verdict.Health) : _latest?.Health,
-            verdict.Judged ? verdict.Abnormal : _latest?.Abnormal ?? false, _detector.Model is null, _rowsLearned, TrainingMinutes,
+            verdict.Judged ? verdict.Abnormal : _latest?.Abnormal ?? false, _detector.Model is null, _detector.RowsLearned, TrainingMinutes,
             verdict.Judged ? drivers : _latest?.Drivers ?? []);
         return fitted;
     }

@@ -54,6 +54,9 @@ public sealed class AssetHealthDetector
     /// <summary>The fitted model, once the training rows have been seen.</summary>
     public AssetHealthModel? Model { get; private set; }
 
+    /// <summary>Training rows seen so far (all of them once the model is fitted).</summary>
+    public int RowsLearned => Model?.TrainingRows ?? _training.Count;
+
     /// <summary>
     /// Learns or judges one row (one value per sensor, NaN = missing). Until the model is fitted the row is kept for
     /// training and the verdict is not judged.

@@ -77,7 +77,7 @@ public static class AssetHealthEvaluation
         for (var i = 0; i < rows.Length; i++)
         {
             healthFlags[i] = health.Update(rows[i]).Abnormal;
-            var micros = (timestamps[i].Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            var micros = Nab.NabDetection.ToMicros(timestamps[i]);
             for (var s = 0; s < sensors; s++)
             {
                 var verdict = columns[s].Update(micros, rows[i][s]);

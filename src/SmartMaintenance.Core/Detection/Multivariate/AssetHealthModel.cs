@@ -62,8 +62,7 @@ public sealed record AssetHealthModel(
         return whole with
         {
             ModeCentres = centres,
-            Modes = [.. members.Select(m => FitFeatures([.. m.Select(r => Expand(rows[r], sensorMeans, sensorScales, new double[2 * sensorMeans.Length]))],
-                sensorMeans, sensorScales))],
+            Modes = [.. members.Select(m => FitFeatures([.. m.Select(r => features[r])], sensorMeans, sensorScales))],
         };
     }
 

@@ -17,8 +17,6 @@ public sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static JsonSerializerOptions Json => JsonOptions;
-
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await using var connection = await database.OpenAsync();
@@ -32,7 +30,7 @@ public sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
             return;
         }
 
-        grainState.State = JsonSerializer.Deserialize<T>(rows[0].Payload, Json)!;
+        grainState.State = JsonSerializer.Deserialize<T>(rows[0].Payload, JsonOptions)!;
         grainState.ETag = rows[0].ETag;
         grainState.RecordExists = true;
     }
@@ -41,7 +39,7 @@ public sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
     {
         var etag = Guid.NewGuid().ToString("N");
         await using var connection = await database.OpenAsync();
-        var payload = JsonSerializer.Serialize(grainState.State, Json);
+        var payload = JsonSerializer.Serialize(grainState.State, JsonOptions);
         var changed = grainState.ETag is null
             ? await connection.ExecuteAsync(
                 """
