@@ -71,11 +71,13 @@ public sealed partial class StartAsDocumentedTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Fleet overview" })).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
-        // Styled: MudBlazor's sheet is applied (its toolbar is a flex row; unstyled, a div is a block).
-        Assert.Equal("flex", await page.Locator(".mud-toolbar").First.EvaluateAsync<string>("e => getComputedStyle(e).display"));
-
-        // Interactive: the circuit is up, and a MudBlazor select opens its list of the demo's sites.
+        // Interactive: the circuit is up (the prerendered page has been replaced), and a MudBlazor select opens its list of the demo's sites.
         await page.GetByTestId("interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+        // Styled: MudBlazor's sheet is applied (its toolbar is a flex row; unstyled, a div is a block). Playwright's
+        // assertion retries, so an element swapped out by the circuit's first render is read again, not as "".
+        await Assertions.Expect(page.Locator(".mud-toolbar").First).ToHaveCSSAsync("display", "flex");
+
         await page.GetByLabel("Site").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = "Porto bottling plant" })).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
