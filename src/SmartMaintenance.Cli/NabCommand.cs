@@ -26,16 +26,17 @@ internal static class NabCommand
         var evaluateLabels = new Option<FileInfo>("--labels") { Description = "NAB's combined_windows.json", Required = true };
         var evaluateTable = new Option<FileInfo?>("--table") { Description = $"Where to write the per-file table (default: TEMP/{TableName})" };
         var sensitivity = DetectCommand.SensitivityOption();
+        var detector = DetectCommand.DetectorOption();
         var protocol = new Option<bool>("--protocol")
         {
             Description = "Run the generalisation protocol (folds, robustness variants, synthetic troubles) and print its table",
         };
-        var evaluate = new Command("evaluate", "Run the platform's detector over NAB's series and score it")
+        var evaluate = new Command("evaluate", "Run a detector over NAB's series and score it")
         {
-            data, evaluateLabels, evaluateTable, sensitivity, protocol,
+            data, evaluateLabels, evaluateTable, detector, sensitivity, protocol,
         };
         evaluate.SetAction(parse => Evaluate(parse.GetValue(data)!, parse.GetValue(evaluateLabels)!, parse.GetValue(evaluateTable),
-            new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(protocol), Console.Out, Console.Error));
+            parse.GetValue(detector), new DetectorSettings(parse.GetValue(sensitivity)), parse.GetValue(protocol), Console.Out, Console.Error));
         return new Command("nab", "The Numenta Anomaly Benchmark") { score, evaluate };
     }
 
@@ -73,9 +74,9 @@ internal static class NabCommand
         return 0;
     }
 
-    /// <summary>Runs the platform's detector over every series of the corpus in memory and scores it.</summary>
-    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, DetectorSettings settings, bool protocol,
-        TextWriter output, TextWriter errors)
+    /// <summary>Runs a detector over every series of the corpus in memory and scores it.</summary>
+    public static int Evaluate(DirectoryInfo data, FileInfo labels, FileInfo? tableFile, SeriesDetectorKind kind, DetectorSettings settings,
+        bool protocol, TextWriter output, TextWriter errors)
     {
         if (!data.Exists || !labels.Exists)
         {
@@ -96,11 +97,11 @@ internal static class NabCommand
 
         if (protocol)
         {
-            ProtocolTable.Write(NabProtocol.Run(corpus, series => NabDetection.Run(series, settings)), output);
+            ProtocolTable.Write(NabProtocol.Run(corpus, series => NabDetection.Run(series, kind, settings)), output);
             return 0;
         }
 
-        var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s, settings)).ToList();
+        var scores = corpus.Select(s => (IReadOnlyList<double>)NabDetection.Run(s, kind, settings)).ToList();
         Report(corpus, scores, tableFile?.FullName ?? Path.Combine(Path.GetTempPath(), TableName), output);
         return 0;
     }

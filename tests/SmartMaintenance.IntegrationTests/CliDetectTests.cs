@@ -28,8 +28,10 @@ public sealed class CliDetectTests : IDisposable
 
     private static List<string[]> ReadRows(string path) => [.. File.ReadLines(path).Skip(1).Select(l => l.Split(','))];
 
+    private static double[] Scores(string path) => [.. ReadRows(path).Select(r => double.Parse(r[2], CultureInfo.InvariantCulture))];
+
     [Fact]
-    public void Detect_writes_one_scored_row_per_input_row_and_a_level_shift_alarms()
+    public void Detect_writes_one_scored_row_per_input_row_and_a_level_shift_scores_highest()
     {
         var input = WriteSeries("machine.csv", 3000, shiftRow: 2500);
         var output = Path.Combine(_root.FullName, "out", "machine.csv");
@@ -41,21 +43,45 @@ public sealed class CliDetectTests : IDisposable
         var rows = ReadRows(output);
         Assert.Equal(inputRows.Count, rows.Count);
         Assert.All(inputRows.Zip(rows), pair => Assert.Equal(pair.First, pair.Second[..2]));
-        var scores = rows.Select(r => double.Parse(r[2], CultureInfo.InvariantCulture)).ToArray();
+        var scores = Scores(output);
         Assert.All(scores, s => Assert.InRange(s, 0, 1));
-        Assert.True(scores[2500..2505].Max() >= 0.6, $"the shift scored {scores[2500..2505].Max()}");
-        Assert.True(scores[1000..2500].Max() < 0.6, "an alarm before the shift");
+        // The resonance detector judges every fourth row here (450 probation rows hold 13 windows of 8 steps).
+        var shift = scores[2500..2512].Max();
+        Assert.True(shift >= 0.5, $"the shift scored {shift}");
+        Assert.True(scores[..2500].Max() < shift, $"a row before the shift scored {scores[..2500].Max()}, the shift {shift}");
     }
 
     [Fact]
-    public void A_row_score_does_not_change_when_later_rows_are_added()
+    public void The_ensemble_alarms_at_the_shift_and_not_before()
     {
-        // With the warm-up fixed; by default it is NAB's probationary period, which a file's length sets before its first row.
+        var input = WriteSeries("machine.csv", 3000, shiftRow: 2500);
+        var output = Path.Combine(_root.FullName, "ensemble.csv");
+
+        Assert.Equal(0, Smx("detect", "--input", input, "--output", output, "--detector", "ensemble"));
+
+        var scores = Scores(output);
+        Assert.True(scores[2500..2505].Max() >= 0.6, $"the shift scored {scores[2500..2505].Max()}");
+        Assert.True(scores[1000..2500].Max() < 0.6, "an alarm before the shift");
+
+        Assert.Equal(0, Smx("detect", "--input", input, "--output", output + ".parts", "--detector", "ensemble", "--explain"));
+        Assert.Equal("timestamp,value,anomaly_score,level,daily_profile,weekly_profile,volatility,context", File.ReadLines(output + ".parts").First());
+        Assert.Equal(scores, Scores(output + ".parts"));
+    }
+
+    [Theory]
+    [InlineData("resonance")]
+    [InlineData("ensemble")]
+    [InlineData("contextual")]
+    public void A_row_score_does_not_change_when_later_rows_are_added(string detector)
+    {
+        // With the warm-up and the range fixed; by default they are NAB's probationary period and the file's range, which
+        // NAB tells a detector before its first row.
         var whole = WriteSeries("whole.csv", 2600, shiftRow: 2500);
         var prefix = Path.Combine(_root.FullName, "prefix.csv");
         File.WriteAllLines(prefix, File.ReadLines(whole).Take(2502));
-        Assert.Equal(0, Smx("detect", "--input", whole, "--output", whole + ".out", "--probation", "390"));
-        Assert.Equal(0, Smx("detect", "--input", prefix, "--output", prefix + ".out", "--probation", "390"));
+        string[] fixedInput = ["--probation", "390", "--range", "10", "40", "--detector", detector];
+        Assert.Equal(0, Smx(["detect", "--input", whole, "--output", whole + ".out", .. fixedInput]));
+        Assert.Equal(0, Smx(["detect", "--input", prefix, "--output", prefix + ".out", .. fixedInput]));
 
         Assert.Equal(File.ReadLines(prefix + ".out"), File.ReadLines(whole + ".out").Take(2502));
     }
@@ -68,10 +94,11 @@ public sealed class CliDetectTests : IDisposable
         Assert.Equal(0, Smx("detect", "--input", input, "--output", input + ".default"));
         Assert.Equal(0, Smx("detect", "--input", input, "--output", input + ".short", "--probation", "200"));
 
-        static double[] Scores(string path) => [.. ReadRows(path).Select(r => double.Parse(r[2], CultureInfo.InvariantCulture))];
-        Assert.True(Scores(input + ".default")[..450].Max() < 0.6, "an alarm inside the default probation");
-        Assert.True(Scores(input + ".short")[300..310].Max() >= 0.6, "the shift after a 200-row warm-up did not alarm");
+        Assert.All(Scores(input + ".default")[..450], s => Assert.Equal(0, s));
+        Assert.True(Scores(input + ".short")[300..310].Max() > 0, "the shift after a 200-row warm-up scored nothing");
         Assert.NotEqual(0, Smx("detect", "--input", input, "--output", input + ".zero", "--probation", "0"));
+        Assert.NotEqual(0, Smx("detect", "--input", input, "--output", input + ".range", "--range", "5", "1"));
+        Assert.NotEqual(0, Smx("detect", "--input", input, "--output", input + ".explain", "--explain"));
     }
 
     [Fact]
@@ -95,8 +122,8 @@ public sealed class CliDetectTests : IDisposable
         var output = Path.Combine(_root.FullName, "bad.out.csv");
         var errors = new StringWriter();
 
-        var code = DetectCommand.Run(new FileInfo(input), new FileInfo(output), null, null, Detection.Ensemble.DetectorSettings.Default, probation: null,
-            explain: false, errors);
+        var code = DetectCommand.Run(new FileInfo(input), new FileInfo(output), null, null,
+            new SeriesScoring(Detection.Nab.SeriesDetectorKind.Resonance, Detection.Ensemble.DetectorSettings.Default), explain: false, errors);
 
         Assert.Equal(2, code);
         Assert.Contains("bad.csv:3: expected 'timestamp,value'", errors.ToString(), StringComparison.Ordinal);

@@ -1,0 +1,550 @@
+namespace SmartMaintenance.Detection.Ensemble;
+
+/// <summary>
+/// An anomaly detector on adaptive resonance, after Hampton's ARTime, written from its published description. The stream
+/// is down-sampled so that the probationary period holds about 13 feature windows of 8 steps; each step keeps the
+/// sample's mean or its extreme (a spike survives), normalised to the stream's range, discretised to 80 levels and
+/// pulled to the running median when close to it. A window's features — its Haar wavelet coefficients and its values —
+/// are clustered by a dual-vigilance fuzzy ART; a window no category resonates with starts a new cluster and, unless it
+/// comes just after another anomaly and looks no worse, is an anomaly whose score says how far it lies below vigilance.
+/// Vigilance is set from the probationary period and follows the stream's similarity trend after it.
+/// </summary>
+/// <remarks>
+/// Everything is sized by the probationary period, not counted in rows: a file sampled twice as often is down-sampled
+/// twice as much. Memory is one 32-value category per cluster the stream needed (fuzzy ART with fast commit); time per
+/// value is one pass over the categories every down-sampling step. Not thread-safe: one instance per stream.
+/// </remarks>
+public sealed class ResonanceAnomalyDetector
+{
+    private const int Window = 8;
+    private const int WindowsPerProbation = 13;
+    private const int Levels = 80;
+    private const double Chomp = 0.075;
+    private const double InitialVigilance = 0.8;
+    private const int Mask = Window * 3 / 2;
+    private const int Features = 2 * Window;
+
+    private readonly double _min;
+    private readonly double _max;
+    private readonly int _step;
+    private readonly int _trendWindow;
+    private readonly double[] _sample;
+    private readonly int[] _levelCounts = new int[Levels + 1];
+    private readonly double[] _values = new double[Window];
+    private readonly List<double[]> _probation = [];
+    private readonly Resonance _art = new();
+    private readonly Ring _similarities;
+    private readonly Ring _shortfalls;
+    private long _row;
+    private int _sampled;
+    private double _movingAverage;
+    private int _median;
+    private int _belowMedian;
+    private int _aboveMedian;
+    private int _steps;
+    private int _lastAnomaly;
+    private double _lastAnomalySimilarity;
+    private int _lastVigilanceUpdate;
+    private bool _maskAfterCategory;
+    private int _sinceNewCluster;
+    private double _similaritySum;
+    private readonly List<double> _anomalySimilarities = [];
+
+    /// <param name="min">The low end of the stream's range (NAB gives each detector its file's minimum).</param>
+    /// <param name="max">The high end of the range.</param>
+    /// <param name="probation">Rows the detector learns from before judging (NAB's probationary period).</param>
+    public ResonanceAnomalyDetector(double min, double max, int probation)
+    {
+        _min = min;
+        _max = max;
+        probation -= probation % 2;
+        _step = Math.Max(1, probation / (Window * WindowsPerProbation));
+        _trendWindow = Math.Max(Window, probation / _step);
+        _sample = new double[_step];
+        _similarities = new Ring((_trendWindow / 2) + 1, 1.0);
+        _shortfalls = new Ring(_trendWindow + 1, 0.0);
+    }
+
+    /// <summary>Clusters the stream has needed so far.</summary>
+    public int Categories => _art.Count;
+
+    /// <summary>Learns the value and returns its anomaly score in [0, 1] (0 on every row that is not an anomaly; non-finite values are ignored).</summary>
+    public double Update(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return 0;
+        }
+
+        _row++;
+        _sample[_sampled++ % _step] = value;
+        return _row % _step == 0 ? Step(Downsampled()) : 0;
+    }
+
+    private double Downsampled()
+    {
+        double sum = 0, max = double.MinValue, min = double.MaxValue;
+        foreach (var v in _sample)
+        {
+            sum += v;
+            max = Math.Max(max, v);
+            min = Math.Min(min, v);
+        }
+
+        var mean = sum / _sample.Length;
+        _movingAverage = _steps == 0 ? mean : (_movingAverage + mean) / 2;
+        // The extreme on the side farther from the moving average survives, unless it is within 10 % of the mean.
+        var value = Math.Abs(max - _movingAverage) < Math.Abs(min - _movingAverage) ? min : max;
+        if (Math.Abs(value - mean) < 0.1 * mean)
+        {
+            value = mean;
+        }
+
+        value -= _min;
+        if (_max != _min)
+        {
+            value /= _max - _min;
+        }
+
+        var level = Math.Clamp((int)Math.Round(value * Levels, MidpointRounding.ToEven), 0, Levels);
+        value = level / (double)Levels;
+        TrackMedian(level);
+        var median = _median / (double)Levels;
+        return Math.Abs(value - median) < Chomp ? median : value;
+    }
+
+    /// <summary>An approximate running median of the levels, moved one occupied level at a time.</summary>
+    private void TrackMedian(int level)
+    {
+        _levelCounts[level]++;
+        var position = (_steps + 1) / 2;
+        if (_steps == 0)
+        {
+            _median = level;
+        }
+
+        if (_median > level)
+        {
+            _belowMedian++;
+        }
+        else if (_median < level)
+        {
+            _aboveMedian++;
+        }
+
+        if (position < _aboveMedian)
+        {
+            _belowMedian += _levelCounts[_median];
+            do
+            {
+                _median++;
+            }
+            while (_levelCounts[_median] == 0);
+
+            _aboveMedian -= _levelCounts[_median];
+        }
+        else if (position < _belowMedian)
+        {
+            _aboveMedian += _levelCounts[_median];
+            do
+            {
+                _median--;
+            }
+            while (_levelCounts[_median] == 0);
+
+            _belowMedian -= _levelCounts[_median];
+        }
+    }
+
+    private double Step(double value)
+    {
+        _steps++;
+        Array.Copy(_values, 1, _values, 0, Window - 1);
+        _values[^1] = value;
+        var features = new double[Features];
+        if (_steps >= Window)
+        {
+            WaveletFeatures(_values, features);
+            _values.CopyTo(features, Window);
+        }
+
+        if (_steps < _trendWindow)
+        {
+            _probation.Add(features);
+            return 0;
+        }
+
+        if (_steps == _trendWindow)
+        {
+            // The probationary windows set the first vigilance, then are learned in order; none is judged.
+            _probation.Add(features);
+            var vigilance = InitialVigilanceOf(_probation.GetRange(Window - 1, _trendWindow - Window + 1));
+            _art.SetVigilance(vigilance, vigilance);
+            for (var i = 0; i < _probation.Count; i++)
+            {
+                Detect(_probation[i], i + 1);
+            }
+
+            _probation.Clear();
+            return 0;
+        }
+
+        return Detect(features, _steps);
+    }
+
+    private static void WaveletFeatures(double[] window, double[] features)
+    {
+        Span<double> scaled = stackalloc double[Window];
+        var low = window.Min();
+        for (var i = 0; i < Window; i++)
+        {
+            scaled[i] = window[i] - low;
+        }
+
+        var high = 0.0;
+        foreach (var v in scaled)
+        {
+            high = Math.Max(high, v);
+        }
+
+        if (high != 0)
+        {
+            for (var i = 0; i < Window; i++)
+            {
+                scaled[i] /= high;
+            }
+        }
+
+        // A full Haar transform: [approximation, coarsest detail, …, finest details].
+        Span<double> work = stackalloc double[Window];
+        scaled.CopyTo(work);
+        var output = features.AsSpan(0, Window);
+        for (var length = Window; length > 1; length /= 2)
+        {
+            var half = length / 2;
+            for (var k = 0; k < half; k++)
+            {
+                output[half + k] = (work[(2 * k) + 1] - work[2 * k]) / Math.Sqrt(2);
+                scaled[k] = (work[2 * k] + work[(2 * k) + 1]) / Math.Sqrt(2);
+            }
+
+            scaled[..half].CopyTo(work);
+        }
+
+        output[0] = work[0];
+        var min = double.MaxValue;
+        var max = double.MinValue;
+        foreach (var v in output)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
+        for (var i = 0; i < Window; i++)
+        {
+            output[i] -= min;
+            if (max - min != 0)
+            {
+                output[i] /= max - min;
+            }
+        }
+    }
+
+    private double Detect(double[] features, int i)
+    {
+        var updateAfterAnomaly = i - _lastAnomaly == Mask;
+        var updateForTrend = i - _lastVigilanceUpdate >= _trendWindow / 2;
+        var maskAfterAnomaly = i - _lastAnomaly <= Mask;
+        if (i > _trendWindow + Mask && _maskAfterCategory && _sinceNewCluster >= Mask)
+        {
+            _maskAfterCategory = false;
+        }
+
+        // Windows before the first full one are seen but not learned (and count as new).
+        var learning = i >= Window;
+        var label = _art.Train(features, learning);
+        var newCluster = !learning || label < 0;
+        _sinceNewCluster = newCluster ? 0 : _sinceNewCluster + 1;
+        var similarity = _art.Similarity;
+        _similaritySum += similarity;
+        _similarities.Push(similarity);
+        _shortfalls.Push(_art.UpperVigilance - similarity);
+        if (i - _lastAnomaly < Mask && _anomalySimilarities.Count > 0 && similarity < _anomalySimilarities[^1])
+        {
+            _anomalySimilarities[^1] = similarity;
+        }
+
+        var masking = _maskAfterCategory || maskAfterAnomaly;
+        var belowLast = similarity < _lastAnomalySimilarity * (maskAfterAnomaly ? 0.90 : 0.70);
+        var score = 0.0;
+        if (i > _trendWindow && newCluster && (!masking || belowLast))
+        {
+            score = Confidence(similarity, _art.EnergySimilarity);
+            _anomalySimilarities.Add(similarity);
+            _lastAnomalySimilarity = similarity;
+            _lastAnomaly = i;
+        }
+
+        _maskAfterCategory |= newCluster;
+        if (i > _trendWindow && (updateAfterAnomaly || updateForTrend))
+        {
+            FollowTrend(i);
+        }
+
+        return score;
+    }
+
+    /// <summary>Vigilance follows the stream: the upper bound is the mean similarity, the lower one moves toward the trend's worst.</summary>
+    private void FollowTrend(int i)
+    {
+        var upper = Math.Min(0.97, _similaritySum / i);
+        var previous = _art.LowerVigilance;
+        var worst = _similarities.Min();
+        double lower;
+        if (previous <= worst)
+        {
+            lower = previous + ((worst - previous) * 0.19);
+        }
+        else
+        {
+            var decrease = 0.0;
+            if (i > _trendWindow * 2)
+            {
+                decrease = _shortfalls.MeanOfAbove(0.05, cap: 0.37);
+            }
+
+            lower = previous - (Math.Max(0.01, decrease) / 2);
+            if (_anomalySimilarities.Count > 0)
+            {
+                lower = Math.Max(_anomalySimilarities.Average(), lower);
+            }
+        }
+
+        _art.SetVigilance(Math.Min(upper, lower), upper);
+        _lastVigilanceUpdate = i;
+        _maskAfterCategory = true;
+    }
+
+    private double Confidence(double similarity, double energySimilarity)
+    {
+        similarity = Math.Min(0.999, similarity);
+        var upper = ((1 - similarity) - (1 - _art.UpperVigilance)) / (1 - similarity);
+        var lower = ((1 - similarity) - (1 - _art.LowerVigilance)) / (1 - similarity);
+        var score = (upper * 0.35) + (lower * 0.65) + ((1.0 - energySimilarity) * 1.5);
+        return Math.Round(Math.Min(1.0, score), 6);
+    }
+
+    /// <summary>
+    /// The vigilance at which the probationary windows, least typical first, resonate with what came before: the mean
+    /// best similarity over the second half of them, under a fresh ART at the initial vigilance.
+    /// </summary>
+    private static double InitialVigilanceOf(List<double[]> windows)
+    {
+        var n = windows.Count;
+        var sums = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            sums[i] += 1;
+            for (var j = 0; j < i; j++)
+            {
+                var s = CosineSimilarity(windows[i], windows[j]);
+                sums[i] += s;
+                sums[j] += s;
+            }
+        }
+
+        var order = Enumerable.Range(0, n).OrderBy(i => sums[i]).ToList();
+        var art = new Resonance();
+        art.SetVigilance(InitialVigilance, InitialVigilance);
+        var similarities = new List<double>(n);
+        foreach (var i in order)
+        {
+            art.Train(windows[i], learning: true);
+            similarities.Add(art.Similarity);
+        }
+
+        var from = Math.Clamp((((n + Window - 1) / 2) - 1), 0, n - 1);
+        return similarities.Skip(from).Average();
+    }
+
+    private static double CosineSimilarity(double[] a, double[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var k = 0; k < a.Length; k++)
+        {
+            dot += a[k] * b[k];
+            na += a[k] * a[k];
+            nb += b[k] * b[k];
+        }
+
+        (na, nb) = (Math.Sqrt(na), Math.Sqrt(nb));
+        return na == 0 ? 1 - nb : nb == 0 ? 1 - na : dot / (na * nb);
+    }
+
+    /// <summary>A dual-vigilance fuzzy ART on complement-coded features, fast commit.</summary>
+    private sealed class Resonance
+    {
+        private readonly List<double[]> _weights = [];
+        private readonly List<int> _labels = [];
+        private readonly double[] _input = new double[2 * Features];
+        private double[] _match = [];
+        private double[] _energy = [];
+        private int[] _order = [];
+        private int _clusters;
+
+        public int Count => _weights.Count;
+
+        public double LowerVigilance { get; private set; }
+
+        public double UpperVigilance { get; private set; }
+
+        /// <summary>The best category's match for the last input.</summary>
+        public double Similarity { get; private set; }
+
+        /// <summary>The best category's match on the latest value alone.</summary>
+        public double EnergySimilarity { get; private set; }
+
+        public void SetVigilance(double lower, double upper) => (LowerVigilance, UpperVigilance) = (lower, upper);
+
+        /// <summary>Learns the features; returns the cluster label, or −1 when they start a new cluster.</summary>
+        public int Train(double[] features, bool learning)
+        {
+            for (var k = 0; k < Features; k++)
+            {
+                _input[k] = features[k];
+                _input[Features + k] = 1 - features[k];
+            }
+
+            if (_weights.Count == 0)
+            {
+                // The first category is all ones; the first input only creates it.
+                _weights.Add([.. Enumerable.Repeat(1.0, 2 * Features)]);
+                _labels.Add(1);
+                _clusters = 1;
+                (Similarity, EnergySimilarity) = (0, 0);
+                return 1;
+            }
+
+            var n = _weights.Count;
+            if (_match.Length < n)
+            {
+                _match = new double[n * 2];
+                _energy = new double[n * 2];
+                _order = new int[n * 2];
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                (_match[j], _energy[j]) = Activation(_weights[j]);
+                _order[j] = j;
+            }
+
+            var matches = _match;
+            Array.Sort(_order, 0, n, Comparer<int>.Create((a, b) => matches[b] != matches[a] ? matches[b].CompareTo(matches[a]) : a.CompareTo(b)));
+            double best = 0, bestEnergy = 0;
+            var mismatch = true;
+            var label = -1;
+            for (var r = 0; r < n; r++)
+            {
+                var j = _order[r];
+                if (_match[j] > best)
+                {
+                    (best, bestEnergy) = (_match[j], _energy[j]);
+                }
+
+                if (!learning)
+                {
+                    continue;
+                }
+
+                if (_match[j] >= UpperVigilance)
+                {
+                    var w = _weights[j];
+                    for (var k = 0; k < w.Length; k++)
+                    {
+                        w[k] = Math.Min(w[k], _input[k]);
+                    }
+
+                    if (_match[j] >= best)
+                    {
+                        label = _labels[j];
+                    }
+
+                    mismatch = false;
+                }
+                else if (_match[j] >= LowerVigilance && mismatch)
+                {
+                    if (_match[j] >= best)
+                    {
+                        label = _labels[j];
+                    }
+
+                    _labels.Add(label);
+                    _weights.Add((double[])_input.Clone());
+                    mismatch = false;
+                    break;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            (Similarity, EnergySimilarity) = (best, bestEnergy);
+            if (mismatch && learning)
+            {
+                label = -1;
+                _labels.Add(++_clusters);
+                _weights.Add((double[])_input.Clone());
+            }
+
+            return label;
+        }
+
+        private (double Match, double Energy) Activation(double[] w)
+        {
+            double common = 0, size = 0;
+            for (var k = 0; k < w.Length; k++)
+            {
+                common += Math.Min(_input[k], w[k]);
+                size += w[k];
+            }
+
+            var feature = common / (size == 0 ? 0.001 : size);
+            var latest = Features - 1;
+            var energy = (Math.Min(_input[latest], w[latest]) + Math.Min(_input[^1], w[^1])) / (w[latest] + w[^1]);
+            return (feature * feature * feature * energy * energy, energy);
+        }
+    }
+
+    /// <summary>A fixed-length window of the latest values.</summary>
+    private sealed class Ring(int length, double initial)
+    {
+        private readonly double[] _values = [.. Enumerable.Repeat(initial, length)];
+        private int _next;
+
+        public void Push(double value)
+        {
+            _values[_next] = value;
+            _next = (_next + 1) % _values.Length;
+        }
+
+        public double Min() => _values.Min();
+
+        public double MeanOfAbove(double floor, double cap)
+        {
+            double sum = 0;
+            var count = 0;
+            foreach (var v in _values)
+            {
+                if (v > floor)
+                {
+                    sum += Math.Min(cap, v);
+                    count++;
+                }
+            }
+
+            return count > 0 ? sum / count : 0;
+        }
+    }
+}
