@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SmartMaintenance.Detection.Ensemble;
 
 /// <summary>
@@ -32,6 +34,7 @@ public sealed class ResonanceAnomalyDetector
     private readonly int[] _levelCounts = new int[Levels + 1];
     private readonly double[] _values = new double[Window];
     private readonly List<double[]> _probation = [];
+    private readonly double[] _features = new double[Features];
     private readonly Resonance _art = new();
     private readonly Ring _similarities;
     private readonly Ring _shortfalls;
@@ -161,7 +164,8 @@ public sealed class ResonanceAnomalyDetector
         _steps++;
         Array.Copy(_values, 1, _values, 0, Window - 1);
         _values[^1] = value;
-        var features = new double[Features];
+        // The probationary windows are kept for the first vigilance; after them one buffer serves every step.
+        var features = _steps <= _trendWindow ? new double[Features] : _features;
         if (_steps >= Window)
         {
             WaveletFeatures(_values, features);
@@ -385,11 +389,11 @@ public sealed class ResonanceAnomalyDetector
     private sealed class Resonance
     {
         private readonly List<double[]> _weights = [];
+        private readonly List<double> _sizes = [];
         private readonly List<int> _labels = [];
         private readonly double[] _input = new double[2 * Features];
         private double[] _match = [];
         private double[] _energy = [];
-        private int[] _order = [];
         private int _clusters;
 
         public int Count => _weights.Count;
@@ -418,7 +422,7 @@ public sealed class ResonanceAnomalyDetector
             if (_weights.Count == 0)
             {
                 // The first category is all ones; the first input only creates it.
-                _weights.Add([.. Enumerable.Repeat(1.0, 2 * Features)]);
+                Add([.. Enumerable.Repeat(1.0, 2 * Features)]);
                 _labels.Add(1);
                 _clusters = 1;
                 (Similarity, EnergySimilarity) = (0, 0);
@@ -430,63 +434,50 @@ public sealed class ResonanceAnomalyDetector
             {
                 _match = new double[n * 2];
                 _energy = new double[n * 2];
-                _order = new int[n * 2];
             }
 
+            // The best match (the first in category order among equals); a match that is not a number ranks first and
+            // resonates with nothing.
+            var top = -1;
+            var unmatched = false;
             for (var j = 0; j < n; j++)
             {
-                (_match[j], _energy[j]) = Activation(_weights[j]);
-                _order[j] = j;
+                (_match[j], _energy[j]) = Activation(_weights[j], _sizes[j]);
+                unmatched |= double.IsNaN(_match[j]);
+                if (top < 0 || _match[j] > _match[top])
+                {
+                    top = j;
+                }
             }
 
-            var matches = _match;
-            Array.Sort(_order, 0, n, Comparer<int>.Create((a, b) => matches[b] != matches[a] ? matches[b].CompareTo(matches[a]) : a.CompareTo(b)));
-            double best = 0, bestEnergy = 0;
+            var best = unmatched || !(_match[top] > 0) ? 0 : _match[top];
+            var bestEnergy = best > 0 ? _energy[top] : 0;
             var mismatch = true;
             var label = -1;
-            for (var r = 0; r < n; r++)
+            if (learning && !unmatched)
             {
-                var j = _order[r];
-                if (_match[j] > best)
+                if (best >= UpperVigilance)
                 {
-                    (best, bestEnergy) = (_match[j], _energy[j]);
-                }
-
-                if (!learning)
-                {
-                    continue;
-                }
-
-                if (_match[j] >= UpperVigilance)
-                {
-                    var w = _weights[j];
-                    for (var k = 0; k < w.Length; k++)
+                    // Every category at or above the upper vigilance learns the input (fast commit); the label is the best
+                    // one's — among equal best matches the last in category order.
+                    for (var j = 0; j < n; j++)
                     {
-                        w[k] = Math.Min(w[k], _input[k]);
-                    }
-
-                    if (_match[j] >= best)
-                    {
-                        label = _labels[j];
+                        if (_match[j] >= UpperVigilance)
+                        {
+                            Learn(j);
+                            label = _match[j] == best ? _labels[j] : label;
+                        }
                     }
 
                     mismatch = false;
                 }
-                else if (_match[j] >= LowerVigilance && mismatch)
+                else if (best >= LowerVigilance)
                 {
-                    if (_match[j] >= best)
-                    {
-                        label = _labels[j];
-                    }
-
+                    // Between the vigilances: a new category of the best one's cluster.
+                    label = _labels[top];
                     _labels.Add(label);
-                    _weights.Add((double[])_input.Clone());
+                    Add((double[])_input.Clone());
                     mismatch = false;
-                    break;
-                }
-                else
-                {
-                    break;
                 }
             }
 
@@ -495,19 +486,59 @@ public sealed class ResonanceAnomalyDetector
             {
                 label = -1;
                 _labels.Add(++_clusters);
-                _weights.Add((double[])_input.Clone());
+                Add((double[])_input.Clone());
             }
 
             return label;
         }
 
-        private (double Match, double Energy) Activation(double[] w)
+        private static double SizeOf(double[] w)
         {
-            double common = 0, size = 0;
+            var size = 0.0;
+            foreach (var v in w)
+            {
+                size += v;
+            }
+
+            return size;
+        }
+
+        private void Learn(int category)
+        {
+            var w = _weights[category];
             for (var k = 0; k < w.Length; k++)
             {
+                w[k] = Math.Min(w[k], _input[k]);
+            }
+
+            _sizes[category] = SizeOf(w);
+        }
+
+        private void Add(double[] w)
+        {
+            _weights.Add(w);
+            _sizes.Add(SizeOf(w));
+        }
+
+        private (double Match, double Energy) Activation(double[] w, double size)
+        {
+            // |min(input, w)|₁ a vector at a time (the inputs are 32 values).
+            var common = 0.0;
+            var k = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var sum = Vector<double>.Zero;
+                for (; k <= w.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    sum += Vector.Min(new Vector<double>(_input, k), new Vector<double>(w, k));
+                }
+
+                common = Vector.Sum(sum);
+            }
+
+            for (; k < w.Length; k++)
+            {
                 common += Math.Min(_input[k], w[k]);
-                size += w[k];
             }
 
             var feature = common / (size == 0 ? 0.001 : size);
