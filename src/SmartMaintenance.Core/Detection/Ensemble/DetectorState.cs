@@ -24,3 +24,20 @@ public sealed record ContextState(byte[] Counts, int[] Recent, double Low, doubl
 
 /// <summary>One part's calibration (<see cref="AnomalyLikelihood"/>).</summary>
 public sealed record LikelihoodState(double[] Recent, double RecentSum, int Next, long Count, double Mean, double Variance);
+
+/// <summary>
+/// Everything a <see cref="ResonanceAnomalyDetector"/> has learned, as plain data, with what it was told (range,
+/// probation, bound on categories) so <see cref="ResonanceAnomalyDetector.Restore"/> rebuilds the same detector.
+/// </summary>
+public sealed record ResonanceState(
+    double Min, double Max, int Probation, int MaxCategories,
+    long Row, int Sampled, double[] Sample, double MovingAverage, int[] LevelCounts, int Median, int BelowMedian, int AboveMedian,
+    int Steps, double[] Values, double[][] ProbationWindows,
+    int LastAnomaly, double LastAnomalySimilarity, int LastVigilanceUpdate, bool MaskAfterCategory, int SinceNewCluster, double SimilaritySum,
+    double AnomalySimilaritySum, int Anomalies, double LatestAnomalySimilarity,
+    double[] Similarities, int SimilaritiesNext, double[] Shortfalls, int ShortfallsNext,
+    ResonanceCategories Categories);
+
+/// <summary>The resonance detector's categories (complement-coded weights), their clusters and its vigilances.</summary>
+public sealed record ResonanceCategories(
+    double[][] Weights, int[] Labels, long[] LastResonated, long Inputs, int Clusters, double LowerVigilance, double UpperVigilance);

@@ -35,7 +35,7 @@ public sealed class ResonanceAnomalyDetector
     private readonly double[] _values = new double[Window];
     private readonly List<double[]> _probation = [];
     private readonly double[] _features = new double[Features];
-    private readonly Resonance _art = new();
+    private readonly Resonance _art;
     private readonly Ring _similarities;
     private readonly Ring _shortfalls;
     private long _row;
@@ -51,15 +51,25 @@ public sealed class ResonanceAnomalyDetector
     private bool _maskAfterCategory;
     private int _sinceNewCluster;
     private double _similaritySum;
-    private readonly List<double> _anomalySimilarities = [];
+    // The anomalies' similarities: only their mean and the latest are used.
+    private double _anomalySimilaritySum;
+    private int _anomalies;
+    private double _latestAnomalySimilarity;
 
     /// <param name="min">The low end of the stream's range (NAB gives each detector its file's minimum).</param>
     /// <param name="max">The high end of the range.</param>
     /// <param name="probation">Rows the detector learns from before judging (NAB's probationary period).</param>
-    public ResonanceAnomalyDetector(double min, double max, int probation)
+    /// <param name="maxCategories">
+    /// The most categories kept; past it a new one replaces the one that has resonated least recently. Unbounded by
+    /// default (as ARTime); the product bounds it so a sensor's state stays small over years.
+    /// </param>
+    public ResonanceAnomalyDetector(double min, double max, int probation, int maxCategories = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCategories, 2);
         _min = min;
         _max = max;
+        Probation = probation;
+        _art = new Resonance(maxCategories);
         probation -= probation % 2;
         _step = Math.Max(1, probation / (Window * WindowsPerProbation));
         _trendWindow = Math.Max(Window, probation / _step);
@@ -68,8 +78,18 @@ public sealed class ResonanceAnomalyDetector
         _shortfalls = new Ring(_trendWindow + 1, 0.0);
     }
 
-    /// <summary>Clusters the stream has needed so far.</summary>
+    /// <summary>Categories the stream has needed so far (at most the bound given).</summary>
     public int Categories => _art.Count;
+
+    /// <summary>The range the detector was told.</summary>
+    public (double Min, double Max) Range => (_min, _max);
+
+    /// <summary>The probationary period the detector was given.</summary>
+    public int Probation { get; }
+
+    /// <summary>Bytes of state held for the stream now: its categories, its probation's windows while it learns, and its rings.</summary>
+    public int StateBytes => 512 + (_art.Count * ((2 * Features * sizeof(double)) + 24)) + (_probation.Count * Features * sizeof(double))
+        + ((_sample.Length + Window + _levelCounts.Length + _similarities.Length + _shortfalls.Length) * sizeof(double));
 
     /// <summary>Learns the value and returns its anomaly score in [0, 1] (0 on every row that is not an anomaly; non-finite values are ignored).</summary>
     public double Update(double value)
@@ -80,8 +100,44 @@ public sealed class ResonanceAnomalyDetector
         }
 
         _row++;
-        _sample[_sampled++ % _step] = value;
+        _sample[_sampled] = value;
+        _sampled = (_sampled + 1) % _step;
         return _row % _step == 0 ? Step(Downsampled()) : 0;
+    }
+
+    /// <summary>What the detector has learned so far, to be given back to <see cref="Restore"/> (after a restart, say).</summary>
+    public ResonanceState Snapshot() => new(_min, _max, Probation, _art.MaxCategories,
+        _row, _sampled, (double[])_sample.Clone(), _movingAverage, (int[])_levelCounts.Clone(), _median, _belowMedian, _aboveMedian,
+        _steps, (double[])_values.Clone(), [.. _probation.Select(w => (double[])w.Clone())],
+        _lastAnomaly, _lastAnomalySimilarity, _lastVigilanceUpdate, _maskAfterCategory, _sinceNewCluster, _similaritySum,
+        _anomalySimilaritySum, _anomalies, _latestAnomalySimilarity,
+        _similarities.Values, _similarities.Next, _shortfalls.Values, _shortfalls.Next,
+        _art.Save());
+
+    /// <summary>A detector that goes on from <paramref name="state"/>.</summary>
+    public static ResonanceAnomalyDetector Restore(ResonanceState state)
+    {
+        var detector = new ResonanceAnomalyDetector(state.Min, state.Max, state.Probation, state.MaxCategories);
+        if (state.Sample.Length != detector._sample.Length || state.LevelCounts.Length != detector._levelCounts.Length
+            || state.Values.Length != Window || state.ProbationWindows.Any(w => w.Length != Features))
+        {
+            throw new ArgumentException("The saved state does not fit a detector of its own settings.", nameof(state));
+        }
+
+        state.Sample.CopyTo(detector._sample, 0);
+        state.LevelCounts.CopyTo(detector._levelCounts, 0);
+        state.Values.CopyTo(detector._values, 0);
+        detector._probation.AddRange(state.ProbationWindows.Select(w => (double[])w.Clone()));
+        detector._similarities.Load(state.Similarities, state.SimilaritiesNext);
+        detector._shortfalls.Load(state.Shortfalls, state.ShortfallsNext);
+        detector._art.Load(state.Categories);
+        (detector._row, detector._sampled, detector._movingAverage, detector._median, detector._belowMedian, detector._aboveMedian, detector._steps) =
+            (state.Row, state.Sampled, state.MovingAverage, state.Median, state.BelowMedian, state.AboveMedian, state.Steps);
+        (detector._lastAnomaly, detector._lastAnomalySimilarity, detector._lastVigilanceUpdate, detector._maskAfterCategory, detector._sinceNewCluster) =
+            (state.LastAnomaly, state.LastAnomalySimilarity, state.LastVigilanceUpdate, state.MaskAfterCategory, state.SinceNewCluster);
+        (detector._similaritySum, detector._anomalySimilaritySum, detector._anomalies, detector._latestAnomalySimilarity) =
+            (state.SimilaritySum, state.AnomalySimilaritySum, state.Anomalies, state.LatestAnomalySimilarity);
+        return detector;
     }
 
     private double Downsampled()
@@ -273,9 +329,11 @@ public sealed class ResonanceAnomalyDetector
         _similaritySum += similarity;
         _similarities.Push(similarity);
         _shortfalls.Push(_art.UpperVigilance - similarity);
-        if (i - _lastAnomaly < Mask && _anomalySimilarities.Count > 0 && similarity < _anomalySimilarities[^1])
+        if (i - _lastAnomaly < Mask && _anomalies > 0 && similarity < _latestAnomalySimilarity)
         {
-            _anomalySimilarities[^1] = similarity;
+            // The lowest similarity seen while the latest anomaly's mask lasts stands for it.
+            _anomalySimilaritySum += similarity - _latestAnomalySimilarity;
+            _latestAnomalySimilarity = similarity;
         }
 
         var masking = _maskAfterCategory || maskAfterAnomaly;
@@ -284,7 +342,7 @@ public sealed class ResonanceAnomalyDetector
         if (i > _trendWindow && newCluster && (!masking || belowLast))
         {
             score = Confidence(similarity, _art.EnergySimilarity);
-            _anomalySimilarities.Add(similarity);
+            (_anomalySimilaritySum, _anomalies, _latestAnomalySimilarity) = (_anomalySimilaritySum + similarity, _anomalies + 1, similarity);
             _lastAnomalySimilarity = similarity;
             _lastAnomaly = i;
         }
@@ -318,9 +376,9 @@ public sealed class ResonanceAnomalyDetector
             }
 
             lower = previous - (Math.Max(0.01, decrease) / 2);
-            if (_anomalySimilarities.Count > 0)
+            if (_anomalies > 0)
             {
-                lower = Math.Max(_anomalySimilarities.Average(), lower);
+                lower = Math.Max(_anomalySimilaritySum / _anomalies, lower);
             }
         }
 
@@ -358,7 +416,7 @@ public sealed class ResonanceAnomalyDetector
         }
 
         var order = Enumerable.Range(0, n).OrderBy(i => sums[i]).ToList();
-        var art = new Resonance();
+        var art = new Resonance(int.MaxValue);
         art.SetVigilance(InitialVigilance, InitialVigilance);
         var similarities = new List<double>(n);
         foreach (var i in order)
@@ -386,11 +444,15 @@ public sealed class ResonanceAnomalyDetector
     }
 
     /// <summary>A dual-vigilance fuzzy ART on complement-coded features, fast commit.</summary>
-    private sealed class Resonance
+    private sealed class Resonance(int maxCategories)
     {
+        public int MaxCategories => maxCategories;
+
         private readonly List<double[]> _weights = [];
         private readonly List<double> _sizes = [];
         private readonly List<int> _labels = [];
+        private readonly List<long> _lastResonated = [];
+        private long _inputs;
         private readonly double[] _input = new double[2 * Features];
         private double[] _match = [];
         private double[] _energy = [];
@@ -413,6 +475,7 @@ public sealed class ResonanceAnomalyDetector
         /// <summary>Learns the features; returns the cluster label, or −1 when they start a new cluster.</summary>
         public int Train(double[] features, bool learning)
         {
+            _inputs++;
             for (var k = 0; k < Features; k++)
             {
                 _input[k] = features[k];
@@ -422,8 +485,7 @@ public sealed class ResonanceAnomalyDetector
             if (_weights.Count == 0)
             {
                 // The first category is all ones; the first input only creates it.
-                Add([.. Enumerable.Repeat(1.0, 2 * Features)]);
-                _labels.Add(1);
+                Add([.. Enumerable.Repeat(1.0, 2 * Features)], 1);
                 _clusters = 1;
                 (Similarity, EnergySimilarity) = (0, 0);
                 return 1;
@@ -475,8 +537,8 @@ public sealed class ResonanceAnomalyDetector
                 {
                     // Between the vigilances: a new category of the best one's cluster.
                     label = _labels[top];
-                    _labels.Add(label);
-                    Add((double[])_input.Clone());
+                    _lastResonated[top] = _inputs;
+                    Add((double[])_input.Clone(), label);
                     mismatch = false;
                 }
             }
@@ -485,8 +547,7 @@ public sealed class ResonanceAnomalyDetector
             if (mismatch && learning)
             {
                 label = -1;
-                _labels.Add(++_clusters);
-                Add((double[])_input.Clone());
+                Add((double[])_input.Clone(), ++_clusters);
             }
 
             return label;
@@ -512,12 +573,54 @@ public sealed class ResonanceAnomalyDetector
             }
 
             _sizes[category] = SizeOf(w);
+            _lastResonated[category] = _inputs;
         }
 
-        private void Add(double[] w)
+        /// <summary>A new category; at the bound it takes the place of the one that resonated least recently.</summary>
+        private void Add(double[] w, int label)
         {
-            _weights.Add(w);
-            _sizes.Add(SizeOf(w));
+            if (_weights.Count < maxCategories)
+            {
+                _weights.Add(w);
+                _sizes.Add(SizeOf(w));
+                _labels.Add(label);
+                _lastResonated.Add(_inputs);
+                return;
+            }
+
+            var oldest = 0;
+            for (var j = 1; j < _lastResonated.Count; j++)
+            {
+                oldest = _lastResonated[j] < _lastResonated[oldest] ? j : oldest;
+            }
+
+            (_weights[oldest], _sizes[oldest], _labels[oldest], _lastResonated[oldest]) = (w, SizeOf(w), label, _inputs);
+        }
+
+        public ResonanceCategories Save() => new([.. _weights.Select(w => (double[])w.Clone())], [.. _labels], [.. _lastResonated], _inputs, _clusters,
+            LowerVigilance, UpperVigilance);
+
+        public void Load(ResonanceCategories state)
+        {
+            if (state.Weights.Length > maxCategories || state.Weights.Any(w => w.Length != 2 * Features)
+                || state.Labels.Length != state.Weights.Length || state.LastResonated.Length != state.Weights.Length)
+            {
+                throw new ArgumentException("The saved categories do not fit this detector.", nameof(state));
+            }
+
+            _weights.Clear();
+            _sizes.Clear();
+            _labels.Clear();
+            _lastResonated.Clear();
+            foreach (var w in state.Weights)
+            {
+                _weights.Add((double[])w.Clone());
+                _sizes.Add(SizeOf(w));
+            }
+
+            _labels.AddRange(state.Labels);
+            _lastResonated.AddRange(state.LastResonated);
+            (_inputs, _clusters, LowerVigilance, UpperVigilance) = (state.Inputs, state.Clusters, state.LowerVigilance, state.UpperVigilance);
         }
 
         private (double Match, double Energy) Activation(double[] w, double size)
@@ -553,6 +656,23 @@ public sealed class ResonanceAnomalyDetector
     {
         private readonly double[] _values = [.. Enumerable.Repeat(initial, length)];
         private int _next;
+
+        public int Length => _values.Length;
+
+        public double[] Values => (double[])_values.Clone();
+
+        public int Next => _next;
+
+        public void Load(double[] values, int next)
+        {
+            if (values.Length != _values.Length || next < 0 || next >= values.Length)
+            {
+                throw new ArgumentException("The saved window does not fit this detector's.", nameof(values));
+            }
+
+            values.CopyTo(_values, 0);
+            _next = next;
+        }
 
         public void Push(double value)
         {
