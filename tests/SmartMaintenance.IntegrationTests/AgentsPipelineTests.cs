@@ -94,18 +94,29 @@ public class AgentsPipelineTests
     }
 
     [Fact]
-    public Task A_sensor_agent_keeps_what_its_ensemble_learned_in_grain_state_and_goes_on_from_it_after_a_restart() =>
-        RestartAsync(dropSavedState: false);
+    public Task A_sensor_agent_keeps_what_its_monitor_learned_in_grain_state_and_goes_on_from_it_after_a_restart() =>
+        RestartAsync(SavedState.Kept);
 
     [Fact]
     public Task Without_a_saved_state_a_sensor_agent_rebuilds_its_baseline_from_stored_readings_after_a_restart() =>
-        RestartAsync(dropSavedState: true);
+        RestartAsync(SavedState.Dropped);
+
+    [Fact]
+    public Task A_state_saved_by_the_earlier_ensemble_version_is_learned_again_from_stored_readings() =>
+        RestartAsync(SavedState.EarlierVersion);
+
+    public enum SavedState
+    {
+        Kept,
+        Dropped,
+        EarlierVersion,
+    }
 
     /// <summary>
     /// 300 normal readings and a spike (its anomaly proves the agent judged them all), a host stop, then 60 calm readings
     /// and a spike as the next start's first batch: caught only if the agent kept or rebuilt its learning.
     /// </summary>
-    private static async Task RestartAsync(bool dropSavedState)
+    private static async Task RestartAsync(SavedState change)
     {
         var dataDir = Directory.CreateTempSubdirectory("smx-it-restart-").FullName;
         try
@@ -118,7 +129,8 @@ public class AgentsPipelineTests
                 await WaitForAnomalyAtAsync(client, PumpSignal.T0.AddSeconds(300));
             }
 
-            // Stopping the host deactivated the agent, which wrote its ensemble's state: the last reading it learned and its parts.
+            // Stopping the host deactivated the agent, which wrote its monitor's state: the last reading it learned, its level
+            // baseline and, the resonance detector's warm-up being 750 readings, the values it has seen so far.
             await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "smartmaintenance.db")}"))
             {
                 await connection.OpenAsync();
@@ -126,11 +138,25 @@ public class AgentsPipelineTests
                 query.CommandText = "SELECT payload FROM grain_state WHERE state_name = 'detector'";
                 using var saved = System.Text.Json.JsonDocument.Parse((string)(await query.ExecuteScalarAsync())!);
                 Assert.Equal(PumpSignal.T0.AddSeconds(300).ToUnixTimeMilliseconds() * 1000, saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64());
-                Assert.Equal(301, saved.RootElement.GetProperty("Detector").GetProperty("Count").GetInt64());
-                if (dropSavedState)
+                var monitor = saved.RootElement.GetProperty("Monitor");
+                Assert.Equal(301, monitor.GetProperty("Level").GetProperty("Count").GetInt64());
+                Assert.Equal(301, monitor.GetProperty("WarmUp").GetArrayLength());
+                if (change == SavedState.Dropped)
                 {
                     query.CommandText = "DELETE FROM grain_state WHERE state_name = 'detector'";
                     await query.ExecuteNonQueryAsync();
+                }
+                else if (change == SavedState.EarlierVersion)
+                {
+                    // The shape an earlier version wrote: the ensemble's state under "Detector", no "Monitor".
+                    query.CommandText = "UPDATE grain_state SET payload = $payload WHERE state_name = 'detector'";
+                    query.Parameters.AddWithValue("$payload", System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        SensorKey = saved.RootElement.GetProperty("SensorKey").GetInt64(),
+                        LearnedUpToMicros = saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64(),
+                        Detector = new { Count = 301 },
+                    }));
+                    Assert.Equal(1, await query.ExecuteNonQueryAsync());
                 }
             }
 

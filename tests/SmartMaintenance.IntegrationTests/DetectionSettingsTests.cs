@@ -15,7 +15,9 @@ public sealed class DetectionSettingsTests
 
         var defaults = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/detection/settings");
         Assert.Equal(0.5, defaults.GetProperty("default_sensitivity").GetDouble());
-        Assert.Equal(0.6, defaults.GetProperty("default_firing_level").GetDouble(), 9);
+        // The resonance score from which anomalies are raised, and the readings it masks after one (12 steps of 7 readings).
+        Assert.Equal(0.4, defaults.GetProperty("default_firing_level").GetDouble(), 9);
+        Assert.Equal(84, defaults.GetProperty("hold_off_readings").GetInt32());
         Assert.Equal(0, defaults.GetProperty("sensor_types").GetArrayLength());
 
         var refused = await viewer.PutAsJsonAsync("/api/v1/detection/settings/vibration", new { sensitivity = 0.9 });
@@ -25,7 +27,7 @@ public sealed class DetectionSettingsTests
 
         var set = await admin.PutAsJsonAsync("/api/v1/detection/settings/vibration", new { sensitivity = 0.75 });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        Assert.Equal(0.5, (await set.ReadJsonAsync()).GetProperty("firing_level").GetDouble(), 9);
+        Assert.Equal(0.2, (await set.ReadJsonAsync()).GetProperty("firing_level").GetDouble(), 9);
         var listed = await viewer.GetFromJsonAsync<JsonElement>("/api/v1/detection/settings");
         var vibration = Assert.Single(listed.GetProperty("sensor_types").EnumerateArray());
         Assert.Equal(("vibration", 0.75), (vibration.GetProperty("sensor_type").GetString(), vibration.GetProperty("sensitivity").GetDouble()));

@@ -8,47 +8,86 @@ public readonly record struct SignalObservation(
     double Z, double Score, DataQualityIssues Issues, DataQualityIssues RaisedIssues, bool StartsAnomaly, string[] Detectors);
 
 /// <summary>
-/// One sensor's streaming judgement: data-quality checks, the streaming anomaly ensemble, a spike rule, and
+/// What a sensor's monitor has learned: its level baseline, and its resonance detector — or, while it warms up, the
+/// values it has seen and the time they span (first and latest timestamps, and the latest sampling step).
+/// </summary>
+public sealed record SensorMonitorState(LevelState Level, double[] WarmUp, ResonanceState? Resonance, long WarmUpFrom = 0, long WarmUpTo = 0,
+    long WarmUpStep = 0);
+
+/// <summary>
+/// One sensor's streaming judgement: data-quality checks, the resonance detector (ARTime's method), a spike rule, and
 /// episodes — an anomaly is raised once when a signal turns abnormal, not at every abnormal reading, and again only
 /// after a calm spell.
 /// </summary>
 /// <remarks>
-/// The ensemble (<see cref="StreamingAnomalyDetector"/>) is the NAB-measured detector; it weighs evidence over a few
-/// readings and deliberately ignores lone outliers in noisy streams. A maintenance platform must still show a reading
-/// far outside anything the sensor does (a loose connector, a pressure spike), so a reading at least
-/// <see cref="SpikeZ"/> robust scales from the baseline also starts an anomaly, named <c>spike</c>; validation then
-/// weighs it like any other finding.
+/// The resonance detector (<see cref="ResonanceAnomalyDetector"/>) is the best published generaliser on NAB, which we
+/// reproduce row for row; it learns for the warm-up (<see cref="DetectorSettings.WarmUp"/> readings) and is told the
+/// range the warm-up saw, widened by half its span on each side (a value beyond it counts as the range's edge). It
+/// reports the windows that start a new cluster and deliberately ignores lone outliers that look like earlier ones, so
+/// a reading at least <see cref="SpikeZ"/> robust scales from a level baseline also starts an anomaly, named
+/// <c>spike</c>, and one outside the sensor's expected range one named <c>expected_range</c>; validation then weighs
+/// them like any other finding.
 /// </remarks>
-public sealed class SensorSignalMonitor(
-    Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64, DetectorState? restored = null)
+public sealed class SensorSignalMonitor
 {
     /// <summary>Robust scales from the baseline at which a single reading counts as a spike.</summary>
     public const double SpikeZ = 6;
 
-    private static readonly string[] NoDetectors = [];
+    /// <summary>The most readings the warm-up keeps while it waits for a day of them.</summary>
+    public const int MaxWarmUpReadings = 10_000;
 
-    private readonly StreamingAnomalyDetector _detector = restored is null ? new(settings) : StreamingAnomalyDetector.Restore(restored, settings);
-    private readonly DataQualityMonitor _quality = new(sensor);
-    private readonly Reading[] _context = new Reading[contextSize];
+    private static readonly string[] NoDetectors = [];
+    private static readonly long Day = (long)TimeSpan.FromDays(1).TotalMicroseconds;
+
+    private readonly RobustZScoreDetector _level = new();
+    private readonly List<double> _warmUp = [];
+    private readonly DataQualityMonitor _quality;
+    private readonly Reading[] _context;
+    private readonly int _calmReadings;
+    private DetectorSettings _settings;
+    private ResonanceAnomalyDetector? _resonance;
+    private long _warmUpFrom;
+    private long _warmUpTo;
+    private long _warmUpStep;
     private int _contextCount;
     private int _contextNext;
     private bool _inEpisode;
     private int _calm;
     private DataQualityIssues _active;
 
-    public Sensor Sensor => sensor;
+    public SensorSignalMonitor(Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64,
+        SensorMonitorState? restored = null)
+    {
+        Sensor = sensor;
+        _settings = settings ?? DetectorSettings.Default;
+        _calmReadings = calmReadings;
+        _quality = new DataQualityMonitor(sensor);
+        _context = new Reading[contextSize];
+        if (restored is not null)
+        {
+            _level.Load(restored.Level);
+            _warmUp.AddRange(restored.WarmUp);
+            (_warmUpFrom, _warmUpTo, _warmUpStep) = (restored.WarmUpFrom, restored.WarmUpTo, restored.WarmUpStep);
+            _resonance = restored.Resonance is { } resonance ? ResonanceAnomalyDetector.Restore(resonance) : null;
+        }
+    }
 
-    /// <summary>The timestamp of the latest reading the ensemble learned (0 before any).</summary>
+    public Sensor Sensor { get; }
+
+    /// <summary>The timestamp of the latest reading the detectors learned (0 before any).</summary>
     public long LearnedUpToMicros { get; private set; }
 
-    /// <summary>What the ensemble has learned, for the sensor agent's grain state.</summary>
-    public DetectorState Snapshot() => _detector.Snapshot();
+    /// <summary>What the detectors have learned, for the sensor agent's grain state.</summary>
+    public SensorMonitorState Snapshot() => new(_level.Save(), [.. _warmUp], _resonance?.Snapshot(), _warmUpFrom, _warmUpTo, _warmUpStep);
 
-    /// <summary>The ensemble's firing level under the current settings.</summary>
-    public double FiringLevel => _detector.FiringLevel;
+    /// <summary>The resonance score from which an anomaly is raised under the current settings.</summary>
+    public double ReportingLevel => _settings.ReportingLevel;
+
+    /// <summary>Whether the resonance detector judges yet (its warm-up is over).</summary>
+    public bool Judging => _resonance is not null;
 
     /// <summary>New settings (a changed sensitivity) from the next reading on, keeping what was learned.</summary>
-    public void Reconfigure(DetectorSettings newSettings) => _detector.Reconfigure(newSettings);
+    public void Reconfigure(DetectorSettings newSettings) => _settings = newSettings;
 
     public SignalObservation Observe(in Reading reading)
     {
@@ -60,19 +99,25 @@ public sealed class SensorSignalMonitor(
         }
 
         Remember(reading);
-        var verdict = _detector.Update(reading.TimestampMicros, reading.Value);
         LearnedUpToMicros = reading.TimestampMicros;
-        var z = _detector.LevelZ;
+        if (!double.IsFinite(reading.Value))
+        {
+            return new SignalObservation(0, 0, issues, DataQualityIssues.None, false, NoDetectors);
+        }
+
+        var z = _level.Update(reading.Value);
+        var resonance = Resonate(reading.TimestampMicros, reading.Value);
+        var reported = resonance > 0 && resonance >= _settings.ReportingLevel;
         var spike = z >= SpikeZ;
         var raised = issues & ~_active & (DataQualityIssues.OutOfRange | DataQualityIssues.Stuck | DataQualityIssues.Gap);
         _active = issues;
         var outOfRange = (issues & DataQualityIssues.OutOfRange) != 0;
-        var score = Math.Max(verdict.Evidence, spike ? Squash.Of(z, SpikeZ) : 0);
+        var score = Math.Max(resonance, spike ? Squash.Of(z, SpikeZ) : 0);
 
-        var abnormal = verdict.Evidence >= _detector.FiringLevel || spike || outOfRange;
+        var abnormal = reported || spike || outOfRange;
         if (!abnormal)
         {
-            if (_inEpisode && ++_calm >= calmReadings)
+            if (_inEpisode && ++_calm >= _calmReadings)
             {
                 _inEpisode = false;
             }
@@ -81,17 +126,17 @@ public sealed class SensorSignalMonitor(
         }
 
         _calm = 0;
-        var starts = verdict.Alarm || spike || (raised & DataQualityIssues.OutOfRange) != 0;
+        var starts = reported || spike || (raised & DataQualityIssues.OutOfRange) != 0;
         if (_inEpisode || !starts)
         {
             return new SignalObservation(z, score, issues, raised, false, NoDetectors);
         }
 
         _inEpisode = true;
-        var detectors = new List<string>(6);
-        if (verdict.Alarm)
+        var detectors = new List<string>(4);
+        if (reported)
         {
-            AddParts(detectors, verdict.Parts);
+            detectors.Add("resonance");
         }
 
         if (spike)
@@ -126,7 +171,7 @@ public sealed class SensorSignalMonitor(
         return window;
     }
 
-    /// <summary>Severity by how far beyond the spike limit the reading went and how overwhelming the ensemble's evidence is.</summary>
+    /// <summary>Severity by how far beyond the spike limit the reading went and how strong the resonance detector's score is.</summary>
     public static AnomalySeverity SeverityOf(in SignalObservation observation)
     {
         var byZ = (observation.Z / SpikeZ) switch
@@ -136,28 +181,58 @@ public sealed class SensorSignalMonitor(
             >= 1.5 => AnomalySeverity.Medium,
             _ => AnomalySeverity.Low,
         };
-        var byEvidence = observation.Score switch
+        var byScore = observation.Score switch
         {
-            >= 0.999 => AnomalySeverity.High,
-            >= 0.99 => AnomalySeverity.Medium,
+            >= 0.9 => AnomalySeverity.High,
+            >= 0.6 => AnomalySeverity.Medium,
             _ => AnomalySeverity.Low,
         };
         var byRange = (observation.Issues & DataQualityIssues.OutOfRange) != 0 ? AnomalySeverity.High : AnomalySeverity.Low;
-        return (AnomalySeverity)Math.Max((int)byZ, Math.Max((int)byEvidence, (int)byRange));
+        return (AnomalySeverity)Math.Max((int)byZ, Math.Max((int)byScore, (int)byRange));
     }
 
-    /// <summary>The ensemble's parts that carried the alarm, strongest first; at least the strongest one.</summary>
-    private void AddParts(List<string> detectors, DetectorParts parts)
+    /// <summary>
+    /// The resonance detector's score for the value (0 while it warms up). The warm-up lasts at least
+    /// <see cref="DetectorSettings.WarmUp"/> readings and, up to <see cref="MaxWarmUpReadings"/>, until the readings
+    /// cover a day — plant data cycle daily, and a detector that learned half a day calls the other half new. Then the
+    /// detector is made with the range the readings span, widened by half that span on each side, and with as many
+    /// probation rows as there were readings (ARTime sizes its down-sampling by them), and learns them.
+    /// </summary>
+    private double Resonate(long micros, double value)
     {
-        var scores = _detector.PartScores.ToArray();
-        var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ToArray();
-        foreach (var i in order)
+        if (_resonance is not null)
         {
-            if ((parts & (DetectorParts)(1 << i)) != 0 || detectors.Count == 0)
-            {
-                detectors.Add(StreamingAnomalyDetector.PartNames[i]);
-            }
+            return _resonance.Update(value);
         }
+
+        if (_warmUp.Count == 0)
+        {
+            _warmUpFrom = micros;
+        }
+        else
+        {
+            _warmUpStep = micros - _warmUpTo;
+        }
+
+        _warmUpTo = micros;
+        _warmUp.Add(value);
+        var coversADay = _warmUpTo - _warmUpFrom + _warmUpStep >= Day;
+        if (_warmUp.Count < Math.Max(2, _settings.WarmUp) || (!coversADay && _warmUp.Count < MaxWarmUpReadings))
+        {
+            return 0;
+        }
+
+        var (low, high) = (_warmUp.Min(), _warmUp.Max());
+        var margin = Math.Max(high - low, 1e-9 * (Math.Abs(high) + 1)) / 2;
+        _resonance = new ResonanceAnomalyDetector(low - margin, high + margin, _warmUp.Count, DetectorSettings.SensorCategories);
+        var last = 0.0;
+        foreach (var v in _warmUp)
+        {
+            last = _resonance.Update(v);
+        }
+
+        _warmUp.Clear();
+        return last;
     }
 
     private void Remember(in Reading reading)

@@ -25,8 +25,8 @@ internal static class DetectionApi
             .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
 
         group.MapGet("/", async (HttpContext c, DetectorSettingsProvider settings) =>
-            TypedResults.Ok(new DetectionSettingsResponse(DetectorSettings.Default.Sensitivity, DetectorSettings.Default.FiringLevel,
-                DetectorSettings.Default.HoldOff,
+            TypedResults.Ok(new DetectionSettingsResponse(DetectorSettings.Default.Sensitivity, DetectorSettings.Default.ReportingLevel,
+                ResonanceAnomalyDetector.HoldOffRows(DetectorSettings.Default.WarmUp),
                 [.. (await settings.ListAsync(c.User.TenantIdOf(), c.RequestAborted)).Select(SensitivityResponse.From)])))
             .RequireAuthorization(Scopes.DataRead).WithName("GetDetectionSettings")
             .WithSummary("The default sensitivity and the sensor types that override it");
@@ -53,7 +53,7 @@ internal static class DetectionApi
         var tenantId = context.User.TenantIdOf();
         var saved = await settings.SetAsync(tenantId, sensorType, body.Sensitivity.Value, context.RequestAborted);
         await events.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), context.User.ActorOf(),
-            new DetectorSensitivityChanged(sensorType, saved.Sensitivity, new DetectorSettings(saved.Sensitivity).FiringLevel));
+            new DetectorSensitivityChanged(sensorType, saved.Sensitivity, new DetectorSettings(saved.Sensitivity).ReportingLevel));
         return TypedResults.Ok(SensitivityResponse.From(saved));
     }
 
@@ -67,18 +67,24 @@ internal static class DetectionApi
         }
 
         await events.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), context.User.ActorOf(),
-            new DetectorSensitivityChanged(sensorType, null, DetectorSettings.Default.FiringLevel));
+            new DetectorSensitivityChanged(sensorType, null, DetectorSettings.Default.ReportingLevel));
         return TypedResults.NoContent();
     }
 }
 
 public sealed record SensitivityInput([property: Required] double? Sensitivity);
 
+/// <summary>A sensor type's sensitivity and the resonance score from which its sensors' anomalies are raised (<c>firing_level</c>).</summary>
 public sealed record SensitivityResponse(string SensorType, double Sensitivity, double FiringLevel, DateTimeOffset UpdatedAt)
 {
     public static SensitivityResponse From(SensitivitySetting s) =>
-        new(s.SensorType, s.Sensitivity, new DetectorSettings(s.Sensitivity).FiringLevel, s.UpdatedAt);
+        new(s.SensorType, s.Sensitivity, new DetectorSettings(s.Sensitivity).ReportingLevel, s.UpdatedAt);
 }
 
+/// <summary>
+/// The default sensitivity, the resonance score it raises anomalies from, and the readings after an anomaly during which
+/// the detector masks another one that is not clearly worse (for a 750-reading warm-up; a longer one, for a sensor whose
+/// 750 readings do not cover a day, masks proportionally longer).
+/// </summary>
 public sealed record DetectionSettingsResponse(
     double DefaultSensitivity, double DefaultFiringLevel, int HoldOffReadings, IReadOnlyList<SensitivityResponse> SensorTypes);

@@ -9,12 +9,15 @@ using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.AnomalyDetection;
 
-/// <summary>What a sensor agent keeps across restarts: its ensemble's learning and the last reading it learned.</summary>
-public sealed record SensorDetectorState(long SensorKey, long LearnedUpToMicros, DetectorState Detector);
+/// <summary>
+/// What a sensor agent keeps across restarts: its monitor's learning and the last reading it learned. A state saved by
+/// an earlier version (the ensemble's, under another name) reads back with no <see cref="Monitor"/> and is learned again.
+/// </summary>
+public sealed record SensorDetectorState(long SensorKey, long LearnedUpToMicros, SensorMonitorState? Monitor);
 
 /// <summary>
-/// Judges one sensor's stream. What its ensemble has learned (baselines, daily and weekly profiles, contexts,
-/// calibration) is kept in grain state — written every few minutes and when the grain deactivates — so a restart goes
+/// Judges one sensor's stream. What its monitor has learned (the resonance detector's categories and vigilances, the
+/// level baseline) is kept in grain state — written every few minutes and when the grain deactivates — so a restart goes
 /// on from there and replays only the readings stored since; without a saved state it learns from the sensor's latest
 /// stored readings.
 /// </summary>
@@ -24,14 +27,15 @@ public sealed class SensorAgent(
     TimeProvider time, ILogger<SensorAgent> logger)
     : Grain, ISensorAgent
 {
-    /// <summary>How often the ensemble's learning is written to grain state while readings flow.</summary>
+    /// <summary>How often the monitor's learning is written to grain state while readings flow.</summary>
     public static readonly TimeSpan SaveEvery = TimeSpan.FromMinutes(5);
 
     private DateTimeOffset _savedAt;
 
     /// <summary>
-    /// Readings replayed on activation: the ensemble's calibration learns from its warm-up (750 values), so a
-    /// restarted agent judges from its first live reading; the daily profile refills as days pass.
+    /// Readings replayed on activation: the resonance detector's warm-up is 750 readings or a day of them, so an agent
+    /// without a saved state judges from its first live reading when the sensor's stored history holds that; a sensor
+    /// sampled faster than every 43 seconds finishes its warm-up on live readings.
     /// </summary>
     public const int WarmUpReadings = 2000;
 
@@ -53,8 +57,8 @@ public sealed class SensorAgent(
             // Changed metadata (a new range, say) keeps what the running monitor learned; a fresh activation takes the saved state.
             var saved = _monitor is not null && _monitor.Sensor.Key == batch.Sensor.Key
                 ? Current(_monitor)
-                : state.RecordExists && state.State.SensorKey == batch.Sensor.Key ? state.State : null;
-            _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Detector);
+                : state.RecordExists && state.State.SensorKey == batch.Sensor.Key && state.State.Monitor is not null ? state.State : null;
+            _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Monitor);
             await WarmUpAsync(_monitor, batch, saved is null ? long.MinValue : saved.LearnedUpToMicros + 1);
             _savedAt = time.GetUtcNow();
         }

@@ -78,6 +78,9 @@ public sealed class ResonanceAnomalyDetector
         _shortfalls = new Ring(_trendWindow + 1, 0.0);
     }
 
+    /// <summary>Rows after an anomaly during which another one is masked unless clearly worse: 12 down-sampling steps.</summary>
+    public static int HoldOffRows(int probation) => Mask * Math.Max(1, (probation - (probation % 2)) / (Window * WindowsPerProbation));
+
     /// <summary>Categories the stream has needed so far (at most the bound given).</summary>
     public int Categories => _art.Count;
 

@@ -38,8 +38,17 @@ public sealed record DetectorSettings(double Sensitivity = 0.5, int WarmUp = 750
     /// <summary>Values after an alarm during which the same event does not alarm again: a fifth of the warm-up (CAD OSE's rest period).</summary>
     public int HoldOff => Math.Max(1, WarmUp / 5);
 
-    /// <summary>The fused likelihood at which an alarm is raised: 0.8 at sensitivity 0, 0.6 by default, 0.4 at 1.</summary>
+    /// <summary>The ensemble's fused likelihood at which an alarm is raised: 0.8 at sensitivity 0, 0.6 by default, 0.4 at 1.</summary>
     public double FiringLevel => 0.8 - (0.4 * Math.Clamp(Sensitivity, 0, 1));
+
+    /// <summary>
+    /// The resonance detector's anomaly score from which a sensor's monitor raises an anomaly: 0.8 at sensitivity 0, 0.4
+    /// by default (NAB's standard profile picks 0.388 on ARTime's scores of the shipped series), every anomaly it reports at 1.
+    /// </summary>
+    public double ReportingLevel => 0.8 * (1 - Math.Clamp(Sensitivity, 0, 1));
+
+    /// <summary>Categories a sensor's resonance detector keeps (256 bytes each): the most the shipped NAB series needed was 831.</summary>
+    public const int SensorCategories = 512;
 }
 
 /// <summary>
