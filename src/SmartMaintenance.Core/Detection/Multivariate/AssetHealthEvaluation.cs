@@ -47,8 +47,11 @@ public sealed record FlagCounts(int TruePositives, int FalsePositives, int False
     }
 }
 
-/// <summary>One scenario's result for the asset-health detector and for the per-sensor detector on every column.</summary>
-public sealed record ScenarioResult(PumpFault Fault, int Seed, FlagCounts AssetHealth, FlagCounts PerSensor);
+/// <summary>
+/// One scenario's result for the asset-health detector and for per-sensor detection on every column: the ensemble
+/// (<see cref="PerSensor"/>) and the product's sensor monitor with its resonance detector (<see cref="PerSensorResonance"/>).
+/// </summary>
+public sealed record ScenarioResult(PumpFault Fault, int Seed, FlagCounts AssetHealth, FlagCounts PerSensor, FlagCounts PerSensorResonance);
 
 /// <summary>
 /// Runs the simulated pump's faults through the asset-health detector and, for comparison, through the per-sensor
@@ -71,9 +74,13 @@ public static class AssetHealthEvaluation
         var (timestamps, rows, faulty) = PumpScenario.Generate(fault, Rows, seed);
         var sensors = rows[0].Length;
         var health = new AssetHealthDetector(sensors, TrainRows);
-        var columns = Enumerable.Range(0, sensors).Select(_ => new StreamingAnomalyDetector(new DetectorSettings(WarmUp: TrainRows))).ToArray();
+        var settings = new DetectorSettings(WarmUp: TrainRows);
+        var columns = Enumerable.Range(0, sensors).Select(_ => new StreamingAnomalyDetector(settings)).ToArray();
+        var monitors = Enumerable.Range(0, sensors).Select(s => new SensorSignalMonitor(new Domain.Sensor(s + 1, 1, PumpScenario.SensorNames[s], "pump",
+            PumpScenario.SensorNames[s], "", null, null, PumpScenario.Step.TotalSeconds, false, default), settings)).ToArray();
         var healthFlags = new bool[rows.Length];
         var sensorFlags = new bool[rows.Length];
+        var monitorFlags = new bool[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
             healthFlags[i] = health.Update(rows[i]).Abnormal;
@@ -82,10 +89,14 @@ public static class AssetHealthEvaluation
             {
                 var verdict = columns[s].Update(micros, rows[i][s]);
                 sensorFlags[i] |= verdict.Evidence >= columns[s].FiringLevel;
+                // The monitor's own rule: a resonance score at the reporting level, or a spike.
+                var observation = monitors[s].Observe(new Domain.Reading(s + 1, micros, rows[i][s], Domain.ReadingQuality.Good));
+                monitorFlags[i] |= (observation.Score > 0 && observation.Score >= settings.ReportingLevel) || observation.Z >= SensorSignalMonitor.SpikeZ;
             }
         }
 
-        return new ScenarioResult(fault, seed, FlagCounts.Of(healthFlags, faulty, TrainRows), FlagCounts.Of(sensorFlags, faulty, TrainRows));
+        return new ScenarioResult(fault, seed, FlagCounts.Of(healthFlags, faulty, TrainRows), FlagCounts.Of(sensorFlags, faulty, TrainRows),
+            FlagCounts.Of(monitorFlags, faulty, TrainRows));
     }
 
     /// <summary>Cycles of each training unit taken as its healthy start.</summary>

@@ -148,6 +148,11 @@ public sealed class AssetHealthDetectorTests
 
         Assert.True(health.Average(r => r.FalseAlarmEpisodes) < perSensor.Average(r => r.FalseAlarmEpisodes));
         Assert.True(health.Average(r => r.FalseAlarmRate) < perSensor.Average(r => r.FalseAlarmRate));
+        // The product's per-sensor monitor (resonance detector and spike rule) too.
+        var monitors = results.Select(r => r.PerSensorResonance).ToList();
+        Assert.True(health.Average(r => r.FalseAlarmEpisodes) < monitors.Average(r => r.FalseAlarmEpisodes));
+        Assert.True(health.Average(r => r.FalseAlarmRate) < monitors.Average(r => r.FalseAlarmRate));
+        Assert.True(results.Count(r => r.AssetHealth.Caught) > results.Count(r => r.PerSensorResonance.Caught));
         var faulty = results.Where(r => r.Fault != PumpFault.None).ToList();
         Assert.True(faulty.Average(r => r.AssetHealth.F1) > 2 * faulty.Average(r => r.PerSensor.F1));
         Assert.All(faulty.Where(r => r.Fault is PumpFault.Bearing or PumpFault.EfficiencyLoss or PumpFault.StuckFlowMeter),
