@@ -6,7 +6,7 @@ namespace SmartMaintenance.IntegrationTests;
 public sealed class CliHealthTests
 {
     [Fact]
-    public void Health_evaluate_prints_a_line_per_simulated_fault_for_both_detectors()
+    public void Health_evaluate_prints_a_line_per_simulated_fault_for_asset_health_and_both_per_sensor_detectors()
     {
         var output = new StringWriter();
 
@@ -14,7 +14,7 @@ public sealed class CliHealthTests
 
         var lines = output.ToString().Split('\n');
         Assert.Contains(lines, l => l.StartsWith("fault ", StringComparison.Ordinal) && l.Contains("asset health", StringComparison.Ordinal)
-            && l.Contains("per sensor", StringComparison.Ordinal));
+            && l.Contains("ensemble", StringComparison.Ordinal) && l.Contains("resonance", StringComparison.Ordinal));
         foreach (var fault in Enum.GetNames<Simulation.PumpFault>().Append("all"))
         {
             Assert.Single(lines, l => l.StartsWith(fault + " ", StringComparison.Ordinal));
