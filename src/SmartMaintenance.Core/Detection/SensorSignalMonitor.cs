@@ -3,9 +3,12 @@ using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Detection;
 
-/// <summary>What the monitor concluded about one reading.</summary>
+/// <summary>
+/// What the monitor concluded about one reading: <see cref="Abnormal"/> when the reading itself is judged abnormal
+/// (a resonance score at the reporting level, a spike, out of range), <see cref="StartsAnomaly"/> when it opens an episode.
+/// </summary>
 public readonly record struct SignalObservation(
-    double Z, double Score, DataQualityIssues Issues, DataQualityIssues RaisedIssues, bool StartsAnomaly, string[] Detectors);
+    double Z, double Score, DataQualityIssues Issues, DataQualityIssues RaisedIssues, bool StartsAnomaly, string[] Detectors, bool Abnormal = false);
 
 /// <summary>
 /// What a sensor's monitor has learned: its level baseline, and its resonance detector — or, while it warms up, the
@@ -129,7 +132,7 @@ public sealed class SensorSignalMonitor
         var starts = reported || spike || (raised & DataQualityIssues.OutOfRange) != 0;
         if (_inEpisode || !starts)
         {
-            return new SignalObservation(z, score, issues, raised, false, NoDetectors);
+            return new SignalObservation(z, score, issues, raised, false, NoDetectors, Abnormal: true);
         }
 
         _inEpisode = true;
@@ -155,7 +158,7 @@ public sealed class SensorSignalMonitor
             detectors.Add("rate_of_change");
         }
 
-        return new SignalObservation(z, score, issues, raised, true, [.. detectors]);
+        return new SignalObservation(z, score, issues, raised, true, [.. detectors], Abnormal: true);
     }
 
     /// <summary>The latest readings, oldest first: the window an anomaly was judged in.</summary>

@@ -70,22 +70,21 @@ public sealed class ResonanceAnomalyDetector
         _max = max;
         Probation = probation;
         _art = new Resonance(maxCategories);
-        probation -= probation % 2;
-        _step = Math.Max(1, probation / (Window * WindowsPerProbation));
-        _trendWindow = Math.Max(Window, probation / _step);
+        _step = StepOf(probation);
+        _trendWindow = Math.Max(Window, (probation - (probation % 2)) / _step);
         _sample = new double[_step];
         _similarities = new Ring((_trendWindow / 2) + 1, 1.0);
         _shortfalls = new Ring(_trendWindow + 1, 0.0);
     }
 
     /// <summary>Rows after an anomaly during which another one is masked unless clearly worse: 12 down-sampling steps.</summary>
-    public static int HoldOffRows(int probation) => Mask * Math.Max(1, (probation - (probation % 2)) / (Window * WindowsPerProbation));
+    public static int HoldOffRows(int probation) => Mask * StepOf(probation);
+
+    /// <summary>Rows per down-sampling step: the probation (made even) holds 13 windows of 8 steps.</summary>
+    private static int StepOf(int probation) => Math.Max(1, (probation - (probation % 2)) / (Window * WindowsPerProbation));
 
     /// <summary>Categories the stream has needed so far (at most the bound given).</summary>
     public int Categories => _art.Count;
-
-    /// <summary>The range the detector was told.</summary>
-    public (double Min, double Max) Range => (_min, _max);
 
     /// <summary>The probationary period the detector was given.</summary>
     public int Probation { get; }
@@ -258,25 +257,8 @@ public sealed class ResonanceAnomalyDetector
     private static void WaveletFeatures(double[] window, double[] features)
     {
         Span<double> scaled = stackalloc double[Window];
-        var low = window.Min();
-        for (var i = 0; i < Window; i++)
-        {
-            scaled[i] = window[i] - low;
-        }
-
-        var high = 0.0;
-        foreach (var v in scaled)
-        {
-            high = Math.Max(high, v);
-        }
-
-        if (high != 0)
-        {
-            for (var i = 0; i < Window; i++)
-            {
-                scaled[i] /= high;
-            }
-        }
+        window.CopyTo(scaled);
+        ScaleToUnit(scaled);
 
         // A full Haar transform: [approximation, coarsest detail, …, finest details].
         Span<double> work = stackalloc double[Window];
@@ -295,20 +277,24 @@ public sealed class ResonanceAnomalyDetector
         }
 
         output[0] = work[0];
-        var min = double.MaxValue;
-        var max = double.MinValue;
-        foreach (var v in output)
+        ScaleToUnit(output);
+    }
+
+    /// <summary>Min-max scales the values onto [0, 1] (only shifted to 0 when they are all equal).</summary>
+    private static void ScaleToUnit(Span<double> values)
+    {
+        double min = double.MaxValue, max = double.MinValue;
+        foreach (var v in values)
         {
-            min = Math.Min(min, v);
-            max = Math.Max(max, v);
+            (min, max) = (Math.Min(min, v), Math.Max(max, v));
         }
 
-        for (var i = 0; i < Window; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            output[i] -= min;
+            values[i] -= min;
             if (max - min != 0)
             {
-                output[i] /= max - min;
+                values[i] /= max - min;
             }
         }
     }

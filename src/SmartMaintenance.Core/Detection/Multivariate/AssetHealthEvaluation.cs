@@ -89,9 +89,8 @@ public static class AssetHealthEvaluation
             {
                 var verdict = columns[s].Update(micros, rows[i][s]);
                 sensorFlags[i] |= verdict.Evidence >= columns[s].FiringLevel;
-                // The monitor's own rule: a resonance score at the reporting level, or a spike.
-                var observation = monitors[s].Observe(new Domain.Reading(s + 1, micros, rows[i][s], Domain.ReadingQuality.Good));
-                monitorFlags[i] |= (observation.Score > 0 && observation.Score >= settings.ReportingLevel) || observation.Z >= SensorSignalMonitor.SpikeZ;
+                // The monitor's own judgement of the reading: a resonance score at the reporting level, or a spike.
+                monitorFlags[i] |= monitors[s].Observe(new Domain.Reading(s + 1, micros, rows[i][s], Domain.ReadingQuality.Good)).Abnormal;
             }
         }
 
