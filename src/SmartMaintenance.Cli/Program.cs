@@ -9,5 +9,6 @@ var root = new RootCommand("SmartMaintenance command line")
     NabCommand.Create(),
     DetectCommand.Create(),
     HealthCommand.Create(),
+    RulCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using SmartMaintenance.Detection.Ensemble;
+using SmartMaintenance.Models.Rul;
 using SmartMaintenance.Simulation;
 
 namespace SmartMaintenance.Detection.Multivariate;
@@ -109,9 +110,8 @@ public static class AssetHealthEvaluation
     /// </summary>
     public static IReadOnlyList<(int Unit, int Cycles, int? FirstFlag)> Cmapss(string trainFile)
     {
-        var units = File.ReadLines(trainFile).Where(l => l.Trim().Length > 0)
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
-            .GroupBy(r => (int)r[0]).OrderBy(g => g.Key).Select(g => (Unit: g.Key, Rows: g.OrderBy(r => r[1]).Select(r => r[5..26]).ToArray())).ToList();
+        var units = CmapssData.Read(trainFile)
+            .Select(u => (Unit: int.Parse(u.Id, System.Globalization.CultureInfo.InvariantCulture), Rows: u.Cycles.Select(c => c.Sensors).ToArray())).ToList();
         var half = units.Count / 2;
         var model = AssetHealthModel.Fit([.. units.Take(half).SelectMany(u => u.Rows.Take(CmapssHealthyCycles))]);
         return [.. units.Skip(half).Select(u =>

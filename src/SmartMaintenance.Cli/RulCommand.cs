@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Globalization;
+
+using SmartMaintenance.Models;
+using SmartMaintenance.Models.Rul;
+using SmartMaintenance.Models.Trees;
+
+namespace SmartMaintenance.Cli;
+
+/// <summary>`smx rul train|predict|evaluate`: remaining useful life of C-MAPSS-format engines.</summary>
+public static class RulCommand
+{
+    public static Command Create()
+    {
+        var trainFiles = new Option<FileInfo[]>("--train")
+        {
+            Description = "Run-to-failure files in the C-MAPSS format (train_FD00X.txt); several are learned together",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the result", Required = true };
+        var train = new Command("train", "Train a RUL model on run-to-failure units") { trainFiles, output };
+        train.SetAction(parse => Train(parse.GetRequiredValue(trainFiles), parse.GetRequiredValue(output), Console.Out, Console.Error));
+
+        var model = new Option<FileInfo>("--model") { Description = "A model written by `smx rul train`", Required = true };
+        var test = new Option<FileInfo>("--test") { Description = "Trajectories in the C-MAPSS format, cut before failure", Required = true };
+        var predict = new Command("predict", "Predict each unit's RUL at its last cycle: unit,rul") { model, test, output };
+        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(test), parse.GetRequiredValue(output), Console.Out, Console.Error));
+
+        var evaluateFiles = new Option<FileInfo[]>("--train")
+        {
+            Description = "Run-to-failure files; each is evaluated on its own",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var folds = new Option<int>("--folds") { Description = "Unit-wise folds", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and the cuts", DefaultValueFactory = _ => 1 };
+        var evaluate = new Command("evaluate", "Unit-wise cross-validation with held-out units cut at random cycles: RMSE and NASA score per fold")
+        {
+            evaluateFiles, folds, seed,
+        };
+        evaluate.SetAction(parse => Evaluate(parse.GetRequiredValue(evaluateFiles), Math.Max(2, parse.GetValue(folds)), parse.GetValue(seed), Console.Out, Console.Error));
+
+        return new Command("rul", "Remaining useful life from run-to-failure histories (NASA C-MAPSS format)") { train, predict, evaluate };
+    }
+
+    public static int Train(IReadOnlyList<FileInfo> files, FileInfo output, TextWriter log, TextWriter errors)
+    {
+        if (!TryRead(files, errors, out var units))
+        {
+            return 2;
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var options = new BoostingOptions();
+        var model = RulModel.Train(units, options);
+        ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)), Parameters(options, model));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{units.Count} units, {units.Sum(u => u.Cycles.Count)} cycles, {model.Features.Regimes.Count} operating condition(s), {model.Features.Count} features; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
+        return 0;
+    }
+
+    public static int Predict(FileInfo modelFile, FileInfo test, FileInfo output, TextWriter log, TextWriter errors)
+    {
+        if (!modelFile.Exists)
+        {
+            errors.WriteLine($"{modelFile.FullName}: no such file");
+            return 2;
+        }
+
+        RulModel model;
+        try
+        {
+            model = ModelArtifact.Load<RulModel>(modelFile.FullName, RulModel.Kind).Model;
+        }
+        catch (InvalidDataException e)
+        {
+            errors.WriteLine(e.Message);
+            return 2;
+        }
+
+        if (!TryRead([test], errors, out var units, prefixed: false))
+        {
+            return 2;
+        }
+
+        using (var writer = new StreamWriter(output.FullName))
+        {
+            writer.WriteLine("unit,rul");
+            foreach (var unit in units)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{unit.Id},{model.Predict(unit):F2}"));
+            }
+        }
+
+        log.WriteLine($"{units.Count} units → {output.FullName}");
+        return 0;
+    }
+
+    public static int Evaluate(IReadOnlyList<FileInfo> files, int folds, int seed, TextWriter output, TextWriter errors)
+    {
+        output.WriteLine($"{"file",-16} {"fold",4} {"units",5} {"cuts",5} {"RMSE",7} {"NASA",9} {"NASA/cut",8} {"RMSE RUL≤cap",12} {"mean true RUL",13} {"train s",7}");
+        foreach (var file in files)
+        {
+            if (!TryRead([file], errors, out var units))
+            {
+                return 2;
+            }
+
+            var results = RulEvaluation.CrossValidate(units, folds, new BoostingOptions(), seed);
+            foreach (var r in results)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{file.Name,-16} {r.Fold,4} {r.Units,5} {r.Predictions,5} {r.Rmse,7:F2} {r.NasaScore,9:F1} {r.NasaScore / r.Predictions,8:F2} {r.DegradingRmse,12:F2} {r.MeanTrueRul,13:F1} {r.Training.TotalSeconds,7:F1}"));
+            }
+
+            var rmse = results.Select(r => r.Rmse).ToList();
+            var mean = rmse.Average();
+            var spread = Math.Sqrt(rmse.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, rmse.Count - 1));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{file.Name,-16} {"all",4} {results.Sum(r => r.Units),5} {results.Sum(r => r.Predictions),5} {mean,7:F2} {results.Sum(r => r.NasaScore),9:F1} {results.Sum(r => r.NasaScore) / results.Sum(r => r.Predictions),8:F2} {results.Average(r => r.DegradingRmse),12:F2}   RMSE ± {spread:F2} (sd over folds), min {rmse.Min():F2}, max {rmse.Max():F2}"));
+        }
+
+        output.WriteLine($"Units split {folds}-fold (seed {seed}); each held-out unit cut {RulEvaluation.CutsPerUnit} times at a random cycle " +
+            $"(at least {RulEvaluation.MinKeptCycles} kept, at least one left); error against min(true RUL, {RulModel.DefaultCap}); " +
+            "RMSE RUL≤cap: over the cuts whose true RUL is within the cap.");
+        return 0;
+    }
+
+    private static Dictionary<string, string> Parameters(BoostingOptions options, RulModel model) => new()
+    {
+        ["trainer"] = "ML.NET FastTree regression",
+        ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
+        ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
+        ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
+        ["feature_fraction"] = options.FeatureFraction.ToString(CultureInfo.InvariantCulture),
+        ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static bool TryRead(IReadOnlyList<FileInfo> files, TextWriter errors, out List<CmapssUnit> units, bool prefixed = true)
+    {
+        units = [];
+        foreach (var file in files)
+        {
+            if (!file.Exists)
+            {
+                errors.WriteLine($"{file.FullName}: no such file");
+                return false;
+            }
+
+            try
+            {
+                units.AddRange(CmapssData.Read(file.FullName, prefixed && files.Count > 1 ? Path.GetFileNameWithoutExtension(file.Name) : null));
+            }
+            catch (FormatException e)
+            {
+                errors.WriteLine(e.Message);
+                return false;
+            }
+        }
+
+        if (units.Count == 0)
+        {
+            errors.WriteLine("The files hold no units.");
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace SmartMaintenance.Models;
+
+/// <summary>What an artifact says about itself: its kind, when and from what it was trained, and its measurements.</summary>
+public sealed record ModelManifest(
+    string Kind,
+    int FormatVersion,
+    DateTimeOffset CreatedAt,
+    string TrainingFingerprint,
+    IReadOnlyDictionary<string, string> Parameters,
+    string ModelSha256);
+
+/// <summary>
+/// A trained model on disk: a zip holding <c>manifest.json</c> and <c>model.json</c>, the manifest naming the model's
+/// kind and the SHA-256 of its JSON, checked at every load so a damaged or edited model is refused, not used.
+/// </summary>
+public static class ModelArtifact
+{
+    public const int FormatVersion = 1;
+    private const string ManifestEntry = "manifest.json";
+    private const string ModelEntry = "model.json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(model, Json);
+        var manifest = new ModelManifest(kind, FormatVersion, DateTimeOffset.UtcNow, trainingFingerprint, parameters,
+            Convert.ToHexStringLower(SHA256.HashData(body)));
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // Written beside the target and moved over it, so a reader never sees half a model.
+        var temporary = path + ".tmp";
+        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        {
+            Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+            Write(zip, ModelEntry, body);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        return manifest;
+    }
+
+    public static (T Model, ModelManifest Manifest) Load<T>(string path, string kind)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        var manifest = JsonSerializer.Deserialize<ModelManifest>(Read(zip, path, ManifestEntry), Json)
+            ?? throw new InvalidDataException($"{path}: the manifest is empty.");
+        if (manifest.Kind != kind)
+        {
+            throw new InvalidDataException($"{path} holds a '{manifest.Kind}' model, not a '{kind}' model.");
+        }
+
+        if (manifest.FormatVersion != FormatVersion)
+        {
+            throw new InvalidDataException($"{path}: model format {manifest.FormatVersion}; this build reads format {FormatVersion}.");
+        }
+
+        var body = Read(zip, path, ModelEntry);
+        if (Convert.ToHexStringLower(SHA256.HashData(body)) != manifest.ModelSha256)
+        {
+            throw new InvalidDataException($"{path}: the model's SHA-256 does not match its manifest; the file was changed or damaged.");
+        }
+
+        var model = JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidDataException($"{path}: the model is empty.");
+        return (model, manifest);
+    }
+
+    /// <summary>SHA-256 over the training files' bytes in order: which data a model learned from.</summary>
+    public static string Fingerprint(IEnumerable<string> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void Write(ZipArchive zip, string name, byte[] bytes)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+        stream.Write(bytes);
+    }
+
+    private static byte[] Read(ZipArchive zip, string path, string name)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path} is not a SmartMaintenance model: no {name}.");
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,38 @@
+using SmartMaintenance.Models.Trees;
+
+namespace SmartMaintenance.Models.Rul;
+
+/// <summary>
+/// Remaining useful life of a C-MAPSS-style engine in cycles: gradient-boosted trees on <see cref="RulFeatures"/>,
+/// trained on every cycle of run-to-failure units against the piece-wise linear target min(RUL, <see cref="Cap"/>)
+/// (wear is invisible early in life, so a healthy engine's RUL is only known to be "long").
+/// </summary>
+public sealed record RulModel(RulFeatures Features, TreeEnsemble Trees, int Cap)
+{
+    public const string Kind = "rul";
+    public const int DefaultCap = 125;
+
+    public static RulModel Train(IReadOnlyList<CmapssUnit> units, BoostingOptions options, int cap = DefaultCap)
+    {
+        var features = RulFeatures.Fit(units);
+        var rows = new List<float[]>();
+        var labels = new List<float>();
+        foreach (var unit in units)
+        {
+            var last = unit.Cycles[^1].Cycle;
+            var unitRows = features.Rows(unit);
+            for (var t = 0; t < unitRows.Length; t++)
+            {
+                rows.Add(unitRows[t]);
+                labels.Add(Math.Min(last - unit.Cycles[t].Cycle, cap));
+            }
+        }
+
+        return new RulModel(features, BoostedTreesTrainer.FitRegression(rows, labels, features.Names(), options), cap);
+    }
+
+    /// <summary>RUL at the unit's last cycle, within [0, cap].</summary>
+    public double Predict(CmapssUnit unit) => Clamp(Trees.Predict(Features.LastRow(unit)));
+
+    public double Clamp(double rul) => Math.Clamp(rul, 0, Cap);
+}
