@@ -10,5 +10,6 @@ var root = new RootCommand("SmartMaintenance command line")
     DetectCommand.Create(),
     HealthCommand.Create(),
     RulCommand.Create(),
+    FailureCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -54,7 +54,8 @@ public static class RulCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = new BoostingOptions();
         var model = RulModel.Train(units, options);
-        ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)), Parameters(options, model));
+        ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
+            new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) });
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{units.Count} units, {units.Sum(u => u.Cycles.Count)} cycles, {model.Features.Regimes.Count} operating condition(s), {model.Features.Count} features; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;
@@ -62,20 +63,8 @@ public static class RulCommand
 
     public static int Predict(FileInfo modelFile, FileInfo test, FileInfo output, TextWriter log, TextWriter errors)
     {
-        if (!modelFile.Exists)
+        if (!ModelParameters.TryLoad<RulModel>(modelFile, RulModel.Kind, errors, out var model))
         {
-            errors.WriteLine($"{modelFile.FullName}: no such file");
-            return 2;
-        }
-
-        RulModel model;
-        try
-        {
-            model = ModelArtifact.Load<RulModel>(modelFile.FullName, RulModel.Kind).Model;
-        }
-        catch (InvalidDataException e)
-        {
-            errors.WriteLine(e.Message);
             return 2;
         }
 
@@ -126,17 +115,6 @@ public static class RulCommand
             "RMSE RUL≤cap: over the cuts whose true RUL is within the cap.");
         return 0;
     }
-
-    private static Dictionary<string, string> Parameters(BoostingOptions options, RulModel model) => new()
-    {
-        ["trainer"] = "ML.NET FastTree regression",
-        ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
-        ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
-        ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
-        ["feature_fraction"] = options.FeatureFraction.ToString(CultureInfo.InvariantCulture),
-        ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture),
-    };
 
     private static bool TryRead(IReadOnlyList<FileInfo> files, TextWriter errors, out List<CmapssUnit> units, bool prefixed = true)
     {

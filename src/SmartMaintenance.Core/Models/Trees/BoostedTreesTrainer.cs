@@ -14,6 +14,9 @@ public sealed record BoostingOptions
     public double LearningRate { get; init; } = 0.05;
     public double FeatureFraction { get; init; } = 0.8;
     public int Seed { get; init; } = 1;
+
+    /// <summary>Histogram bins per feature; FastTree's bins are quantiles, widest in the tails.</summary>
+    public int Bins { get; init; } = 255;
 }
 
 /// <summary>A trained classifier: the trees' margin and the sigmoid that turns it into a probability.</summary>
@@ -21,6 +24,10 @@ public sealed record CalibratedEnsemble(TreeEnsemble Trees, double Slope, double
 {
     /// <summary>ML.NET's Platt calibration: p = 1 / (1 + exp(slope × margin + offset)).</summary>
     public double Probability(ReadOnlySpan<float> row) => 1 / (1 + Math.Exp((Slope * Trees.Predict(row)) + Offset));
+
+    /// <summary>What is learned from labels that are all the same: no trees, that label's probability everywhere.</summary>
+    public static CalibratedEnsemble Constant(bool label, IReadOnlyList<string> featureNames) =>
+        new(new TreeEnsemble(0, [], [.. featureNames]), 0, label ? -40 : 40);
 }
 
 /// <summary>
@@ -42,6 +49,11 @@ public static class BoostedTreesTrainer
 
     public static CalibratedEnsemble FitBinary(IReadOnlyList<float[]> rows, IReadOnlyList<bool> labels, IReadOnlyList<string> featureNames, BoostingOptions options)
     {
+        if (labels.Distinct().Count() < 2)
+        {
+            return CalibratedEnsemble.Constant(labels.Count > 0 && labels[0], featureNames);
+        }
+
         var ml = new MLContext(options.Seed);
         var data = Load(ml, rows, featureNames.Count, i => new BinaryRow { Features = rows[i], Label = labels[i] });
         var trainer = ml.BinaryClassification.Trainers.FastTree(Configure<FastTreeBinaryTrainer.Options>(options));
@@ -62,6 +74,7 @@ public static class BoostedTreesTrainer
             FeatureFraction = options.FeatureFraction,
             NumberOfThreads = Environment.ProcessorCount,
             Seed = options.Seed,
+            MaximumBinCountPerFeature = options.Bins,
         };
 
     private static IDataView Load<T>(MLContext ml, IReadOnlyList<float[]> rows, int featureCount, Func<int, T> row)

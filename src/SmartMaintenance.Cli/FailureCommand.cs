@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+
+using SmartMaintenance.Models;
+using SmartMaintenance.Models.Failure;
+using SmartMaintenance.Models.Trees;
+
+namespace SmartMaintenance.Cli;
+
+/// <summary>`smx failure train|predict|evaluate`: machine failure and its mode from AI4I 2020-format operating points.</summary>
+public static class FailureCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<FileInfo>("--data") { Description = "A CSV file in the AI4I 2020 format", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the result", Required = true };
+        var train = new Command("train", "Train the failure and failure-mode classifiers on labelled records") { data, output };
+        train.SetAction(parse => Train(parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error));
+
+        var model = new Option<FileInfo>("--model") { Description = "A model written by `smx failure train`", Required = true };
+        var predict = new Command("predict", "Predict each record: udi,failure_probability,predicted_mode") { model, data, output };
+        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error));
+
+        var folds = new Option<int>("--folds") { Description = "Stratified folds", DefaultValueFactory = _ => 5 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split", DefaultValueFactory = _ => 1 };
+        var evaluate = new Command("evaluate", "Stratified cross-validation: F1, PR-AUC, per-mode figures and the confusion matrix") { data, folds, seed };
+        evaluate.SetAction(parse => Evaluate(parse.GetRequiredValue(data), Math.Max(2, parse.GetValue(folds)), parse.GetValue(seed), Console.Out, Console.Error));
+
+        return new Command("failure", "Machine failure classification (AI4I 2020 format)") { train, predict, evaluate };
+    }
+
+    public static int Train(FileInfo data, FileInfo output, TextWriter log, TextWriter errors)
+    {
+        if (!TryRead(data, errors, out var records, labelled: true))
+        {
+            return 2;
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var options = FailureModel.Options;
+        var model = FailureModel.Train(records, options);
+        ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]), ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
+        return 0;
+    }
+
+    public static int Predict(FileInfo modelFile, FileInfo data, FileInfo output, TextWriter log, TextWriter errors)
+    {
+        if (!ModelParameters.TryLoad<FailureModel>(modelFile, FailureModel.Kind, errors, out var model) || !TryRead(data, errors, out var records, labelled: false))
+        {
+            return 2;
+        }
+
+        using (var writer = new StreamWriter(output.FullName))
+        {
+            writer.WriteLine("udi,failure_probability,predicted_mode");
+            foreach (var record in records)
+            {
+                var prediction = model.Predict(record);
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{record.Udi},{prediction.Probability:F6},{prediction.Mode}"));
+            }
+        }
+
+        log.WriteLine($"{records.Count} records → {output.FullName}");
+        return 0;
+    }
+
+    public static int Evaluate(FileInfo data, int folds, int seed, TextWriter output, TextWriter errors)
+    {
+        if (!TryRead(data, errors, out var records, labelled: true))
+        {
+            return 2;
+        }
+
+        var cv = FailureEvaluation.CrossValidate(records, folds, FailureModel.Options, seed);
+        var f1 = cv.FoldF1;
+        var mean = f1.Average();
+        var spread = Math.Sqrt(f1.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, f1.Count - 1));
+        output.WriteLine($"{"outcome",-16} {"rows",5} {"TP",5} {"FP",5} {"FN",5} {"precision",9} {"recall",7} {"F1",6} {"PR-AUC",7} {"failure recall",14}");
+        output.WriteLine(Line("Machine failure", cv.Failure, null));
+        for (var m = 0; m < cv.Modes.Count; m++)
+        {
+            output.WriteLine(Line(MachineRecords.ModeNames[m], cv.Modes[m], cv.ModeRecall[m]));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Machine failure F1 per fold: {string.Join(" ", f1.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))} (mean {mean:F3} ± {spread:F3})"));
+        var classes = new[] { FailureModel.NoFailure }.Concat(MachineRecords.ModeNames).ToList();
+        var truths = classes.Append(FailureEvaluation.Unflagged).ToList();
+        output.WriteLine();
+        output.WriteLine($"{"true \\ predicted",-16} {string.Join(" ", classes.Select(c => $"{c,6}"))}");
+        foreach (var truth in truths)
+        {
+            output.WriteLine($"{truth,-16} {string.Join(" ", classes.Select(c => $"{cv.Confusion.GetValueOrDefault((truth, c)),6}"))}");
+        }
+
+        output.WriteLine($"Stratified {folds}-fold (seed {seed}), out-of-fold predictions, failure from p ≥ {FailureModel.Threshold}. Per mode: " +
+            "that mode's own classifier, and 'failure recall' = share of the mode's rows judged failing. True class: the first flagged mode.");
+        return 0;
+    }
+
+    private static string Line(string name, BinaryFigures b, double? failureRecall) => string.Create(CultureInfo.InvariantCulture,
+        $"{name,-16} {b.TruePositives + b.FalseNegatives,5} {b.TruePositives,5} {b.FalsePositives,5} {b.FalseNegatives,5} {b.Precision,9:F3} {b.Recall,7:F3} {b.F1,6:F3} {b.PrAuc,7:F3} {(failureRecall is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "—"),14}");
+
+    private static bool TryRead(FileInfo data, TextWriter errors, out IReadOnlyList<MachineRecord> records, bool labelled)
+    {
+        records = [];
+        if (!data.Exists)
+        {
+            errors.WriteLine($"{data.FullName}: no such file");
+            return false;
+        }
+
+        try
+        {
+            records = MachineRecords.Read(data.FullName);
+        }
+        catch (FormatException e)
+        {
+            errors.WriteLine(e.Message);
+            return false;
+        }
+
+        if (records.Count == 0)
+        {
+            errors.WriteLine($"{data.FullName} holds no records.");
+            return false;
+        }
+
+        if (labelled && records.Any(r => r.Failure is null))
+        {
+            errors.WriteLine($"{data.FullName}: training needs the columns Machine failure, {string.Join(", ", MachineRecords.ModeNames)}.");
+            return false;
+        }
+
+        return true;
+    }
+}
