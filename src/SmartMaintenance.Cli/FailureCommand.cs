@@ -18,8 +18,9 @@ public static class FailureCommand
         train.SetAction(parse => Train(parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error));
 
         var model = new Option<FileInfo>("--model") { Description = "A model written by `smx failure train`", Required = true };
-        var predict = new Command("predict", "Predict each record: udi,failure_probability,predicted_mode") { model, data, output };
-        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error));
+        var explain = new Option<bool>("--explain") { Description = "Add the base value and each feature's exact SHAP value of the failure classifier's margin (log-odds before calibration)" };
+        var predict = new Command("predict", "Predict each record: udi,failure_probability,predicted_mode") { model, data, output, explain };
+        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(explain), Console.Out, Console.Error));
 
         var folds = new Option<int>("--folds") { Description = "Stratified folds", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the split", DefaultValueFactory = _ => 1 };
@@ -45,7 +46,7 @@ public static class FailureCommand
         return 0;
     }
 
-    public static int Predict(FileInfo modelFile, FileInfo data, FileInfo output, TextWriter log, TextWriter errors)
+    public static int Predict(FileInfo modelFile, FileInfo data, FileInfo output, bool explain, TextWriter log, TextWriter errors)
     {
         if (!ModelParameters.TryLoad<FailureModel>(modelFile, FailureModel.Kind, errors, out var model) || !TryRead(data, errors, out var records, labelled: false))
         {
@@ -54,11 +55,13 @@ public static class FailureCommand
 
         using (var writer = new StreamWriter(output.FullName))
         {
-            writer.WriteLine("udi,failure_probability,predicted_mode");
+            var explainer = explain ? new Explanations(model.Failure.Trees) : null;
+            writer.WriteLine("udi,failure_probability,predicted_mode" + explainer?.Header);
             foreach (var record in records)
             {
                 var prediction = model.Predict(record);
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{record.Udi},{prediction.Probability:F6},{prediction.Mode}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{record.Udi},{prediction.Probability:F6},{prediction.Mode}")
+                    + explainer?.Columns(FailureModel.Features(record)));
             }
         }
 

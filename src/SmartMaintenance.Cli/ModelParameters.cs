@@ -41,3 +41,14 @@ internal static class ModelParameters
         }
     }
 }
+
+/// <summary>The <c>--explain</c> columns of a prediction file: the base value, then a SHAP value per feature.</summary>
+internal sealed class Explanations(TreeEnsemble trees)
+{
+    private readonly TreeExplainer _explainer = new(trees);
+
+    public string Header { get; } = ",base_value" + string.Concat(trees.FeatureNames.Select(f => $",shap_{f}"));
+
+    public string Columns(ReadOnlySpan<float> row) => string.Create(CultureInfo.InvariantCulture,
+        $",{_explainer.BaseValue:G9}{string.Concat(_explainer.Explain(row).Select(v => string.Create(CultureInfo.InvariantCulture, $",{v:G9}")))}");
+}

@@ -24,8 +24,9 @@ public static class RulCommand
 
         var model = new Option<FileInfo>("--model") { Description = "A model written by `smx rul train`", Required = true };
         var test = new Option<FileInfo>("--test") { Description = "Trajectories in the C-MAPSS format, cut before failure", Required = true };
-        var predict = new Command("predict", "Predict each unit's RUL at its last cycle: unit,rul") { model, test, output };
-        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(test), parse.GetRequiredValue(output), Console.Out, Console.Error));
+        var explain = new Option<bool>("--explain") { Description = "Add the base value and each feature's exact SHAP value (of the output before clamping to 0..cap)" };
+        var predict = new Command("predict", "Predict each unit's RUL at its last cycle: unit,rul") { model, test, output, explain };
+        predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(test), parse.GetRequiredValue(output), parse.GetValue(explain), Console.Out, Console.Error));
 
         var evaluateFiles = new Option<FileInfo[]>("--train")
         {
@@ -61,7 +62,7 @@ public static class RulCommand
         return 0;
     }
 
-    public static int Predict(FileInfo modelFile, FileInfo test, FileInfo output, TextWriter log, TextWriter errors)
+    public static int Predict(FileInfo modelFile, FileInfo test, FileInfo output, bool explain, TextWriter log, TextWriter errors)
     {
         if (!ModelParameters.TryLoad<RulModel>(modelFile, RulModel.Kind, errors, out var model))
         {
@@ -75,10 +76,12 @@ public static class RulCommand
 
         using (var writer = new StreamWriter(output.FullName))
         {
-            writer.WriteLine("unit,rul");
+            var explainer = explain ? new Explanations(model.Trees) : null;
+            writer.WriteLine("unit,rul" + explainer?.Header);
             foreach (var unit in units)
             {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{unit.Id},{model.Predict(unit):F2}"));
+                var row = model.Features.LastRow(unit);
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{unit.Id},{model.Clamp(model.Trees.Predict(row)):F2}") + explainer?.Columns(row));
             }
         }
 

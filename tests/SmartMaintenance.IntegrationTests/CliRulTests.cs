@@ -32,6 +32,18 @@ public sealed class CliRulTests : IDisposable
         var rul = lines[1..].ToDictionary(l => l.Split(',')[0], l => double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture));
         Assert.True(rul["1"] > 90, $"30 of 220 cycles: {rul["1"]}");
         Assert.True(rul["2"] < 40, $"210 of 220 cycles: {rul["2"]}");
+
+        var explained = Path.Combine(_folder, "explained.csv");
+        Assert.Equal(0, Smx("rul", "predict", "--model", model, "--test", test, "--out", explained, "--explain"));
+        var table = File.ReadAllLines(explained);
+        Assert.StartsWith("unit,rul,base_value,shap_cycle,", table[0], StringComparison.Ordinal);
+        foreach (var line in table[1..])
+        {
+            var values = line.Split(',')[1..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(table[0].Split(',').Length - 1, values.Length);
+            // Both predictions lie inside 0..cap, so the base value and the contributions add up to them.
+            Assert.Equal(values[0], values[1..].Sum(), 1);
+        }
     }
 
     [Fact]

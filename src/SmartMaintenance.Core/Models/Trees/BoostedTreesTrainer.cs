@@ -5,13 +5,16 @@ using Microsoft.ML.Trainers.FastTree;
 
 namespace SmartMaintenance.Models.Trees;
 
-/// <summary>Gradient boosting's settings; the defaults are FastTree's usual ones, fixed before any result was seen.</summary>
+/// <summary>
+/// Gradient boosting's settings. 200 trees at a learning rate of 0.1 were chosen on the RUL folds over 500 at 0.05:
+/// RMSE within 0.4 (the folds spread by ±1) for 2.5 times less work per prediction and explanation.
+/// </summary>
 public sealed record BoostingOptions
 {
-    public int Trees { get; init; } = 500;
+    public int Trees { get; init; } = 200;
     public int Leaves { get; init; } = 32;
     public int MinRowsPerLeaf { get; init; } = 20;
-    public double LearningRate { get; init; } = 0.05;
+    public double LearningRate { get; init; } = 0.1;
     public double FeatureFraction { get; init; } = 0.8;
     public int Seed { get; init; } = 1;
 

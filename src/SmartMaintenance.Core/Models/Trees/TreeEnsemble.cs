@@ -37,6 +37,8 @@ public sealed record TreeEnsemble(double Bias, IReadOnlyList<DecisionTree> Trees
     [JsonIgnore]
     public int FeatureCount => FeatureNames.Count;
 
+    private PackedForest? _packed;
+
     public double Predict(ReadOnlySpan<float> row)
     {
         if (row.Length != FeatureCount)
@@ -44,12 +46,85 @@ public sealed record TreeEnsemble(double Bias, IReadOnlyList<DecisionTree> Trees
             throw new ArgumentException($"The model takes {FeatureCount} features; the row has {row.Length}.", nameof(row));
         }
 
-        var sum = Bias;
-        foreach (var tree in Trees)
+        return Bias + (_packed ??= PackedForest.Pack(Trees)).Sum(row);
+    }
+}
+
+/// <summary>
+/// The trees for prediction: every inner node of every tree in one array of 16-byte nodes (a cache line holds
+/// four); a child that is a leaf is written as the complement of its value's index, so reaching it costs no load.
+/// Walking it is the hot path of every prediction.
+/// </summary>
+internal sealed class PackedForest
+{
+    private readonly Node[] _nodes;
+    private readonly int[] _roots;
+    private readonly double[] _values;
+
+    private PackedForest(Node[] nodes, int[] roots, double[] values) => (_nodes, _roots, _values) = (nodes, roots, values);
+
+    public static PackedForest Pack(IReadOnlyList<DecisionTree> trees)
+    {
+        var nodes = new List<Node>();
+        var values = new List<double>();
+        var roots = new int[trees.Count];
+        for (var t = 0; t < trees.Count; t++)
         {
-            sum += tree.Value[tree.LeafOf(row)];
+            var tree = trees[t];
+            if (tree.IsLeaf(0))
+            {
+                roots[t] = ~values.Count;
+                values.Add(tree.Value[0]);
+                continue;
+            }
+
+            // Inner nodes keep their order; leaves get value slots.
+            var packed = new int[tree.NodeCount];
+            var inner = nodes.Count;
+            for (var n = 0; n < tree.NodeCount; n++)
+            {
+                if (tree.IsLeaf(n))
+                {
+                    packed[n] = ~values.Count;
+                    values.Add(tree.Value[n]);
+                }
+                else
+                {
+                    packed[n] = inner++;
+                }
+            }
+
+            roots[t] = packed[0];
+            for (var n = 0; n < tree.NodeCount; n++)
+            {
+                if (!tree.IsLeaf(n))
+                {
+                    nodes.Add(new Node(tree.Feature[n], tree.Threshold[n], packed[tree.Left[n]], packed[tree.Right[n]]));
+                }
+            }
+        }
+
+        return new PackedForest([.. nodes], roots, [.. values]);
+    }
+
+    public double Sum(ReadOnlySpan<float> row)
+    {
+        var nodes = _nodes;
+        var sum = 0.0;
+        foreach (var root in _roots)
+        {
+            var at = root;
+            while (at >= 0)
+            {
+                var node = nodes[at];
+                at = row[node.Feature] <= node.Threshold ? node.Left : node.Right;
+            }
+
+            sum += _values[~at];
         }
 
         return sum;
     }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }
