@@ -40,7 +40,7 @@ public static class FailureCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = FailureModel.Options;
         var model = FailureModel.Train(records, options);
-        ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]), ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"));
+        ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]), ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;

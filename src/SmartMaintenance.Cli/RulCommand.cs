@@ -56,7 +56,8 @@ public static class RulCommand
         var options = new BoostingOptions();
         var model = RulModel.Train(units, options);
         ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
-            new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) });
+            new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
+            model.Trees.FeatureNames);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{units.Count} units, {units.Sum(u => u.Cycles.Count)} cycles, {model.Features.Regimes.Count} operating condition(s), {model.Features.Count} features; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;

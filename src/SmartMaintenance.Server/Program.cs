@@ -31,6 +31,7 @@ app.MapAnomaliesApi();
 app.MapAuditApi();
 app.MapCasesApi();
 app.MapDeadLettersApi();
+app.MapModelsApi();
 app.MapDemoApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();

@@ -86,13 +86,6 @@ public sealed record MaintenanceRecord(
 public sealed record Technician(
     string TechnicianId, string Name, IReadOnlyList<string> Skills, TimeOnly ShiftStart, TimeOnly ShiftEnd);
 
-public enum ModelStage { None, Staging, Production, Archived }
-
-/// <summary>A registered model version with the integrity hash of its artifact.</summary>
-public sealed record ModelVersion(
-    string Name, int Version, ModelStage Stage, IReadOnlyDictionary<string, double> Metrics, string ArtifactSha256,
-    DateTimeOffset RegisteredAt);
-
 /// <summary>What maintenance found about an anomaly: the ground truth learning trains and evaluates on.</summary>
 public sealed record AnomalyLabel(Guid AnomalyId, long TenantId, AnomalyOutcome Label, Guid WorkOrderId, DateTimeOffset LabelledAt);
 

@@ -11,7 +11,11 @@ public sealed record ModelManifest(
     DateTimeOffset CreatedAt,
     string TrainingFingerprint,
     IReadOnlyDictionary<string, string> Parameters,
-    string ModelSha256);
+    string ModelSha256)
+{
+    /// <summary>The features the model reads, in order: its input schema.</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+}
 
 /// <summary>
 /// A trained model on disk: a zip holding <c>manifest.json</c> and <c>model.json</c>, the manifest naming the model's
@@ -24,11 +28,13 @@ public static class ModelArtifact
     private const string ModelEntry = "model.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters)
+    public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
+        IReadOnlyList<string>? features = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(model, Json);
         var manifest = new ModelManifest(kind, FormatVersion, DateTimeOffset.UtcNow, trainingFingerprint, parameters,
-            Convert.ToHexStringLower(SHA256.HashData(body)));
+            Convert.ToHexStringLower(SHA256.HashData(body)))
+        { Features = features ?? [] };
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
@@ -49,27 +55,53 @@ public static class ModelArtifact
 
     public static (T Model, ModelManifest Manifest) Load<T>(string path, string kind)
     {
-        using var zip = ZipFile.OpenRead(path);
-        var manifest = JsonSerializer.Deserialize<ModelManifest>(Read(zip, path, ManifestEntry), Json)
-            ?? throw new InvalidDataException($"{path}: the manifest is empty.");
+        using var file = File.OpenRead(path);
+        return Load<T>(file, path, kind);
+    }
+
+    /// <summary>Reads a model from a stream; <paramref name="name"/> names it in messages.</summary>
+    public static (T Model, ModelManifest Manifest) Load<T>(Stream stream, string name, string kind)
+    {
+        var manifest = Inspect(stream, name, out var body);
         if (manifest.Kind != kind)
         {
-            throw new InvalidDataException($"{path} holds a '{manifest.Kind}' model, not a '{kind}' model.");
+            throw new InvalidDataException($"{name} holds a '{manifest.Kind}' model, not a '{kind}' model.");
         }
 
+        var model = JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidDataException($"{name}: the model is empty.");
+        return (model, manifest);
+    }
+
+    /// <summary>The manifest of a model of any kind, after checking its format and its hash.</summary>
+    public static ModelManifest Inspect(Stream stream, string name) => Inspect(stream, name, out _);
+
+    private static ModelManifest Inspect(Stream stream, string path, out byte[] body)
+    {
+        ZipArchive zipFile;
+        try
+        {
+            zipFile = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path} is not a SmartMaintenance model: not a zip file ({e.Message})", e);
+        }
+
+        using var zip = zipFile;
+        var manifest = JsonSerializer.Deserialize<ModelManifest>(Read(zip, path, ManifestEntry), Json)
+            ?? throw new InvalidDataException($"{path}: the manifest is empty.");
         if (manifest.FormatVersion != FormatVersion)
         {
             throw new InvalidDataException($"{path}: model format {manifest.FormatVersion}; this build reads format {FormatVersion}.");
         }
 
-        var body = Read(zip, path, ModelEntry);
+        body = Read(zip, path, ModelEntry);
         if (Convert.ToHexStringLower(SHA256.HashData(body)) != manifest.ModelSha256)
         {
             throw new InvalidDataException($"{path}: the model's SHA-256 does not match its manifest; the file was changed or damaged.");
         }
 
-        var model = JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidDataException($"{path}: the model is empty.");
-        return (model, manifest);
+        return manifest;
     }
 
     /// <summary>SHA-256 over the training files' bytes in order: which data a model learned from.</summary>

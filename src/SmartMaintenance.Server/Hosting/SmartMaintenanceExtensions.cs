@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Ingestion;
+using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Simulation;
@@ -72,6 +73,9 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
         builder.Services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
+        builder.Services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
+        builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
+            sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

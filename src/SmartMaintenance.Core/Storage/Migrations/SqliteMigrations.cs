@@ -273,5 +273,24 @@ internal static class SqliteMigrations
                 disabled_at INTEGER);
             CREATE INDEX users_by_tenant ON users(tenant_id);
             """),
+        (5, "model registry", """
+            CREATE TABLE model_versions (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                name TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                artifact TEXT NOT NULL,
+                parameters TEXT NOT NULL,
+                metrics TEXT NOT NULL,
+                features TEXT NOT NULL,
+                training_fingerprint TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                parent_version INTEGER,
+                created_at INTEGER NOT NULL,
+                stage_changed_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, name, version)) WITHOUT ROWID;
+            """),
     ];
 }

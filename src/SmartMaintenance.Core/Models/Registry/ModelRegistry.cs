@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Models.Registry;
+
+/// <summary>Why a registry request was refused: a clear reason, never a silent substitute.</summary>
+public sealed record RegistryError(RegistryErrorKind Kind, string Detail);
+
+public enum RegistryErrorKind { UnknownModel, UnknownVersion, NoVersionInStage, InvalidName, InvalidArtifact }
+
+/// <summary>An artifact whose bytes no longer match the SHA-256 recorded when it was registered.</summary>
+public sealed class ModelIntegrityException(string message) : Exception(message);
+
+/// <summary>
+/// The model registry: versions per tenant and name, their stages, and their artifacts in the data folder. Metadata
+/// is read from memory (loaded once per tenant, dropped on every change); a version is named explicitly —
+/// <c>latest</c>, <c>production</c>, <c>staging</c> or a number — and a name that does not resolve is an error, not
+/// another version. Every load re-hashes the artifact: a mismatch refuses the load and is audited. Registrations and
+/// stage changes are audited too.
+/// </summary>
+public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog audit, TimeProvider time, string artifactFolder)
+{
+    private readonly ConcurrentDictionary<long, Lazy<Task<IReadOnlyList<ModelVersion>>>> _cache = new();
+
+    public async Task<IReadOnlyList<ModelVersion>> VersionsAsync(long tenantId, CancellationToken cancellationToken)
+    {
+        var entry = _cache.GetOrAdd(tenantId, id => new Lazy<Task<IReadOnlyList<ModelVersion>>>(() => store.ListAsync(id, CancellationToken.None)));
+        try
+        {
+            return await entry.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (entry.Value.IsFaulted)
+        {
+            // A failed read is not remembered: the next request reads the store again.
+            _cache.TryRemove(KeyValuePair.Create(tenantId, entry));
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<ModelVersion>> VersionsAsync(long tenantId, string name, CancellationToken cancellationToken) =>
+        [.. (await VersionsAsync(tenantId, cancellationToken)).Where(v => v.Name == name)];
+
+    /// <summary>One version by reference: <c>latest</c>, <c>production</c>, <c>staging</c> (the newest in that stage) or a number.</summary>
+    public async Task<(ModelVersion? Version, RegistryError? Error)> ResolveAsync(long tenantId, string name, string reference, CancellationToken cancellationToken)
+    {
+        var versions = await VersionsAsync(tenantId, name, cancellationToken);
+        if (versions.Count == 0)
+        {
+            return (null, new RegistryError(RegistryErrorKind.UnknownModel, $"No model named '{name}' is registered."));
+        }
+
+        ModelVersion? found = reference.ToLowerInvariant() switch
+        {
+            "latest" => versions.MaxBy(v => v.Version),
+            "production" => versions.Where(v => v.Stage == ModelStage.Production).MaxBy(v => v.Version),
+            "staging" => versions.Where(v => v.Stage == ModelStage.Staging).MaxBy(v => v.Version),
+            _ when int.TryParse(reference, out var number) => versions.FirstOrDefault(v => v.Version == number),
+            _ => null,
+        };
+        if (found is not null)
+        {
+            return (found, null);
+        }
+
+        return reference.ToLowerInvariant() is "production" or "staging"
+            ? (null, new RegistryError(RegistryErrorKind.NoVersionInStage, $"'{name}' has no version in {reference.ToLowerInvariant()}."))
+            : (null, new RegistryError(RegistryErrorKind.UnknownVersion,
+                $"'{name}' has no version '{reference}' (versions 1–{versions.Max(v => v.Version)}; or latest, production, staging)."));
+    }
+
+    /// <summary>Registers an artifact written by <see cref="ModelArtifact"/> as the name's next version, in staging.</summary>
+    public async Task<(ModelVersion? Version, RegistryError? Error)> RegisterAsync(
+        long tenantId, string name, byte[] artifact, string createdBy, int? parentVersion, IReadOnlyDictionary<string, double>? metrics,
+        CancellationToken cancellationToken)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidName,
+                $"'{name}' is not a model name: 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."));
+        }
+
+        ModelManifest manifest;
+        try
+        {
+            manifest = ModelArtifact.Inspect(new MemoryStream(artifact, writable: false), "the artifact");
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidArtifact, e.Message));
+        }
+
+        var existing = await VersionsAsync(tenantId, name, cancellationToken);
+        if (parentVersion is { } parent && existing.All(v => v.Version != parent))
+        {
+            return (null, new RegistryError(RegistryErrorKind.UnknownVersion, $"'{name}' has no version {parent} to descend from."));
+        }
+
+        if (existing.Count > 0 && existing[0].Kind != manifest.Kind)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidArtifact,
+                $"'{name}' holds '{existing[0].Kind}' models; this artifact is a '{manifest.Kind}' model."));
+        }
+
+        // Content-addressed: the file's name is its hash, so a version's file is never overwritten.
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(artifact));
+        var relative = Path.Combine(tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture), name, $"{sha256}.zip");
+        var path = Path.Combine(artifactFolder, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            await File.WriteAllBytesAsync(path + ".tmp", artifact, cancellationToken);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        var now = time.GetUtcNow();
+        var version = await store.AddAsync(new ModelVersion(tenantId, name, 0, manifest.Kind, ModelStage.Staging, sha256, relative,
+            manifest.Parameters, metrics ?? new Dictionary<string, double>(), manifest.Features, manifest.TrainingFingerprint, createdBy,
+            parentVersion, now, now), cancellationToken);
+        _cache.TryRemove(tenantId, out _);
+        await AuditAsync(version, "ModelRegistered", createdBy, new { version.Kind, Sha256 = sha256, ParentVersion = parentVersion }, cancellationToken);
+        return (version, null);
+    }
+
+    /// <summary>Moves a version to a stage (production archives the previous production version); audited.</summary>
+    public async Task<IReadOnlyList<ModelVersion>> SetStageAsync(long tenantId, string name, int version, ModelStage stage, string actor, CancellationToken cancellationToken)
+    {
+        var changed = await store.SetStageAsync(tenantId, name, version, stage, time.GetUtcNow(), cancellationToken);
+        _cache.TryRemove(tenantId, out _);
+        foreach (var moved in changed)
+        {
+            await AuditAsync(moved, "ModelStageChanged", actor, new { Stage = moved.Stage.ToString().ToLowerInvariant() }, cancellationToken);
+        }
+
+        return changed;
+    }
+
+    /// <summary>The version's model, after checking its artifact's SHA-256 against the registry's.</summary>
+    public async Task<T> LoadAsync<T>(ModelVersion version, string kind, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(artifactFolder, version.Artifact);
+        var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+        var actual = bytes is null ? "missing" : Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != version.Sha256)
+        {
+            await AuditAsync(version, "ModelIntegrityFailed", "registry", new { Expected = version.Sha256, Actual = actual }, cancellationToken);
+            throw new ModelIntegrityException(
+                $"The artifact of '{version.Name}' v{version.Version} does not match its registered SHA-256 ({(bytes is null ? "the file is missing" : "it was changed")}); it is not loaded.");
+        }
+
+        return ModelArtifact.Load<T>(new MemoryStream(bytes!, writable: false), $"'{version.Name}' v{version.Version}", kind).Model;
+    }
+
+    private async Task AuditAsync(ModelVersion version, string type, string actor, object details, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Serialize(new { model = version.Name, version = version.Version, details }, AuditJson);
+        await audit.AppendAsync([new AuditEvent(version.TenantId, type, $"model:{version.Name}", actor, payload)], cancellationToken);
+    }
+
+    private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+}
