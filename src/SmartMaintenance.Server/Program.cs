@@ -32,6 +32,7 @@ app.MapAuditApi();
 app.MapCasesApi();
 app.MapDeadLettersApi();
 app.MapModelsApi();
+app.MapMlApi();
 app.MapDemoApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();

@@ -17,9 +17,9 @@ public sealed class CliRulTests : IDisposable
     [Fact]
     public void Train_then_predict_writes_each_units_rul_at_its_last_cycle()
     {
-        var train = Write("train.txt", Engines(units: 40, seed: 1, keep: life => life));
+        var train = Write("train.txt", SyntheticEngines.Lines(units: 40, seed: 1, keep: life => life));
         // Unit 1 is cut early in its life, unit 2 near its end.
-        var test = Write("test.txt", Engine(1, 220, 30, new Random(3)).Concat(Engine(2, 220, 210, new Random(4))));
+        var test = Write("test.txt", SyntheticEngines.Engine(1, 220, 30, new Random(3)).Concat(SyntheticEngines.Engine(2, 220, 210, new Random(4))));
         var model = Path.Combine(_folder, "model.zip");
         var predictions = Path.Combine(_folder, "pred.csv");
 
@@ -50,7 +50,7 @@ public sealed class CliRulTests : IDisposable
     public void Predict_refuses_a_file_that_is_not_a_rul_model()
     {
         var notModel = Write("model.zip", ["not a zip"]);
-        var test = Write("test.txt", Engine(1, 100, 50, new Random(1)));
+        var test = Write("test.txt", SyntheticEngines.Engine(1, 100, 50, new Random(1)));
 
         Assert.Equal(2, Smx("rul", "predict", "--model", notModel, "--test", test, "--out", Path.Combine(_folder, "p.csv")));
         Assert.Equal(2, Smx("rul", "predict", "--model", Path.Combine(_folder, "missing.zip"), "--test", test, "--out", Path.Combine(_folder, "p.csv")));
@@ -60,7 +60,7 @@ public sealed class CliRulTests : IDisposable
     [Fact]
     public void Evaluate_prints_every_fold_and_the_spread()
     {
-        var train = Write("train_SIM.txt", Engines(units: 20, seed: 5, keep: life => life));
+        var train = Write("train_SIM.txt", SyntheticEngines.Lines(units: 20, seed: 5, keep: life => life));
         var output = new StringWriter();
 
         Assert.Equal(0, RulCommand.Evaluate([new FileInfo(train)], folds: 2, seed: 1, output, TextWriter.Null));
@@ -76,8 +76,12 @@ public sealed class CliRulTests : IDisposable
         File.WriteAllLines(path, lines);
         return path;
     }
+}
 
-    private static IEnumerable<string> Engines(int units, int seed, Func<int, int> keep)
+/// <summary>Degrading engines in the C-MAPSS text format, for tests that need run-to-failure histories.</summary>
+internal static class SyntheticEngines
+{
+    public static IEnumerable<string> Lines(int units, int seed, Func<int, int> keep)
     {
         var random = new Random(seed);
         for (var unit = 1; unit <= units; unit++)
@@ -91,7 +95,7 @@ public sealed class CliRulTests : IDisposable
     }
 
     // A degrading engine: wear grows exponentially over its life and moves four of the sensors; the rest is noise.
-    private static IEnumerable<string> Engine(int unit, int life, int keep, Random random)
+    public static IEnumerable<string> Engine(int unit, int life, int keep, Random random)
     {
         for (var cycle = 1; cycle <= keep; cycle++)
         {

@@ -98,12 +98,13 @@ internal static class ModelsApi
             : TypedResults.Ok(changed.Select(ModelVersionResponse.From));
     }
 
-    private static ProblemHttpResult Problem(RegistryError error) => error.Kind switch
+    public static ProblemHttpResult Problem(RegistryError error) => error.Kind switch
     {
         RegistryErrorKind.UnknownModel => Problems.Result(StatusCodes.Status404NotFound, "Unknown model", error.Detail),
         RegistryErrorKind.UnknownVersion => Problems.Result(StatusCodes.Status404NotFound, "Unknown model version", error.Detail),
         RegistryErrorKind.NoVersionInStage => Problems.Result(StatusCodes.Status404NotFound, "No version in that stage", error.Detail),
         RegistryErrorKind.InvalidName => Problems.Result(StatusCodes.Status400BadRequest, "Invalid model name", error.Detail),
+        RegistryErrorKind.InvalidInput => Problems.Result(StatusCodes.Status400BadRequest, "Invalid model input", error.Detail),
         _ => Problems.Result(StatusCodes.Status422UnprocessableEntity, "Invalid model artifact", error.Detail),
     };
 }

@@ -76,6 +76,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
         builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
+        builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

@@ -11,7 +11,7 @@ namespace SmartMaintenance.Models.Registry;
 /// <summary>Why a registry request was refused: a clear reason, never a silent substitute.</summary>
 public sealed record RegistryError(RegistryErrorKind Kind, string Detail);
 
-public enum RegistryErrorKind { UnknownModel, UnknownVersion, NoVersionInStage, InvalidName, InvalidArtifact }
+public enum RegistryErrorKind { UnknownModel, UnknownVersion, NoVersionInStage, InvalidName, InvalidArtifact, InvalidInput }
 
 /// <summary>An artifact whose bytes no longer match the SHA-256 recorded when it was registered.</summary>
 public sealed class ModelIntegrityException(string message) : Exception(message);

@@ -1,0 +1,116 @@
+using System.Globalization;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using SmartMaintenance.Models.Failure;
+using SmartMaintenance.Models.Registry;
+using SmartMaintenance.Models.Rul;
+using SmartMaintenance.Security;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>
+/// Predictions from registered models (the original's <c>/api/v1/ml/predict</c> and <c>/explain</c>): the version
+/// named (production unless another is asked for), its answer, and with <c>explain</c> each feature's exact SHAP value.
+/// </summary>
+internal static class MlApi
+{
+    public const int MaxCycles = 5000;
+
+    public static IEndpointRouteBuilder MapMlApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/ml").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
+            .RequireAuthorization(Scopes.MlPredict);
+        group.MapPost("/predict", (HttpContext c, RegisteredModels m, PredictRequest r) => PredictAsync(c, m, r, r.Explain))
+            .WithName("PredictWithModel").WithSummary("A registered model's prediction; explain=true adds SHAP values");
+        group.MapPost("/explain", (HttpContext c, RegisteredModels m, PredictRequest r) => PredictAsync(c, m, r, explain: true))
+            .WithName("ExplainWithModel").WithSummary("A registered model's prediction with each feature's exact SHAP value and the base value");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> PredictAsync(
+        HttpContext context, RegisteredModels models, PredictRequest request, bool explain)
+    {
+        if (Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var input = new ModelInput(
+            request.Cycles?.Select((c, i) => new CmapssCycle(i + 1, c[..CmapssData.SettingCount], c[CmapssData.SettingCount..])).ToList(),
+            request.Machine is { } m
+                ? new MachineRecord(m.Udi ?? 0, m.Type, m.AirTemperatureK, m.ProcessTemperatureK, m.RotationalSpeedRpm, m.TorqueNm, m.ToolWearMin, null, null)
+                : null);
+        try
+        {
+            var (answer, error) = await models.PredictAsync(context.User.TenantIdOf(), request.Model, request.Version ?? "production", input, explain,
+                context.RequestAborted);
+            return answer is null ? ModelsApi.Problem(error!) : TypedResults.Ok(PredictResponse.From(answer));
+        }
+        catch (ModelIntegrityException e)
+        {
+            return Problems.Result(StatusCodes.Status409Conflict, "Model integrity check failed", e.Message);
+        }
+    }
+
+    private static ProblemHttpResult? Validate(PredictRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.");
+        }
+
+        if (request.Cycles is { } cycles)
+        {
+            if (cycles.Count > MaxCycles)
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Too many cycles", $"At most {MaxCycles} cycles; {cycles.Count} were sent.");
+            }
+
+            const int width = CmapssData.SettingCount + CmapssData.SensorCount;
+            for (var i = 0; i < cycles.Count; i++)
+            {
+                if (cycles[i] is not { Length: width } cycle || !cycle.All(double.IsFinite))
+                {
+                    return Problems.Result(StatusCodes.Status400BadRequest, "Invalid cycle",
+                        string.Create(CultureInfo.InvariantCulture, $"cycles[{i}] must be {width} finite numbers: 3 operating settings, then 21 sensors."));
+                }
+            }
+        }
+
+        if (request.Machine is { } machine)
+        {
+            if (machine.Type is not ("L" or "M" or "H"))
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", $"machine.type must be L, M or H, not '{machine.Type}'.");
+            }
+
+            double[] values = [machine.AirTemperatureK, machine.ProcessTemperatureK, machine.RotationalSpeedRpm, machine.TorqueNm, machine.ToolWearMin];
+            if (!values.All(double.IsFinite))
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", "The machine's measurements must be finite numbers.");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// <c>cycles</c>: an engine's cycles oldest first, each 3 operating settings then 21 sensors (C-MAPSS order), for
+/// RUL models; <c>machine</c>: an operating point, for failure models. <c>version</c>: a number, latest, staging or
+/// production (the default).
+/// </summary>
+public sealed record PredictRequest(string Model, string? Version, IReadOnlyList<double[]>? Cycles, MachineInput? Machine, bool Explain = false);
+
+public sealed record MachineInput(
+    string Type, double AirTemperatureK, double ProcessTemperatureK, double RotationalSpeedRpm, double TorqueNm, double ToolWearMin, long? Udi = null);
+
+public sealed record PredictResponse(
+    string Model, int Version, string Kind, double? RemainingUsefulLife, double? FailureProbability, string? FailureMode, ModelExplanation? Explanation)
+{
+    public static PredictResponse From(ModelAnswer a) =>
+        new(a.Version.Name, a.Version.Version, a.Version.Kind, a.RemainingUsefulLife, a.FailureProbability, a.FailureMode, a.Explanation);
+}
