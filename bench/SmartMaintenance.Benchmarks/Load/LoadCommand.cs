@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
-/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|store
+/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|models|store
 /// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N]`.
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
@@ -50,6 +50,7 @@ internal static class LoadCommand
             "batch" => await RunTimedAsync(options, (c, n, ct) => PostBatchAsync(c, "batch", n, options.BatchSize, ct), client),
             "single" => await RunTimedAsync(options, (c, n, ct) => PostSingleAsync(c, n, ct), client),
             "seed" => await SeedAsync(options, client),
+            "models" => await ModelsLoad.RunAsync(options, client),
             "query" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c, $"/api/v1/sensors/readings?sensor_id=load-{n % Sensors}&limit=1000", ct), client),
             "series" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c,
                 $"/api/v1/sensors/load-{n % Sensors}/series?from={Uri.EscapeDataString(SeriesFrom(options).ToString("O"))}&to={Uri.EscapeDataString(SeriesFrom(options).AddHours(24).ToString("O"))}&bucket=1m", ct), client),
@@ -141,7 +142,7 @@ internal static class LoadCommand
         return (int)response.StatusCode;
     }
 
-    private static async Task<int> GetAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    internal static async Task<int> GetAsync(HttpClient client, string path, CancellationToken cancellationToken)
     {
         using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead, cancellationToken);
         return (int)response.StatusCode;
