@@ -14,8 +14,9 @@ public static class FailureCommand
     {
         var data = new Option<FileInfo>("--data") { Description = "A CSV file in the AI4I 2020 format", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the result", Required = true };
-        var train = new Command("train", "Train the failure and failure-mode classifiers on labelled records") { data, output };
-        train.SetAction(parse => Train(parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error));
+        var validate = new Option<bool>("--validate") { Description = "Also run the stratified 5-fold validation and record its F1 and PR-AUC in the model" };
+        var train = new Command("train", "Train the failure and failure-mode classifiers on labelled records") { data, output, validate };
+        train.SetAction(parse => Train(parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error, parse.GetValue(validate)));
 
         var model = new Option<FileInfo>("--model") { Description = "A model written by `smx failure train`", Required = true };
         var explain = new Option<bool>("--explain") { Description = "Add the base value and each feature's exact SHAP value of the failure classifier's margin (log-odds before calibration)" };
@@ -30,7 +31,7 @@ public static class FailureCommand
         return new Command("failure", "Machine failure classification (AI4I 2020 format)") { train, predict, evaluate };
     }
 
-    public static int Train(FileInfo data, FileInfo output, TextWriter log, TextWriter errors)
+    public static int Train(FileInfo data, FileInfo output, TextWriter log, TextWriter errors, bool validate = false)
     {
         if (!TryRead(data, errors, out var records, labelled: true))
         {
@@ -40,7 +41,22 @@ public static class FailureCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = FailureModel.Options;
         var model = FailureModel.Train(records, options);
-        ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]), ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames);
+        Dictionary<string, double>? metrics = null;
+        if (validate)
+        {
+            var cv = FailureEvaluation.CrossValidate(records, 5, options, seed: 1);
+            metrics = new Dictionary<string, double>
+            {
+                ["cv_f1"] = cv.Failure.F1,
+                ["cv_precision"] = cv.Failure.Precision,
+                ["cv_recall"] = cv.Failure.Recall,
+                ["cv_pr_auc"] = cv.Failure.PrAuc,
+            };
+            log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F3}"))));
+        }
+
+        ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]),
+            ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames, metrics);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;

@@ -19,8 +19,9 @@ public static class RulCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the result", Required = true };
-        var train = new Command("train", "Train a RUL model on run-to-failure units") { trainFiles, output };
-        train.SetAction(parse => Train(parse.GetRequiredValue(trainFiles), parse.GetRequiredValue(output), Console.Out, Console.Error));
+        var validate = new Option<bool>("--validate") { Description = "Also run the 5-fold validation and record its RMSE and NASA score in the model" };
+        var train = new Command("train", "Train a RUL model on run-to-failure units") { trainFiles, output, validate };
+        train.SetAction(parse => Train(parse.GetRequiredValue(trainFiles), parse.GetRequiredValue(output), Console.Out, Console.Error, parse.GetValue(validate)));
 
         var model = new Option<FileInfo>("--model") { Description = "A model written by `smx rul train`", Required = true };
         var test = new Option<FileInfo>("--test") { Description = "Trajectories in the C-MAPSS format, cut before failure", Required = true };
@@ -45,7 +46,7 @@ public static class RulCommand
         return new Command("rul", "Remaining useful life from run-to-failure histories (NASA C-MAPSS format)") { train, predict, evaluate };
     }
 
-    public static int Train(IReadOnlyList<FileInfo> files, FileInfo output, TextWriter log, TextWriter errors)
+    public static int Train(IReadOnlyList<FileInfo> files, FileInfo output, TextWriter log, TextWriter errors, bool validate = false)
     {
         if (!TryRead(files, errors, out var units))
         {
@@ -55,9 +56,15 @@ public static class RulCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = new BoostingOptions();
         var model = RulModel.Train(units, options);
+        var metrics = validate ? Metrics(RulEvaluation.CrossValidate(units, 5, options, seed: 1)) : null;
         ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
             new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
-            model.Trees.FeatureNames);
+            model.Trees.FeatureNames, metrics);
+        if (metrics is not null)
+        {
+            log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F3}"))));
+        }
+
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{units.Count} units, {units.Sum(u => u.Cycles.Count)} cycles, {model.Features.Regimes.Count} operating condition(s), {model.Features.Count} features; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;
@@ -118,6 +125,20 @@ public static class RulCommand
             $"(at least {RulEvaluation.MinKeptCycles} kept, at least one left); error against min(true RUL, {RulModel.DefaultCap}); " +
             "RMSE RUL≤cap: over the cuts whose true RUL is within the cap.");
         return 0;
+    }
+
+    /// <summary>The validation's figures as a model records them.</summary>
+    public static Dictionary<string, double> Metrics(IReadOnlyList<RulFoldResult> folds)
+    {
+        var rmse = folds.Select(f => f.Rmse).ToList();
+        var mean = rmse.Average();
+        return new Dictionary<string, double>
+        {
+            ["cv_rmse"] = mean,
+            ["cv_rmse_sd"] = Math.Sqrt(rmse.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, rmse.Count - 1)),
+            ["cv_rmse_rul_within_cap"] = folds.Average(f => f.DegradingRmse),
+            ["cv_nasa_per_cut"] = folds.Sum(f => f.NasaScore) / folds.Sum(f => f.Predictions),
+        };
     }
 
     private static bool TryRead(IReadOnlyList<FileInfo> files, TextWriter errors, out List<CmapssUnit> units, bool prefixed = true)

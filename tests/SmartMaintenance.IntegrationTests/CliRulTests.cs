@@ -23,7 +23,15 @@ public sealed class CliRulTests : IDisposable
         var model = Path.Combine(_folder, "model.zip");
         var predictions = Path.Combine(_folder, "pred.csv");
 
-        Assert.Equal(0, Smx("rul", "train", "--train", train, "--out", model));
+        Assert.Equal(0, Smx("rul", "train", "--train", train, "--out", model, "--validate"));
+        Models.ModelManifest manifest;
+        using (var stream = File.OpenRead(model))
+        {
+            manifest = Models.ModelArtifact.Inspect(stream, model);
+        }
+
+        Assert.InRange(manifest.Metrics["cv_rmse"], 0.1, 40);
+        Assert.Equal(["cycle", "s1_last"], manifest.Features.Take(2));
         Assert.Equal(0, Smx("rul", "predict", "--model", model, "--test", test, "--out", predictions));
 
         var lines = File.ReadAllLines(predictions);

@@ -15,6 +15,9 @@ public sealed record ModelManifest(
 {
     /// <summary>The features the model reads, in order: its input schema.</summary>
     public IReadOnlyList<string> Features { get; init; } = [];
+
+    /// <summary>What the model measured when it was trained (e.g. cross-validated RMSE or F1), by name.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>
@@ -29,12 +32,16 @@ public static class ModelArtifact
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
-        IReadOnlyList<string>? features = null)
+        IReadOnlyList<string>? features = null, IReadOnlyDictionary<string, double>? metrics = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(model, Json);
         var manifest = new ModelManifest(kind, FormatVersion, DateTimeOffset.UtcNow, trainingFingerprint, parameters,
             Convert.ToHexStringLower(SHA256.HashData(body)))
-        { Features = features ?? [] };
+
+        {
+            Features = features ?? [],
+            Metrics = metrics ?? new Dictionary<string, double>(),
+        };
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {

@@ -33,7 +33,8 @@ public sealed class ModelRegistryTests : IDisposable
     {
         var tree = new DecisionTree([0, -1, -1], [0.5f, 0, 0], [1, -1, -1], [2, -1, -1], [0, -leaf, leaf], [10, 5, 5]);
         var path = Path.Combine(_temp.Folder, $"{Guid.NewGuid():N}.zip");
-        ModelArtifact.Save(path, kind, new TreeEnsemble(1, [tree], ["x"]), "fingerprint", new Dictionary<string, string> { ["trees"] = "1" }, ["x"]);
+        ModelArtifact.Save(path, kind, new TreeEnsemble(1, [tree], ["x"]), "fingerprint", new Dictionary<string, string> { ["trees"] = "1" }, ["x"],
+            new Dictionary<string, double> { ["cv_rmse"] = leaf + 0.5 });
         return File.ReadAllBytes(path);
     }
 
@@ -47,6 +48,7 @@ public sealed class ModelRegistryTests : IDisposable
 
         Assert.Equal((1, 2, 1), (first!.Version, second!.Version, other!.Version));
         Assert.Equal(["x"], second.Features);
+        Assert.Equal(2.5, second.Metrics["cv_rmse"]);
         Assert.Equal(1, second.ParentVersion);
         Assert.Equal(2, (await _registry.ResolveAsync(tenant, "pump-rul", "latest", default)).Version!.Version);
         Assert.Equal(1, (await _registry.ResolveAsync(tenant, "pump-rul", "1", default)).Version!.Version);

@@ -73,7 +73,10 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
                 $"'{name}' has no version '{reference}' (versions 1–{versions.Max(v => v.Version)}; or latest, production, staging)."));
     }
 
-    /// <summary>Registers an artifact written by <see cref="ModelArtifact"/> as the name's next version, in staging.</summary>
+    /// <summary>
+    /// Registers an artifact written by <see cref="ModelArtifact"/> as the name's next version, in staging, with the
+    /// metrics given or else those its manifest recorded.
+    /// </summary>
     public async Task<(ModelVersion? Version, RegistryError? Error)> RegisterAsync(
         long tenantId, string name, byte[] artifact, string createdBy, int? parentVersion, IReadOnlyDictionary<string, double>? metrics,
         CancellationToken cancellationToken)
@@ -119,7 +122,7 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
 
         var now = time.GetUtcNow();
         var version = await store.AddAsync(new ModelVersion(tenantId, name, 0, manifest.Kind, ModelStage.Staging, sha256, relative,
-            manifest.Parameters, metrics ?? new Dictionary<string, double>(), manifest.Features, manifest.TrainingFingerprint, createdBy,
+            manifest.Parameters, metrics ?? manifest.Metrics, manifest.Features, manifest.TrainingFingerprint, createdBy,
             parentVersion, now, now), cancellationToken);
         _cache.TryRemove(tenantId, out _);
         await AuditAsync(version, "ModelRegistered", createdBy, new { version.Kind, Sha256 = sha256, ParentVersion = parentVersion }, cancellationToken);
