@@ -28,7 +28,10 @@ public static class FailureCommand
         var evaluate = new Command("evaluate", "Stratified cross-validation: F1, PR-AUC, per-mode figures and the confusion matrix") { data, folds, seed };
         evaluate.SetAction(parse => Evaluate(parse.GetRequiredValue(data), Math.Max(2, parse.GetValue(folds)), parse.GetValue(seed), Console.Out, Console.Error));
 
-        return new Command("failure", "Machine failure classification (AI4I 2020 format)") { train, predict, evaluate };
+        var drift = new Command("drift", "Each feature of the file's records against the model's training distribution: PSI and KS") { model, data };
+        drift.SetAction(parse => Drift(parse.GetRequiredValue(model), parse.GetRequiredValue(data), Console.Out, Console.Error));
+
+        return new Command("failure", "Machine failure classification (AI4I 2020 format)") { train, predict, evaluate, drift };
     }
 
     public static int Train(FileInfo data, FileInfo output, TextWriter log, TextWriter errors, bool validate = false)
@@ -56,7 +59,8 @@ public static class FailureCommand
         }
 
         ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]),
-            ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames, metrics);
+            ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames, metrics,
+            FeatureReference.Of(FailureModel.FeatureNames, [.. records.Select(FailureModel.Features)]));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
         return 0;
@@ -84,6 +88,11 @@ public static class FailureCommand
         log.WriteLine($"{records.Count} records → {output.FullName}");
         return 0;
     }
+
+    public static int Drift(FileInfo modelFile, FileInfo data, TextWriter output, TextWriter errors) =>
+        ModelParameters.TryLoad<FailureModel>(modelFile, FailureModel.Kind, errors, out _, out var manifest) && TryRead(data, errors, out var records, labelled: false)
+            ? DriftTable.Print(manifest, [.. records.Select(FailureModel.Features)], output, errors)
+            : 2;
 
     public static int Evaluate(FileInfo data, int folds, int seed, TextWriter output, TextWriter errors)
     {

@@ -20,9 +20,13 @@ internal static class ModelParameters
     };
 
     public static bool TryLoad<T>(FileInfo file, string kind, TextWriter errors, out T model)
+        where T : class => TryLoad(file, kind, errors, out model, out _);
+
+    public static bool TryLoad<T>(FileInfo file, string kind, TextWriter errors, out T model, out ModelManifest manifest)
         where T : class
     {
         model = null!;
+        manifest = null!;
         if (!file.Exists)
         {
             errors.WriteLine($"{file.FullName}: no such file");
@@ -31,7 +35,7 @@ internal static class ModelParameters
 
         try
         {
-            model = ModelArtifact.Load<T>(file.FullName, kind).Model;
+            (model, manifest) = ModelArtifact.Load<T>(file.FullName, kind);
             return true;
         }
         catch (InvalidDataException e)
@@ -39,6 +43,30 @@ internal static class ModelParameters
             errors.WriteLine(e.Message);
             return false;
         }
+    }
+}
+
+/// <summary>`smx rul|failure drift`: each feature's PSI and KS figures against the model's training reference.</summary>
+internal static class DriftTable
+{
+    public static int Print(ModelManifest manifest, IReadOnlyList<float[]> rows, TextWriter output, TextWriter errors)
+    {
+        if (manifest.Reference.Count == 0)
+        {
+            errors.WriteLine("This model was trained without a reference distribution; train it again to check drift.");
+            return 2;
+        }
+
+        var results = FeatureDrift.Compare(manifest.Reference, rows);
+        output.WriteLine($"{"feature",-28} {"PSI",8} {"KS D",6} {"KS p",9} drifted");
+        foreach (var r in results.OrderByDescending(r => r.Psi))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Feature,-28} {r.Psi,8:F3} {r.KsStatistic,6:F3} {r.KsPValue,9:G3} {(r.Drifted ? "yes" : "no")}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{results.Count(r => r.Drifted)} of {results.Count} features drifted over {rows.Count} rows (PSI > {FeatureDrift.MajorShift}, or KS p < {FeatureDrift.KsAlpha} with D ≥ {FeatureDrift.MinKsDistance})."));
+        return 0;
     }
 }
 

@@ -43,7 +43,11 @@ public static class RulCommand
         };
         evaluate.SetAction(parse => Evaluate(parse.GetRequiredValue(evaluateFiles), Math.Max(2, parse.GetValue(folds)), parse.GetValue(seed), Console.Out, Console.Error));
 
-        return new Command("rul", "Remaining useful life from run-to-failure histories (NASA C-MAPSS format)") { train, predict, evaluate };
+        var driftData = new Option<FileInfo>("--test") { Description = "Recent trajectories in the C-MAPSS format", Required = true };
+        var drift = new Command("drift", "Each feature of the file's cycles against the model's training distribution: PSI and KS") { model, driftData };
+        drift.SetAction(parse => Drift(parse.GetRequiredValue(model), parse.GetRequiredValue(driftData), Console.Out, Console.Error));
+
+        return new Command("rul", "Remaining useful life from run-to-failure histories (NASA C-MAPSS format)") { train, predict, evaluate, drift };
     }
 
     public static int Train(IReadOnlyList<FileInfo> files, FileInfo output, TextWriter log, TextWriter errors, bool validate = false)
@@ -59,7 +63,7 @@ public static class RulCommand
         var metrics = validate ? Metrics(RulEvaluation.CrossValidate(units, 5, options, seed: 1)) : null;
         ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
             new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
-            model.Trees.FeatureNames, metrics);
+            model.Trees.FeatureNames, metrics, FeatureReference.Of(model.Trees.FeatureNames, model.Rows(units)));
         if (metrics is not null)
         {
             log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F3}"))));
@@ -96,6 +100,11 @@ public static class RulCommand
         log.WriteLine($"{units.Count} units → {output.FullName}");
         return 0;
     }
+
+    public static int Drift(FileInfo modelFile, FileInfo data, TextWriter output, TextWriter errors) =>
+        ModelParameters.TryLoad<RulModel>(modelFile, RulModel.Kind, errors, out var model, out var manifest) && TryRead([data], errors, out var units, prefixed: false)
+            ? DriftTable.Print(manifest, model.Rows(units), output, errors)
+            : 2;
 
     public static int Evaluate(IReadOnlyList<FileInfo> files, int folds, int seed, TextWriter output, TextWriter errors)
     {

@@ -41,6 +41,10 @@ public sealed class CliRulTests : IDisposable
         Assert.True(rul["1"] > 90, $"30 of 220 cycles: {rul["1"]}");
         Assert.True(rul["2"] < 40, $"210 of 220 cycles: {rul["2"]}");
 
+        var drift = new StringWriter();
+        Assert.Equal(0, RulCommand.Drift(new FileInfo(model), new FileInfo(train), drift, TextWriter.Null));
+        Assert.Contains($"0 of {manifest.Features.Count} features drifted", drift.ToString(), StringComparison.Ordinal);
+
         var explained = Path.Combine(_folder, "explained.csv");
         Assert.Equal(0, Smx("rul", "predict", "--model", model, "--test", test, "--out", explained, "--explain"));
         var table = File.ReadAllLines(explained);

@@ -20,9 +20,11 @@ public sealed class MlApiTests
         {
             var train = Path.Combine(folder, "train.txt");
             File.WriteAllLines(train, SyntheticEngines.Lines(units: 30, seed: 1, keep: life => life));
-            var model = RulModel.Train(CmapssData.Read(train), new BoostingOptions { Trees = 50 });
+            var units = CmapssData.Read(train);
+            var model = RulModel.Train(units, new BoostingOptions { Trees = 50 });
             var path = Path.Combine(folder, "rul.zip");
-            ModelArtifact.Save(path, RulModel.Kind, model, "synthetic", new Dictionary<string, string>(), model.Trees.FeatureNames);
+            ModelArtifact.Save(path, RulModel.Kind, model, "synthetic", new Dictionary<string, string>(), model.Trees.FeatureNames,
+                reference: FeatureReference.Of(model.Trees.FeatureNames, model.Rows(units)));
             return File.ReadAllBytes(path);
         }
         finally
@@ -31,11 +33,11 @@ public sealed class MlApiTests
         }
     });
 
-    // The first `keep` cycles of a 220-cycle engine as the API takes them: 3 settings then 21 sensors.
-    private static double[][] Cycles(int keep) =>
+    // The first `keep` cycles of a 220-cycle engine as the API takes them: 3 settings then 21 sensors (+ offset).
+    private static double[][] Cycles(int keep, int seed = 9, double offset = 0) =>
     [
-        .. SyntheticEngines.Engine(1, 220, keep, new Random(9))
-            .Select(l => l.Split(' ').Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()),
+        .. SyntheticEngines.Engine(1, 220, keep, new Random(seed))
+            .Select(l => l.Split(' ').Skip(2).Select((v, i) => double.Parse(v, CultureInfo.InvariantCulture) + (i >= 3 ? offset : 0)).ToArray()),
     ];
 
     private static async Task RegisterAsync(HttpClient client, string name)
@@ -70,6 +72,26 @@ public sealed class MlApiTests
         Assert.Equal("rul_before_clamp", explanation.GetProperty("output").GetString());
         Assert.Equal(explained.GetProperty("remaining_useful_life").GetDouble(), total, 4);
         Assert.True(explanation.GetProperty("contributions").TryGetProperty("cycle", out _));
+    }
+
+    [Fact]
+    public async Task Engines_like_the_training_ones_do_not_drift_and_shifted_sensors_do()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        await RegisterAsync(admin, "engine-rul");
+
+        var alike = await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift",
+            new { model = "engine-rul", version = "latest", units = Enumerable.Range(0, 8).Select(s => Cycles(220, seed: 100 + s)) })).ReadJsonAsync();
+        var shifted = await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift",
+            new { model = "engine-rul", version = "latest", units = Enumerable.Range(0, 8).Select(s => Cycles(220, seed: 100 + s, offset: 3)) })).ReadJsonAsync();
+
+        Assert.Equal(8 * 220, alike.GetProperty("rows").GetInt32());
+        var features = alike.GetProperty("features").GetArrayLength();
+        Assert.True(alike.GetProperty("drifted_features").GetInt32() <= features / 10, alike.GetProperty("drifted_features").ToString());
+        Assert.True(shifted.GetProperty("drifted_features").GetInt32() >= features / 2, shifted.GetProperty("drifted_features").ToString());
+        Assert.Contains(shifted.GetProperty("features").EnumerateArray(), f => f.GetProperty("feature").GetString() == "s5_last" && f.GetProperty("drifted").GetBoolean());
+        await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "engine-rul", version = "latest" })).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

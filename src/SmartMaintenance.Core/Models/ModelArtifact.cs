@@ -18,6 +18,9 @@ public sealed record ModelManifest(
 
     /// <summary>What the model measured when it was trained (e.g. cross-validated RMSE or F1), by name.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Each feature's distribution in the training rows: what drift is measured against.</summary>
+    public IReadOnlyList<FeatureReference> Reference { get; init; } = [];
 }
 
 /// <summary>
@@ -32,7 +35,7 @@ public static class ModelArtifact
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
     public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
-        IReadOnlyList<string>? features = null, IReadOnlyDictionary<string, double>? metrics = null)
+        IReadOnlyList<string>? features = null, IReadOnlyDictionary<string, double>? metrics = null, IReadOnlyList<FeatureReference>? reference = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(model, Json);
         var manifest = new ModelManifest(kind, FormatVersion, DateTimeOffset.UtcNow, trainingFingerprint, parameters,
@@ -41,6 +44,7 @@ public static class ModelArtifact
         {
             Features = features ?? [],
             Metrics = metrics ?? new Dictionary<string, double>(),
+            Reference = reference ?? [],
         };
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)

@@ -2,6 +2,7 @@ using System.Globalization;
 
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using SmartMaintenance.Models;
 using SmartMaintenance.Models.Failure;
 using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Models.Rul;
@@ -27,8 +28,54 @@ internal static class MlApi
             .WithName("PredictWithModel").WithSummary("A registered model's prediction; explain=true adds SHAP values");
         group.MapPost("/explain", (HttpContext c, RegisteredModels m, PredictRequest r) => PredictAsync(c, m, r, explain: true))
             .WithName("ExplainWithModel").WithSummary("A registered model's prediction with each feature's exact SHAP value and the base value");
+        group.MapPost("/check_drift", CheckDriftAsync).WithName("CheckModelDrift")
+            .WithSummary("PSI and Kolmogorov–Smirnov per feature of the given engines or machines against the version's training data");
         return app;
     }
+
+    private static async Task<Results<Ok<DriftResponse>, ProblemHttpResult>> CheckDriftAsync(
+        HttpContext context, RegisteredModels models, DriftRequest request)
+    {
+        var cycles = request.Units?.SelectMany(u => u).ToList();
+        if (string.IsNullOrWhiteSpace(request.Model))
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.");
+        }
+
+        if (request.Units is not { Count: > 0 } && request.Machines is not { Count: > 0 })
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "Nothing to compare", "Give 'units' (engines' cycles) or 'machines' (operating points).");
+        }
+
+        if (cycles is { } all && (Validate(new PredictRequest(request.Model, null, all, null)) is { } badCycle))
+        {
+            return badCycle;
+        }
+
+        if (request.Machines?.Select(m => Validate(new PredictRequest(request.Model, null, null, m))).FirstOrDefault(p => p is not null) is { } badMachine)
+        {
+            return badMachine;
+        }
+
+        var batch = new ModelBatch(
+            request.Units?.Select((u, i) => new CmapssUnit(i.ToString(CultureInfo.InvariantCulture), [.. u.Select((c, k) => Cycle(c, k))])).ToList(),
+            request.Machines?.Select(Machine).ToList());
+        try
+        {
+            var (report, error) = await models.CheckDriftAsync(context.User.TenantIdOf(), request.Model, request.Version ?? "production", batch, context.RequestAborted);
+            return report is null ? ModelsApi.Problem(error!) : TypedResults.Ok(DriftResponse.From(report));
+        }
+        catch (ModelIntegrityException e)
+        {
+            return Problems.Result(StatusCodes.Status409Conflict, "Model integrity check failed", e.Message);
+        }
+    }
+
+    private static CmapssCycle Cycle(double[] values, int index) =>
+        new(index + 1, values[..CmapssData.SettingCount], values[CmapssData.SettingCount..]);
+
+    private static MachineRecord Machine(MachineInput m) =>
+        new(m.Udi ?? 0, m.Type, m.AirTemperatureK, m.ProcessTemperatureK, m.RotationalSpeedRpm, m.TorqueNm, m.ToolWearMin, null, null);
 
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> PredictAsync(
         HttpContext context, RegisteredModels models, PredictRequest request, bool explain)
@@ -38,11 +85,7 @@ internal static class MlApi
             return invalid;
         }
 
-        var input = new ModelInput(
-            request.Cycles?.Select((c, i) => new CmapssCycle(i + 1, c[..CmapssData.SettingCount], c[CmapssData.SettingCount..])).ToList(),
-            request.Machine is { } m
-                ? new MachineRecord(m.Udi ?? 0, m.Type, m.AirTemperatureK, m.ProcessTemperatureK, m.RotationalSpeedRpm, m.TorqueNm, m.ToolWearMin, null, null)
-                : null);
+        var input = new ModelInput(request.Cycles?.Select(Cycle).ToList(), request.Machine is { } m ? Machine(m) : null);
         try
         {
             var (answer, error) = await models.PredictAsync(context.User.TenantIdOf(), request.Model, request.Version ?? "production", input, explain,
@@ -104,6 +147,15 @@ internal static class MlApi
 /// production (the default).
 /// </summary>
 public sealed record PredictRequest(string Model, string? Version, IReadOnlyList<double[]>? Cycles, MachineInput? Machine, bool Explain = false);
+
+/// <summary><c>units</c>: engines, each its cycles as for a prediction; <c>machines</c>: operating points.</summary>
+public sealed record DriftRequest(string Model, string? Version, IReadOnlyList<IReadOnlyList<double[]>>? Units, IReadOnlyList<MachineInput>? Machines);
+
+public sealed record DriftResponse(string Model, int Version, string Kind, int Rows, int DriftedFeatures, IReadOnlyList<FeatureDriftResult> Features)
+{
+    public static DriftResponse From(DriftReport r) =>
+        new(r.Version.Name, r.Version.Version, r.Version.Kind, r.Rows, r.Features.Count(f => f.Drifted), r.Features);
+}
 
 public sealed record MachineInput(
     string Type, double AirTemperatureK, double ProcessTemperatureK, double RotationalSpeedRpm, double TorqueNm, double ToolWearMin, long? Udi = null);

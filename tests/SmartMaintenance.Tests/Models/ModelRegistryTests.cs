@@ -86,7 +86,7 @@ public sealed class ModelRegistryTests : IDisposable
         var tenant = await TenantAsync();
         var (version, _) = await _registry.RegisterAsync(tenant, "pump-rul", Artifact(4), "alice", null, null, default);
 
-        var model = await _registry.LoadAsync<TreeEnsemble>(version!, "test-kind", default);
+        var (model, _) = await _registry.LoadAsync<TreeEnsemble>(version!, "test-kind", default);
         Assert.Equal(5, model.Predict([0.9f]), 9);
 
         var file = Path.Combine(_temp.Folder, "models", version!.Artifact);

@@ -143,7 +143,7 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     }
 
     /// <summary>The version's model, after checking its artifact's SHA-256 against the registry's.</summary>
-    public async Task<T> LoadAsync<T>(ModelVersion version, string kind, CancellationToken cancellationToken)
+    public async Task<(T Model, ModelManifest Manifest)> LoadAsync<T>(ModelVersion version, string kind, CancellationToken cancellationToken)
     {
         var path = Path.Combine(artifactFolder, version.Artifact);
         var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
@@ -155,7 +155,7 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
                 $"The artifact of '{version.Name}' v{version.Version} does not match its registered SHA-256 ({(bytes is null ? "the file is missing" : "it was changed")}); it is not loaded.");
         }
 
-        return ModelArtifact.Load<T>(new MemoryStream(bytes!, writable: false), $"'{version.Name}' v{version.Version}", kind).Model;
+        return ModelArtifact.Load<T>(new MemoryStream(bytes!, writable: false), $"'{version.Name}' v{version.Version}", kind);
     }
 
     private async Task AuditAsync(ModelVersion version, string type, string actor, object details, CancellationToken cancellationToken)

@@ -9,6 +9,12 @@ namespace SmartMaintenance.Models.Registry;
 /// <summary>What a registered model is asked about: an engine's cycles (RUL models) or a machine's operating point (failure models).</summary>
 public sealed record ModelInput(IReadOnlyList<CmapssCycle>? Cycles, MachineRecord? Machine);
 
+/// <summary>Many inputs at once, for a drift check: engines (RUL models) or operating points (failure models).</summary>
+public sealed record ModelBatch(IReadOnlyList<CmapssUnit>? Units, IReadOnlyList<MachineRecord>? Machines);
+
+/// <summary>A drift check's result: the version compared against, the rows compared, each feature's figures.</summary>
+public sealed record DriftReport(ModelVersion Version, int Rows, IReadOnlyList<FeatureDriftResult> Features);
+
 /// <summary>Each feature's exact SHAP value of <see cref="Output"/>, and the base value they start from.</summary>
 public sealed record ModelExplanation(string Output, double BaseValue, IReadOnlyDictionary<string, double> Contributions);
 
@@ -42,6 +48,32 @@ public sealed class RegisteredModels(ModelRegistry registry)
         return (loaded.Answer(version, input, explain), null);
     }
 
+    /// <summary>The batch's features against the version's training reference (PSI and KS per feature).</summary>
+    public async Task<(DriftReport? Report, RegistryError? Error)> CheckDriftAsync(
+        long tenantId, string name, string reference, ModelBatch batch, CancellationToken cancellationToken)
+    {
+        var (version, error) = await registry.ResolveAsync(tenantId, name, reference, cancellationToken);
+        if (version is null)
+        {
+            return (null, error);
+        }
+
+        if (InputError(version.Kind, new ModelInput(batch.Units is [var unit, ..] ? unit.Cycles : null, batch.Machines is [var machine, ..] ? machine : null)) is { } wrong)
+        {
+            return (null, wrong);
+        }
+
+        var loaded = await LoadAsync(version, cancellationToken);
+        if (loaded.Manifest.Reference.Count == 0)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidInput,
+                $"'{name}' v{version.Version} was trained without a reference distribution; train it again to check drift."));
+        }
+
+        IReadOnlyList<float[]> rows = loaded.Rul is { } rul ? rul.Rows(batch.Units!) : [.. batch.Machines!.Select(FailureModel.Features)];
+        return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
+    }
+
     private static RegistryError? InputError(string kind, ModelInput input) => kind switch
     {
         RulModel.Kind when input.Cycles is not { Count: > 0 } =>
@@ -66,18 +98,18 @@ public sealed class RegisteredModels(ModelRegistry registry)
         }
     }
 
-    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, TreeExplainer Explainer)
+    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, TreeExplainer Explainer, ModelManifest Manifest)
     {
         public static async Task<Loaded> ReadAsync(ModelRegistry registry, ModelVersion version)
         {
             if (version.Kind == RulModel.Kind)
             {
-                var rul = await registry.LoadAsync<RulModel>(version, RulModel.Kind, CancellationToken.None);
-                return new Loaded(rul, null, new TreeExplainer(rul.Trees));
+                var (rul, rulManifest) = await registry.LoadAsync<RulModel>(version, RulModel.Kind, CancellationToken.None);
+                return new Loaded(rul, null, new TreeExplainer(rul.Trees), rulManifest);
             }
 
-            var failure = await registry.LoadAsync<FailureModel>(version, FailureModel.Kind, CancellationToken.None);
-            return new Loaded(null, failure, new TreeExplainer(failure.Failure.Trees));
+            var (failure, manifest) = await registry.LoadAsync<FailureModel>(version, FailureModel.Kind, CancellationToken.None);
+            return new Loaded(null, failure, new TreeExplainer(failure.Failure.Trees), manifest);
         }
 
         public ModelAnswer Answer(ModelVersion version, ModelInput input, bool explain)

@@ -35,4 +35,7 @@ public sealed record RulModel(RulFeatures Features, TreeEnsemble Trees, int Cap)
     public double Predict(CmapssUnit unit) => Clamp(Trees.Predict(Features.LastRow(unit)));
 
     public double Clamp(double rul) => Math.Clamp(rul, 0, Cap);
+
+    /// <summary>The feature rows of every cycle of the units: what drift compares with the training reference.</summary>
+    public IReadOnlyList<float[]> Rows(IEnumerable<CmapssUnit> units) => [.. units.SelectMany(Features.Rows)];
 }
