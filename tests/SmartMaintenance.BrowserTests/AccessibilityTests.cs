@@ -5,7 +5,7 @@ namespace SmartMaintenance.BrowserTests;
 /// <summary>The quality bar's last lines: phone width, the keyboard alone, and a name for every control.</summary>
 public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
-    private static readonly string[] Pages = ["/", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/simulation", "/demo", "/system", "/admin/users"];
+    private static readonly string[] Pages = ["/", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/simulation", "/models", "/demo", "/system", "/admin/users"];
 
     // Controls a person reaches and a screen reader names: text, aria-label, aria-labelledby, title or an associated
     // <label>. Hidden controls (display: none, or MudBlazor's hidden native inputs) are left out.

@@ -1,0 +1,59 @@
+using System.Net.Http.Headers;
+
+using Microsoft.Playwright;
+
+using SmartMaintenance.Models;
+using SmartMaintenance.Models.Trees;
+
+namespace SmartMaintenance.BrowserTests;
+
+/// <summary>The models page: registered versions with their stages, registering a file, promoting a version.</summary>
+public sealed class ModelsPageTests(BrowserHost host) : IClassFixture<BrowserHost>
+{
+    private static string ArtifactFile(double leaf)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"browser-model-{Guid.NewGuid():N}.zip");
+        var tree = new DecisionTree([0, -1, -1], [0.5f, 0, 0], [1, -1, -1], [2, -1, -1], [0, -leaf, leaf], [10, 5, 5]);
+        ModelArtifact.Save(path, "rul", new TreeEnsemble(0, [tree], ["cycle"]), "browser-test", new Dictionary<string, string>(), ["cycle"],
+            new Dictionary<string, double> { ["cv_rmse"] = 11.5 });
+        return path;
+    }
+
+    [Fact]
+    public async Task An_admin_registers_a_file_and_promotes_it_and_the_previous_production_version_is_archived()
+    {
+        using var api = host.Api();
+        var first = ArtifactFile(1);
+        using (var content = new ByteArrayContent(await File.ReadAllBytesAsync(first)))
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+            (await api.PostAsync("/api/v1/ml/models/browser-rul/versions", content)).EnsureSuccessStatusCode();
+        }
+
+        (await api.PostAsync("/api/v1/ml/models/browser-rul/versions/1/promote", null)).EnsureSuccessStatusCode();
+
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Models" }).ClickAsync();
+        await BrowserHost.LiveAsync(page);
+        var model = page.GetByTestId("model").Filter(new() { HasText = "browser-rul" });
+        await Assertions.Expect(model.GetByTestId("model-version")).ToHaveCountAsync(1);
+        await Assertions.Expect(model.GetByTestId("model-stage")).ToHaveTextAsync("Production");
+        await Assertions.Expect(model).ToContainTextAsync("cv_rmse 11.5");
+
+        // A second version through the page's upload.
+        var second = ArtifactFile(2);
+        await page.GetByLabel("Model name").FillAsync("browser-rul");
+        await page.Locator("input[type=file]").SetInputFilesAsync(second);
+        await Assertions.Expect(model.GetByTestId("model-version")).ToHaveCountAsync(2);
+        var newest = model.GetByTestId("model-version").First;
+        await Assertions.Expect(newest).ToContainTextAsync("v2");
+        await Assertions.Expect(newest.GetByTestId("model-stage")).ToHaveTextAsync("Staging");
+
+        await newest.GetByRole(AriaRole.Button, new() { Name = "Promote" }).ClickAsync();
+        await Assertions.Expect(newest.GetByTestId("model-stage")).ToHaveTextAsync("Production");
+        await Assertions.Expect(model.GetByTestId("model-version").Nth(1).GetByTestId("model-stage")).ToHaveTextAsync("Archived");
+        await BrowserHost.ScreenshotAsync(page, "models");
+        File.Delete(first);
+        File.Delete(second);
+    }
+}
