@@ -19,7 +19,7 @@ public static class FailureCommand
         train.SetAction(parse => Train(parse.GetRequiredValue(data), parse.GetRequiredValue(output), Console.Out, Console.Error, parse.GetValue(validate)));
 
         var model = new Option<FileInfo>("--model") { Description = "A model written by `smx failure train`", Required = true };
-        var explain = new Option<bool>("--explain") { Description = "Add the base value and each feature's exact SHAP value of the failure classifier's margin (log-odds before calibration)" };
+        var explain = new Option<bool>("--explain") { Description = "Add each feature's exact SHAP value of the margin (log-odds before calibration) of the classifier that decided the probability, named in 'explained'" };
         var predict = new Command("predict", "Predict each record: udi,failure_probability,predicted_mode") { model, data, output, explain };
         predict.SetAction(parse => Predict(parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetRequiredValue(output), parse.GetValue(explain), Console.Out, Console.Error));
 
@@ -47,14 +47,7 @@ public static class FailureCommand
         Dictionary<string, double>? metrics = null;
         if (validate)
         {
-            var cv = FailureEvaluation.CrossValidate(records, 5, options, seed: 1);
-            metrics = new Dictionary<string, double>
-            {
-                ["cv_f1"] = cv.Failure.F1,
-                ["cv_precision"] = cv.Failure.Precision,
-                ["cv_recall"] = cv.Failure.Recall,
-                ["cv_pr_auc"] = cv.Failure.PrAuc,
-            };
+            metrics = FailureEvaluation.Metrics(FailureEvaluation.CrossValidate(records, 5, options, seed: 1));
             log.WriteLine(string.Join(", ", metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F3}"))));
         }
 
@@ -75,13 +68,15 @@ public static class FailureCommand
 
         using (var writer = new StreamWriter(output.FullName))
         {
-            var explainer = explain ? new Explanations(model.Failure.Trees) : null;
+            var explainer = explain ? new Explanations(FailureModel.FeatureNames) : null;
             writer.WriteLine("udi,failure_probability,predicted_mode" + explainer?.Header);
             foreach (var record in records)
             {
                 var prediction = model.Predict(record);
+                var row = FailureModel.Features(record);
+                var (classifier, explained) = explain ? model.Deciding(row) : default;
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{record.Udi},{prediction.Probability:F6},{prediction.Mode}")
-                    + explainer?.Columns(FailureModel.Features(record)));
+                    + explainer?.Columns(classifier.Trees, explained, row));
             }
         }
 
@@ -103,8 +98,7 @@ public static class FailureCommand
 
         var cv = FailureEvaluation.CrossValidate(records, folds, FailureModel.Options, seed);
         var f1 = cv.FoldF1;
-        var mean = f1.Average();
-        var spread = Math.Sqrt(f1.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, f1.Count - 1));
+        var (mean, spread) = FoldSpread.Of(f1);
         output.WriteLine($"{"outcome",-16} {"rows",5} {"TP",5} {"FP",5} {"FN",5} {"precision",9} {"recall",7} {"F1",6} {"PR-AUC",7} {"failure recall",14}");
         output.WriteLine(Line("Machine failure", cv.Failure, null));
         for (var m = 0; m < cv.Modes.Count; m++)

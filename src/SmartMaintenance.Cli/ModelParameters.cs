@@ -17,6 +17,7 @@ internal static class ModelParameters
         ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
         ["feature_fraction"] = options.FeatureFraction.ToString(CultureInfo.InvariantCulture),
         ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+        ["bins"] = options.Bins.ToString(CultureInfo.InvariantCulture),
     };
 
     public static bool TryLoad<T>(FileInfo file, string kind, TextWriter errors, out T model)
@@ -70,13 +71,24 @@ internal static class DriftTable
     }
 }
 
-/// <summary>The <c>--explain</c> columns of a prediction file: the base value, then a SHAP value per feature.</summary>
-internal sealed class Explanations(TreeEnsemble trees)
+/// <summary>
+/// The <c>--explain</c> columns of a prediction file: which output is explained, its base value, then a SHAP value per
+/// feature (every explained ensemble reads the same features).
+/// </summary>
+internal sealed class Explanations(IReadOnlyList<string> featureNames)
 {
-    private readonly TreeExplainer _explainer = new(trees);
+    private readonly Dictionary<TreeEnsemble, TreeExplainer> _explainers = new(ReferenceEqualityComparer.Instance);
 
-    public string Header { get; } = ",base_value" + string.Concat(trees.FeatureNames.Select(f => $",shap_{f}"));
+    public string Header { get; } = ",explained,base_value" + string.Concat(featureNames.Select(f => $",shap_{f}"));
 
-    public string Columns(ReadOnlySpan<float> row) => string.Create(CultureInfo.InvariantCulture,
-        $",{_explainer.BaseValue:G9}{string.Concat(_explainer.Explain(row).Select(v => string.Create(CultureInfo.InvariantCulture, $",{v:G9}")))}");
+    public string Columns(TreeEnsemble trees, string output, ReadOnlySpan<float> row)
+    {
+        if (!_explainers.TryGetValue(trees, out var explainer))
+        {
+            _explainers[trees] = explainer = new TreeExplainer(trees);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $",{output},{explainer.BaseValue:G9}{string.Concat(explainer.Explain(row).Select(v => string.Create(CultureInfo.InvariantCulture, $",{v:G9}")))}");
+    }
 }

@@ -60,7 +60,7 @@ public static class RulCommand
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = new BoostingOptions();
         var model = RulModel.Train(units, options);
-        var metrics = validate ? Metrics(RulEvaluation.CrossValidate(units, 5, options, seed: 1)) : null;
+        var metrics = validate ? RulEvaluation.Metrics(RulEvaluation.CrossValidate(units, 5, options, seed: 1)) : null;
         ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
             new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
             model.Trees.FeatureNames, metrics, FeatureReference.Of(model.Trees.FeatureNames, model.Rows(units)));
@@ -88,12 +88,13 @@ public static class RulCommand
 
         using (var writer = new StreamWriter(output.FullName))
         {
-            var explainer = explain ? new Explanations(model.Trees) : null;
+            var explainer = explain ? new Explanations(model.Trees.FeatureNames) : null;
             writer.WriteLine("unit,rul" + explainer?.Header);
             foreach (var unit in units)
             {
                 var row = model.Features.LastRow(unit);
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{unit.Id},{model.Clamp(model.Trees.Predict(row)):F2}") + explainer?.Columns(row));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{unit.Id},{model.Predict(row):F2}")
+                    + explainer?.Columns(model.Trees, "rul_before_clamp", row));
             }
         }
 
@@ -124,8 +125,7 @@ public static class RulCommand
             }
 
             var rmse = results.Select(r => r.Rmse).ToList();
-            var mean = rmse.Average();
-            var spread = Math.Sqrt(rmse.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, rmse.Count - 1));
+            var (mean, spread) = FoldSpread.Of(rmse);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{file.Name,-16} {"all",4} {results.Sum(r => r.Units),5} {results.Sum(r => r.Predictions),5} {mean,7:F2} {results.Sum(r => r.NasaScore),9:F1} {results.Sum(r => r.NasaScore) / results.Sum(r => r.Predictions),8:F2} {results.Average(r => r.DegradingRmse),12:F2}   RMSE ± {spread:F2} (sd over folds), min {rmse.Min():F2}, max {rmse.Max():F2}"));
         }
@@ -134,20 +134,6 @@ public static class RulCommand
             $"(at least {RulEvaluation.MinKeptCycles} kept, at least one left); error against min(true RUL, {RulModel.DefaultCap}); " +
             "RMSE RUL≤cap: over the cuts whose true RUL is within the cap.");
         return 0;
-    }
-
-    /// <summary>The validation's figures as a model records them.</summary>
-    public static Dictionary<string, double> Metrics(IReadOnlyList<RulFoldResult> folds)
-    {
-        var rmse = folds.Select(f => f.Rmse).ToList();
-        var mean = rmse.Average();
-        return new Dictionary<string, double>
-        {
-            ["cv_rmse"] = mean,
-            ["cv_rmse_sd"] = Math.Sqrt(rmse.Sum(x => (x - mean) * (x - mean)) / Math.Max(1, rmse.Count - 1)),
-            ["cv_rmse_rul_within_cap"] = folds.Average(f => f.DegradingRmse),
-            ["cv_nasa_per_cut"] = folds.Sum(f => f.NasaScore) / folds.Sum(f => f.Predictions),
-        };
     }
 
     private static bool TryRead(IReadOnlyList<FileInfo> files, TextWriter errors, out List<CmapssUnit> units, bool prefixed = true)

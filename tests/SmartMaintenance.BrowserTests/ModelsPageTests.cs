@@ -14,7 +14,7 @@ public sealed class ModelsPageTests(BrowserHost host) : IClassFixture<BrowserHos
     {
         var path = Path.Combine(Path.GetTempPath(), $"browser-model-{Guid.NewGuid():N}.zip");
         var tree = new DecisionTree([0, -1, -1], [0.5f, 0, 0], [1, -1, -1], [2, -1, -1], [0, -leaf, leaf], [10, 5, 5]);
-        ModelArtifact.Save(path, "rul", new TreeEnsemble(0, [tree], ["cycle"]), "browser-test", new Dictionary<string, string>(), ["cycle"],
+        ModelArtifact.Save(path, "stump", new TreeEnsemble(0, [tree], ["cycle"]), "browser-test", new Dictionary<string, string>(), ["cycle"],
             new Dictionary<string, double> { ["cv_rmse"] = 11.5 });
         return path;
     }

@@ -34,6 +34,14 @@ public sealed class CliFailureTests : IDisposable
         Assert.True(double.Parse(healthy[1], CultureInfo.InvariantCulture) < 0.2);
         Assert.Equal(("8", "PWF"), (overPowered[0], overPowered[2]));
         Assert.True(double.Parse(overPowered[1], CultureInfo.InvariantCulture) > 0.8);
+
+        var explained = Path.Combine(_folder, "explained.csv");
+        Assert.Equal(0, Smx("failure", "predict", "--model", model, "--data", data, "--out", explained, "--explain"));
+        var table = File.ReadAllLines(explained);
+        Assert.StartsWith("udi,failure_probability,predicted_mode,explained,base_value,shap_type,", table[0], StringComparison.Ordinal);
+        var cells = table[2].Split(',');
+        Assert.Contains(cells[3], new[] { "failure_margin", "mode_margin:PWF" });
+        Assert.Equal(table[0].Split(',').Length, cells.Length);
     }
 
     [Fact]

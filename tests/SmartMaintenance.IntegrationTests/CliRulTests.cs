@@ -48,11 +48,13 @@ public sealed class CliRulTests : IDisposable
         var explained = Path.Combine(_folder, "explained.csv");
         Assert.Equal(0, Smx("rul", "predict", "--model", model, "--test", test, "--out", explained, "--explain"));
         var table = File.ReadAllLines(explained);
-        Assert.StartsWith("unit,rul,base_value,shap_cycle,", table[0], StringComparison.Ordinal);
+        Assert.StartsWith("unit,rul,explained,base_value,shap_cycle,", table[0], StringComparison.Ordinal);
         foreach (var line in table[1..])
         {
-            var values = line.Split(',')[1..].Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(table[0].Split(',').Length - 1, values.Length);
+            var cells = line.Split(',');
+            Assert.Equal("rul_before_clamp", cells[2]);
+            var values = cells[1..2].Concat(cells[3..]).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(table[0].Split(',').Length - 2, values.Length);
             // Both predictions lie inside 0..cap, so the base value and the contributions add up to them.
             Assert.Equal(values[0], values[1..].Sum(), 1);
         }

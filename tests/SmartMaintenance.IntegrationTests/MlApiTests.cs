@@ -92,6 +92,12 @@ public sealed class MlApiTests
         Assert.True(shifted.GetProperty("drifted_features").GetInt32() >= features / 2, shifted.GetProperty("drifted_features").ToString());
         Assert.Contains(shifted.GetProperty("features").EnumerateArray(), f => f.GetProperty("feature").GetString() == "s5_last" && f.GetProperty("drifted").GetBoolean());
         await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "engine-rul", version = "latest" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var nullUnit = await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "engine-rul", version = "latest", units = new object?[] { Cycles(30), null } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("units[1]", nullUnit.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var nullMachine = await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "engine-rul", version = "latest", machines = new object?[] { null } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("machines[0]", nullMachine.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

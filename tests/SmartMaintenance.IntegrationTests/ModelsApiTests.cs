@@ -11,7 +11,7 @@ namespace SmartMaintenance.IntegrationTests;
 /// <summary>The model registry over HTTP: register, list, resolve, promote, archive; roles and tenants.</summary>
 public sealed class ModelsApiTests
 {
-    private static ByteArrayContent Artifact(string kind = "rul")
+    private static ByteArrayContent Artifact(string kind = "stump")
     {
         var path = Path.Combine(Path.GetTempPath(), $"model-{Guid.NewGuid():N}.zip");
         var tree = new DecisionTree([0, -1, -1], [0.5f, 0, 0], [1, -1, -1], [2, -1, -1], [0, 1, 2], [10, 5, 5]);
@@ -34,7 +34,7 @@ public sealed class ModelsApiTests
         Assert.EndsWith("/api/v1/ml/models/pump-rul/versions/1", created.Headers.Location!.ToString(), StringComparison.Ordinal);
         var first = await created.ReadJsonAsync();
         Assert.Equal("staging", first.GetProperty("stage").GetString());
-        Assert.Equal("rul", first.GetProperty("kind").GetString());
+        Assert.Equal("stump", first.GetProperty("kind").GetString());
         Assert.Equal(64, first.GetProperty("sha256").GetString()!.Length);
         Assert.Equal("cycle", first.GetProperty("features")[0].GetString());
         Assert.Equal(HttpStatusCode.Created, (await planner.PostAsync("/api/v1/ml/models/pump-rul/versions?parent_version=1", Artifact())).StatusCode);

@@ -54,7 +54,7 @@ internal static class ModelsLoad
     {
         var tree = new DecisionTree([0, -1, -1], [0.5f, 0, 0], [1, -1, -1], [2, -1, -1], [0, -version, version], [10, 5, 5]);
         var path = Path.Combine(folder, $"v{version}.zip");
-        ModelArtifact.Save(path, "rul", new TreeEnsemble(0, [tree], ["cycle"]), "load-test",
+        ModelArtifact.Save(path, "stump", new TreeEnsemble(0, [tree], ["cycle"]), "load-test",
             new Dictionary<string, string> { ["trainer"] = "load test stump" }, ["cycle"]);
         return File.ReadAllBytes(path);
     }

@@ -23,6 +23,13 @@ public sealed record ModelManifest(
     public IReadOnlyList<FeatureReference> Reference { get; init; } = [];
 }
 
+/// <summary>A model that can tell whether what was read is whole (trees acyclic, indices in range, shapes agreeing).</summary>
+public interface ICheckedModel
+{
+    /// <summary>Throws <see cref="InvalidDataException"/> naming the first thing that does not hold.</summary>
+    void Check();
+}
+
 /// <summary>
 /// A trained model on disk: a zip holding <c>manifest.json</c> and <c>model.json</c>, the manifest naming the model's
 /// kind and the SHA-256 of its JSON, checked at every load so a damaged or edited model is refused, not used.
@@ -30,6 +37,9 @@ public sealed record ModelManifest(
 public static class ModelArtifact
 {
     public const int FormatVersion = 1;
+
+    /// <summary>No entry of ours comes near this; a zip that unpacks to more is refused before it fills memory.</summary>
+    public const int MaxEntryBytes = 64 * 1024 * 1024;
     private const string ManifestEntry = "manifest.json";
     private const string ModelEntry = "model.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
@@ -53,14 +63,22 @@ public static class ModelArtifact
         }
 
         // Written beside the target and moved over it, so a reader never sees half a model.
-        var temporary = path + ".tmp";
-        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
         {
-            Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-            Write(zip, ModelEntry, body);
+            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+            {
+                Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+                Write(zip, ModelEntry, body);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
 
-        File.Move(temporary, path, overwrite: true);
         return manifest;
     }
 
@@ -79,7 +97,17 @@ public static class ModelArtifact
             throw new InvalidDataException($"{name} holds a '{manifest.Kind}' model, not a '{kind}' model.");
         }
 
-        var model = JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidDataException($"{name}: the model is empty.");
+        T model;
+        try
+        {
+            model = JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidDataException($"{name}: the model is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{name}: the model does not read as a '{kind}' model ({e.Message})", e);
+        }
+
+        (model as ICheckedModel)?.Check();
         return (model, manifest);
     }
 
@@ -99,8 +127,29 @@ public static class ModelArtifact
         }
 
         using var zip = zipFile;
-        var manifest = JsonSerializer.Deserialize<ModelManifest>(Read(zip, path, ManifestEntry), Json)
-            ?? throw new InvalidDataException($"{path}: the manifest is empty.");
+        ModelManifest? read;
+        try
+        {
+            read = JsonSerializer.Deserialize<ModelManifest>(Read(zip, path, ManifestEntry), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the manifest is not valid JSON ({e.Message})", e);
+        }
+
+        // JSON may leave any field null whatever the record says; the required ones are checked, the rest defaulted.
+        if (read is null || string.IsNullOrWhiteSpace(read.Kind) || read.ModelSha256 is not { Length: 64 } || read.TrainingFingerprint is null)
+        {
+            throw new InvalidDataException($"{path}: the manifest lacks its kind, its model's SHA-256 or its training fingerprint.");
+        }
+
+        var manifest = read with
+        {
+            Parameters = read.Parameters ?? new Dictionary<string, string>(),
+            Features = read.Features ?? [],
+            Metrics = read.Metrics ?? new Dictionary<string, double>(),
+            Reference = read.Reference ?? [],
+        };
         if (manifest.FormatVersion != FormatVersion)
         {
             throw new InvalidDataException($"{path}: model format {manifest.FormatVersion}; this build reads format {FormatVersion}.");
@@ -136,9 +185,25 @@ public static class ModelArtifact
     private static byte[] Read(ZipArchive zip, string path, string name)
     {
         var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"{path} is not a SmartMaintenance model: no {name}.");
+        if (entry.Length > MaxEntryBytes)
+        {
+            throw new InvalidDataException($"{path}: {name} unpacks to {entry.Length} bytes; at most {MaxEntryBytes} are read.");
+        }
+
+        // The declared length can lie: read at most one byte past the limit and refuse if it is reached.
         using var stream = entry.Open();
         using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxEntryBytes)
+            {
+                throw new InvalidDataException($"{path}: {name} unpacks to more than {MaxEntryBytes} bytes.");
+            }
+        }
+
         return buffer.ToArray();
     }
 }

@@ -36,7 +36,6 @@ internal static class MlApi
     private static async Task<Results<Ok<DriftResponse>, ProblemHttpResult>> CheckDriftAsync(
         HttpContext context, RegisteredModels models, DriftRequest request)
     {
-        var cycles = request.Units?.SelectMany(u => u).ToList();
         if (string.IsNullOrWhiteSpace(request.Model))
         {
             return Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.");
@@ -47,14 +46,30 @@ internal static class MlApi
             return Problems.Result(StatusCodes.Status400BadRequest, "Nothing to compare", "Give 'units' (engines' cycles) or 'machines' (operating points).");
         }
 
-        if (cycles is { } all && (Validate(new PredictRequest(request.Model, null, all, null)) is { } badCycle))
+        if (request.Units?.Sum(u => u?.Count ?? 0) > MaxCycles)
         {
-            return badCycle;
+            return Problems.Result(StatusCodes.Status400BadRequest, "Too many cycles", $"At most {MaxCycles} cycles in all units together.");
         }
 
-        if (request.Machines?.Select(m => Validate(new PredictRequest(request.Model, null, null, m))).FirstOrDefault(p => p is not null) is { } badMachine)
+        for (var u = 0; u < (request.Units?.Count ?? 0); u++)
         {
-            return badMachine;
+            if (request.Units![u] is not { Count: > 0 } unit)
+            {
+                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid unit", $"units[{u}] must be an engine's cycles, oldest first.");
+            }
+
+            if (CycleProblem(unit, $"units[{u}]") is { } badCycle)
+            {
+                return badCycle;
+            }
+        }
+
+        for (var m = 0; m < (request.Machines?.Count ?? 0); m++)
+        {
+            if (MachineProblem(request.Machines![m], $"machines[{m}]") is { } badMachine)
+            {
+                return badMachine;
+            }
         }
 
         var batch = new ModelBatch(
@@ -112,32 +127,46 @@ internal static class MlApi
                 return Problems.Result(StatusCodes.Status400BadRequest, "Too many cycles", $"At most {MaxCycles} cycles; {cycles.Count} were sent.");
             }
 
-            const int width = CmapssData.SettingCount + CmapssData.SensorCount;
-            for (var i = 0; i < cycles.Count; i++)
+            if (CycleProblem(cycles, "cycles") is { } badCycle)
             {
-                if (cycles[i] is not { Length: width } cycle || !cycle.All(double.IsFinite))
-                {
-                    return Problems.Result(StatusCodes.Status400BadRequest, "Invalid cycle",
-                        string.Create(CultureInfo.InvariantCulture, $"cycles[{i}] must be {width} finite numbers: 3 operating settings, then 21 sensors."));
-                }
+                return badCycle;
             }
         }
 
-        if (request.Machine is { } machine)
-        {
-            if (machine.Type is not ("L" or "M" or "H"))
-            {
-                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", $"machine.type must be L, M or H, not '{machine.Type}'.");
-            }
+        return request.Machine is { } machine ? MachineProblem(machine, "machine") : null;
+    }
 
-            double[] values = [machine.AirTemperatureK, machine.ProcessTemperatureK, machine.RotationalSpeedRpm, machine.TorqueNm, machine.ToolWearMin];
-            if (!values.All(double.IsFinite))
+    private static ProblemHttpResult? CycleProblem(IReadOnlyList<double[]> cycles, string where)
+    {
+        const int width = CmapssData.SettingCount + CmapssData.SensorCount;
+        for (var i = 0; i < cycles.Count; i++)
+        {
+            if (cycles[i] is not { Length: width } cycle || !cycle.All(double.IsFinite))
             {
-                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", "The machine's measurements must be finite numbers.");
+                return Problems.Result(StatusCodes.Status400BadRequest, "Invalid cycle",
+                    string.Create(CultureInfo.InvariantCulture, $"{where}[{i}] must be {width} finite numbers: 3 operating settings, then 21 sensors."));
             }
         }
 
         return null;
+    }
+
+    private static ProblemHttpResult? MachineProblem(MachineInput? machine, string where)
+    {
+        if (machine is null)
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", $"{where} must be an operating point.");
+        }
+
+        if (machine.Type is not ("L" or "M" or "H"))
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", $"{where}.type must be L, M or H, not '{machine.Type}'.");
+        }
+
+        double[] values = [machine.AirTemperatureK, machine.ProcessTemperatureK, machine.RotationalSpeedRpm, machine.TorqueNm, machine.ToolWearMin];
+        return values.All(double.IsFinite)
+            ? null
+            : Problems.Result(StatusCodes.Status400BadRequest, "Invalid machine", $"{where}'s measurements must be finite numbers.");
     }
 }
 

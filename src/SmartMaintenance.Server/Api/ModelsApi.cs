@@ -17,9 +17,6 @@ namespace SmartMaintenance.Server.Api;
 /// </summary>
 internal static class ModelsApi
 {
-    /// <summary>Our artifacts are a few hundred kilobytes; a registration is refused well before it strains memory.</summary>
-    public const int MaxArtifactBytes = 32 * 1024 * 1024;
-
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/ml/models").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
@@ -70,11 +67,11 @@ internal static class ModelsApi
     private static async Task<Results<Created<ModelVersionResponse>, ProblemHttpResult>> RegisterAsync(
         HttpContext context, ModelRegistry registry, string name, [FromQuery(Name = "parent_version")] int? parentVersion)
     {
-        using var body = await RequestBody.ReadAsync(context.Request, MaxArtifactBytes, context.RequestAborted);
+        using var body = await RequestBody.ReadAsync(context.Request, ModelRegistry.MaxArtifactBytes, context.RequestAborted);
         if (body is null)
         {
             return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Artifact too large",
-                $"A model artifact may be at most {MaxArtifactBytes / (1024 * 1024)} MB.");
+                $"A model artifact may be at most {ModelRegistry.MaxArtifactBytes / (1024 * 1024)} MB.");
         }
 
         if (body.Memory.Length == 0)

@@ -99,6 +99,56 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Contains(await _audit.ListAsync(tenant, "model:pump-rul", 0, 100, default), e => e.Type == "ModelIntegrityFailed");
     }
 
+    // A zip with the given manifest and model texts, the manifest's hash made to match the model.
+    private static byte[] Handmade(string manifest, string model)
+    {
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(model)));
+        using var buffer = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in new[] { ("manifest.json", manifest.Replace("SHA", sha, StringComparison.Ordinal)), ("model.json", model) })
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write(text);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task Broken_manifests_and_models_are_refused_at_registration_and_leave_no_file()
+    {
+        var tenant = await TenantAsync();
+        const string manifest = """{"kind":"rul","formatVersion":1,"createdAt":"2026-12-01T00:00:00Z","trainingFingerprint":"x","parameters":{},"modelSha256":"SHA"}""";
+        // A tree whose inner node points back at itself would make a prediction loop for ever.
+        const string cyclic = """
+            {"features":{"regimes":{"centroids":[[0,0,100]],"mean":[[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]],"deviation":[[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]]},"sensors":[0]},
+             "trees":{"bias":0,"trees":[{"feature":[0,-1,-1],"threshold":[0.5,0,0],"left":[0,-1,-1],"right":[2,-1,-1],"value":[0,1,2],"cover":[10,5,5]}],
+                      "featureNames":["cycle","s1_last","s1_mean5","s1_mean20","s1_slope20","s1_drift"]},"cap":125}
+            """;
+
+        var bad = new (byte[] Artifact, string Expected)[]
+        {
+            (Handmade("{not json", "{}"), "not valid JSON"),
+            (Handmade(manifest.Replace("\"kind\":\"rul\"", "\"kind\":null", StringComparison.Ordinal), "{}"), "lacks its kind"),
+            (Handmade(manifest, cyclic), "out of range"),
+            (Handmade(manifest, "{\"cap\":125"), "does not read"),
+        };
+        foreach (var (artifact, expected) in bad)
+        {
+            var (version, error) = await _registry.RegisterAsync(tenant, "engine", artifact, "mallory", null, null, default);
+            Assert.Null(version);
+            Assert.Equal(RegistryErrorKind.InvalidArtifact, error!.Kind);
+            Assert.Contains(expected, error.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(RegistryErrorKind.InvalidName, (await _registry.RegisterAsync(tenant, "engine\n", Artifact(1), "a", null, null, default)).Error!.Kind);
+        Assert.Empty(await _registry.VersionsAsync(tenant, default));
+        var folder = Path.Combine(_temp.Folder, "models");
+        Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any());
+    }
+
     [Fact]
     public async Task Bad_names_artifacts_kinds_and_parents_are_refused_with_a_reason()
     {

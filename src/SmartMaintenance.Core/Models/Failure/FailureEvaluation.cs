@@ -115,6 +115,16 @@ public static class FailureEvaluation
             [.. modes.Select(m => BinaryFigures.Of(m, FailureModel.Threshold))], modeRecall, confusion);
     }
 
+    /// <summary>The validation's figures as a model's manifest records them.</summary>
+    public static Dictionary<string, double> Metrics(FailureCrossValidation cv) => new()
+    {
+        ["cv_f1"] = cv.Failure.F1,
+        ["cv_f1_sd"] = FoldSpread.Of(cv.FoldF1).Deviation,
+        ["cv_precision"] = cv.Failure.Precision,
+        ["cv_recall"] = cv.Failure.Recall,
+        ["cv_pr_auc"] = cv.Failure.PrAuc,
+    };
+
     public static string TrueClass(MachineRecord record)
     {
         var first = record.Modes!.ToList().IndexOf(true);

@@ -11,7 +11,7 @@ public sealed record FailurePrediction(double Probability, string Mode);
 /// difference (heat dissipation), mechanical power (power failure) and tool wear × torque (overstrain). A machine
 /// is judged to fail from a probability of <see cref="Threshold"/>, fixed a priori.
 /// </summary>
-public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<CalibratedEnsemble> Modes)
+public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<CalibratedEnsemble> Modes) : ICheckedModel
 {
     public const string Kind = "failure";
     public const double Threshold = 0.5;
@@ -56,39 +56,65 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
         return new FailureModel(failure, [.. modes]);
     }
 
+    public void Check()
+    {
+        if (Failure is null || Modes is null || Modes.Count != MachineRecords.ModeNames.Count || Modes.Any(m => m is null))
+        {
+            throw new InvalidDataException($"The failure model needs its failure classifier and {MachineRecords.ModeNames.Count} mode classifiers.");
+        }
+
+        foreach (var classifier in Modes.Prepend(Failure))
+        {
+            classifier.Check();
+            if (classifier.Trees.FeatureCount != FeatureNames.Count)
+            {
+                throw new InvalidDataException($"A classifier reads {classifier.Trees.FeatureCount} features; the failure model gives {FeatureNames.Count}.");
+            }
+        }
+    }
+
     /// <summary>
     /// A machine fails when any of its mechanisms does: the union of the mode classifiers' probabilities, or the
     /// failure classifier's own when that is higher (it also learns failures that flag no mode).
     /// </summary>
-    public double Probability(ReadOnlySpan<float> row)
-    {
-        var none = 1.0;
-        foreach (var mode in Modes)
-        {
-            none *= 1 - mode.Probability(row);
-        }
-
-        return Math.Max(Failure.Probability(row), 1 - none);
-    }
+    public double Probability(ReadOnlySpan<float> row) => Assess(row).Probability;
 
     public FailurePrediction Predict(MachineRecord record)
     {
-        var row = Features(record);
-        var probability = Probability(row);
-        if (probability < Threshold)
-        {
-            return new FailurePrediction(probability, NoFailure);
-        }
+        var (probability, mode, _) = Assess(Features(record));
+        return new FailurePrediction(probability, mode);
+    }
 
+    /// <summary>
+    /// The classifier whose output decided the probability — the failure classifier, or the most probable mode's
+    /// when the union of the modes is higher — and the name of that output, for explanations.
+    /// </summary>
+    public (CalibratedEnsemble Classifier, string Output) Deciding(ReadOnlySpan<float> row)
+    {
+        var (_, _, best) = Assess(row);
+        return best < 0 ? (Failure, "failure_margin") : (Modes[best], $"mode_margin:{MachineRecords.ModeNames[best]}");
+    }
+
+    // One pass over the classifiers: the probability, the mode reported, and which mode decided (-1: the failure classifier).
+    private (double Probability, string Mode, int DecidingMode) Assess(ReadOnlySpan<float> row)
+    {
+        var failure = Failure.Probability(row);
+        var none = 1.0;
         var best = 0;
-        for (var m = 1; m < Modes.Count; m++)
+        var bestProbability = -1.0;
+        for (var m = 0; m < Modes.Count; m++)
         {
-            if (Modes[m].Probability(row) > Modes[best].Probability(row))
+            var p = Modes[m].Probability(row);
+            none *= 1 - p;
+            if (p > bestProbability)
             {
-                best = m;
+                (best, bestProbability) = (m, p);
             }
         }
 
-        return new FailurePrediction(probability, MachineRecords.ModeNames[best]);
+        var union = 1 - none;
+        var probability = Math.Max(failure, union);
+        var mode = probability < Threshold ? NoFailure : MachineRecords.ModeNames[best];
+        return (probability, mode, union > failure ? best : -1);
     }
 }

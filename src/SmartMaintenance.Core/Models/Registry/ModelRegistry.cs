@@ -25,6 +25,9 @@ public sealed class ModelIntegrityException(string message) : Exception(message)
 /// </summary>
 public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog audit, TimeProvider time, string artifactFolder)
 {
+    /// <summary>Our artifacts are a few hundred kilobytes; a registration is refused well before it strains memory.</summary>
+    public const int MaxArtifactBytes = 32 * 1024 * 1024;
+
     private readonly ConcurrentDictionary<long, Lazy<Task<IReadOnlyList<ModelVersion>>>> _cache = new();
 
     public async Task<IReadOnlyList<ModelVersion>> VersionsAsync(long tenantId, CancellationToken cancellationToken)
@@ -87,10 +90,17 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
                 $"'{name}' is not a model name: 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."));
         }
 
+        if (artifact.Length > MaxArtifactBytes)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidArtifact, $"A model artifact may be at most {MaxArtifactBytes / (1024 * 1024)} MB."));
+        }
+
         ModelManifest manifest;
         try
         {
             manifest = ModelArtifact.Inspect(new MemoryStream(artifact, writable: false), "the artifact");
+            // A kind this build runs is read whole now, so a broken model is refused here and never reaches a prediction.
+            RegisteredModels.CheckContent(manifest.Kind, artifact);
         }
         catch (InvalidDataException e)
         {
@@ -113,20 +123,46 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(artifact));
         var relative = Path.Combine(tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture), name, $"{sha256}.zip");
         var path = Path.Combine(artifactFolder, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!File.Exists(path))
-        {
-            await File.WriteAllBytesAsync(path + ".tmp", artifact, cancellationToken);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
+        var written = await WriteOnceAsync(path, artifact, cancellationToken);
 
         var now = time.GetUtcNow();
-        var version = await store.AddAsync(new ModelVersion(tenantId, name, 0, manifest.Kind, ModelStage.Staging, sha256, relative,
-            manifest.Parameters, metrics ?? manifest.Metrics, manifest.Features, manifest.TrainingFingerprint, createdBy,
-            parentVersion, now, now), cancellationToken);
+        ModelVersion version;
+        try
+        {
+            version = await store.AddAsync(new ModelVersion(tenantId, name, 0, manifest.Kind, ModelStage.Staging, sha256, relative,
+                manifest.Parameters, metrics ?? manifest.Metrics, manifest.Features, manifest.TrainingFingerprint, createdBy,
+                parentVersion, now, now), cancellationToken);
+        }
+        catch when (written)
+        {
+            File.Delete(path);
+            throw;
+        }
         _cache.TryRemove(tenantId, out _);
         await AuditAsync(version, "ModelRegistered", createdBy, new { version.Kind, Sha256 = sha256, ParentVersion = parentVersion }, cancellationToken);
         return (version, null);
+    }
+
+    // Writes the file unless it is there already (the same bytes registered before); true when this call wrote it.
+    private static async Task<bool> WriteOnceAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (File.Exists(path))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Moves a version to a stage (production archives the previous production version); audited.</summary>
@@ -142,10 +178,12 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         return changed;
     }
 
+    public string ArtifactPath(ModelVersion version) => Path.Combine(artifactFolder, version.Artifact);
+
     /// <summary>The version's model, after checking its artifact's SHA-256 against the registry's.</summary>
     public async Task<(T Model, ModelManifest Manifest)> LoadAsync<T>(ModelVersion version, string kind, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(artifactFolder, version.Artifact);
+        var path = ArtifactPath(version);
         var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
         var actual = bytes is null ? "missing" : Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (actual != version.Sha256)
@@ -166,6 +204,6 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
 
     private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 }

@@ -28,7 +28,7 @@ public sealed record ModelAnswer(
 /// </summary>
 public sealed class RegisteredModels(ModelRegistry registry)
 {
-    private readonly ConcurrentDictionary<string, Task<Loaded>> _loaded = new();
+    private readonly ConcurrentDictionary<(long TenantId, string Name, int Version), Lazy<Task<Loaded>>> _loaded = new();
 
     public async Task<(ModelAnswer? Answer, RegistryError? Error)> PredictAsync(
         long tenantId, string name, string reference, ModelInput input, bool explain, CancellationToken cancellationToken)
@@ -74,6 +74,18 @@ public sealed class RegisteredModels(ModelRegistry registry)
         return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
     }
 
+    /// <summary>Reads a model of a kind this build runs in full (trees, shapes), throwing <see cref="InvalidDataException"/>.</summary>
+    public static void CheckContent(string kind, byte[] artifact)
+    {
+        using var stream = new MemoryStream(artifact, writable: false);
+        _ = kind switch
+        {
+            RulModel.Kind => (object)ModelArtifact.Load<RulModel>(stream, "the artifact", kind).Model,
+            FailureModel.Kind => ModelArtifact.Load<FailureModel>(stream, "the artifact", kind).Model,
+            _ => artifact,
+        };
+    }
+
     private static RegistryError? InputError(string kind, ModelInput input) => kind switch
     {
         RulModel.Kind when input.Cycles is not { Count: > 0 } =>
@@ -84,32 +96,49 @@ public sealed class RegisteredModels(ModelRegistry registry)
         _ => new RegistryError(RegistryErrorKind.InvalidInput, $"Models of kind '{kind}' cannot be run here."),
     };
 
+    // Loaded once per version and kept while its file is unchanged on disk (same size and time): a file changed after
+    // its first use is hashed again at the next request, and refused if it no longer matches.
     private async Task<Loaded> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
     {
-        var entry = _loaded.GetOrAdd(version.Sha256, _ => Loaded.ReadAsync(registry, version));
+        var key = (version.TenantId, version.Name, version.Version);
+        var stamp = Stamp(registry.ArtifactPath(version));
+        if (_loaded.TryGetValue(key, out var cached) && (cached.Value.IsCompletedSuccessfully && cached.Value.Result.Stamp != stamp))
+        {
+            _loaded.TryRemove(KeyValuePair.Create(key, cached));
+        }
+
+        var entry = _loaded.GetOrAdd(key, _ => new Lazy<Task<Loaded>>(() => Loaded.ReadAsync(registry, version, stamp)));
         try
         {
-            return await entry.WaitAsync(cancellationToken);
+            return await entry.Value.WaitAsync(cancellationToken);
         }
-        catch (Exception) when (entry.IsFaulted)
+        catch (Exception) when (entry.Value.IsFaulted)
         {
-            _loaded.TryRemove(KeyValuePair.Create(version.Sha256, entry));
+            _loaded.TryRemove(KeyValuePair.Create(key, entry));
             throw;
         }
     }
 
-    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, TreeExplainer Explainer, ModelManifest Manifest)
+    private static (long Length, DateTime Written) Stamp(string path)
     {
-        public static async Task<Loaded> ReadAsync(ModelRegistry registry, ModelVersion version)
+        var file = new FileInfo(path);
+        return file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
+    }
+
+    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, ModelManifest Manifest, (long, DateTime) Stamp)
+    {
+        private readonly ConcurrentDictionary<TreeEnsemble, TreeExplainer> _explainers = new(ReferenceEqualityComparer.Instance);
+
+        public static async Task<Loaded> ReadAsync(ModelRegistry registry, ModelVersion version, (long, DateTime) stamp)
         {
             if (version.Kind == RulModel.Kind)
             {
                 var (rul, rulManifest) = await registry.LoadAsync<RulModel>(version, RulModel.Kind, CancellationToken.None);
-                return new Loaded(rul, null, new TreeExplainer(rul.Trees), rulManifest);
+                return new Loaded(rul, null, rulManifest, stamp);
             }
 
             var (failure, manifest) = await registry.LoadAsync<FailureModel>(version, FailureModel.Kind, CancellationToken.None);
-            return new Loaded(null, failure, new TreeExplainer(failure.Failure.Trees), manifest);
+            return new Loaded(null, failure, manifest, stamp);
         }
 
         public ModelAnswer Answer(ModelVersion version, ModelInput input, bool explain)
@@ -118,19 +147,21 @@ public sealed class RegisteredModels(ModelRegistry registry)
             {
                 var unit = new CmapssUnit("request", input.Cycles!);
                 var row = Rul.Features.LastRow(unit);
-                return new ModelAnswer(version, Rul.Clamp(Rul.Trees.Predict(row)), null, null,
-                    explain ? Explain("rul_before_clamp", Rul.Trees, row) : null);
+                return new ModelAnswer(version, Rul.Predict(row), null, null, explain ? Explain("rul_before_clamp", Rul.Trees, row) : null);
             }
 
+            var features = FailureModel.Features(input.Machine!);
             var prediction = Failure!.Predict(input.Machine!);
+            var (classifier, output) = Failure.Deciding(features);
             return new ModelAnswer(version, null, prediction.Probability, prediction.Mode,
-                explain ? Explain("failure_margin", Failure.Failure.Trees, FailureModel.Features(input.Machine!)) : null);
+                explain ? Explain(output, classifier.Trees, features) : null);
         }
 
         private ModelExplanation Explain(string output, TreeEnsemble trees, float[] row)
         {
-            var phi = Explainer.Explain(row);
-            return new ModelExplanation(output, Explainer.BaseValue,
+            var explainer = _explainers.GetOrAdd(trees, t => new TreeExplainer(t));
+            var phi = explainer.Explain(row);
+            return new ModelExplanation(output, explainer.BaseValue,
                 trees.FeatureNames.Select((f, i) => (f, phi[i])).ToDictionary(p => p.f, p => p.Item2));
         }
     }

@@ -48,6 +48,17 @@ public sealed record OperatingRegimes(double[][] Centroids, double[][] Mean, dou
         return new OperatingRegimes([.. centroids], mean, deviation);
     }
 
+    /// <summary>Throws unless there is at least one condition and every array has the shape C-MAPSS gives it.</summary>
+    public void Check()
+    {
+        if (Centroids is not { Length: > 0 } || Mean?.Length != Centroids.Length || Deviation?.Length != Centroids.Length
+            || Centroids.Any(c => c?.Length != CmapssData.SettingCount)
+            || Mean.Concat(Deviation).Any(m => m?.Length != CmapssData.SensorCount || m.Any(v => !double.IsFinite(v))))
+        {
+            throw new InvalidDataException("The operating conditions are missing or not of C-MAPSS's shape.");
+        }
+    }
+
     /// <summary>The condition nearest to these settings, on the settings' resolution scale.</summary>
     public int Of(ReadOnlySpan<double> settings)
     {

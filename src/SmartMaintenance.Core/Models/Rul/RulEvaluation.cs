@@ -53,6 +53,19 @@ public static class RulEvaluation
         return results;
     }
 
+    /// <summary>The validation's figures as a model's manifest records them.</summary>
+    public static Dictionary<string, double> Metrics(IReadOnlyList<RulFoldResult> folds)
+    {
+        var (mean, spread) = FoldSpread.Of([.. folds.Select(f => f.Rmse)]);
+        return new Dictionary<string, double>
+        {
+            ["cv_rmse"] = mean,
+            ["cv_rmse_sd"] = spread,
+            ["cv_rmse_rul_within_cap"] = folds.Average(f => f.DegradingRmse),
+            ["cv_nasa_per_cut"] = folds.Sum(f => f.NasaScore) / folds.Sum(f => f.Predictions),
+        };
+    }
+
     /// <summary>Cycles kept at each cut, uniform over what the unit's life allows.</summary>
     public static IEnumerable<int> Cuts(CmapssUnit unit, Random random)
     {

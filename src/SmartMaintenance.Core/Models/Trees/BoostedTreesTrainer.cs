@@ -23,8 +23,17 @@ public sealed record BoostingOptions
 }
 
 /// <summary>A trained classifier: the trees' margin and the sigmoid that turns it into a probability.</summary>
-public sealed record CalibratedEnsemble(TreeEnsemble Trees, double Slope, double Offset)
+public sealed record CalibratedEnsemble(TreeEnsemble Trees, double Slope, double Offset) : ICheckedModel
 {
+    public void Check()
+    {
+        (Trees ?? throw new InvalidDataException("A classifier lacks its trees.")).Check();
+        if (!double.IsFinite(Slope) || !double.IsFinite(Offset))
+        {
+            throw new InvalidDataException("A classifier's calibration is not finite.");
+        }
+    }
+
     /// <summary>ML.NET's Platt calibration: p = 1 / (1 + exp(slope × margin + offset)).</summary>
     public double Probability(ReadOnlySpan<float> row) => 1 / (1 + Math.Exp((Slope * Trees.Predict(row)) + Offset));
 

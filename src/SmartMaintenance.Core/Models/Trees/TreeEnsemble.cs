@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 
+using SmartMaintenance.Models;
+
 namespace SmartMaintenance.Models.Trees;
 
 /// <summary>
@@ -13,6 +15,48 @@ public sealed record DecisionTree(int[] Feature, float[] Threshold, int[] Left, 
     public int NodeCount => Feature.Length;
 
     public bool IsLeaf(int node) => Feature[node] < 0;
+
+    /// <summary>
+    /// Throws unless the arrays agree, every inner node's children come after it (so no walk loops) within the tree,
+    /// features are in range, values finite and covers add up from the leaves (the root's above zero).
+    /// </summary>
+    public void Check(int featureCount, int tree)
+    {
+        if (Feature is not { Length: > 0 } || Threshold is null || Left is null || Right is null || Value is null || Cover is null
+            || new[] { Threshold.Length, Left.Length, Right.Length, Value.Length, Cover.Length }.Any(l => l != Feature.Length))
+        {
+            throw new InvalidDataException($"Tree {tree}: its node arrays are missing or of different lengths.");
+        }
+
+        if (!(Cover[0] > 0))
+        {
+            throw new InvalidDataException($"Tree {tree}: its root covers no training rows.");
+        }
+
+        var count = Feature.Length;
+        for (var n = 0; n < count; n++)
+        {
+            if (Feature[n] < 0)
+            {
+                if (!double.IsFinite(Value[n]))
+                {
+                    throw new InvalidDataException($"Tree {tree}, leaf {n}: its value is not finite.");
+                }
+
+                continue;
+            }
+
+            if (Feature[n] >= featureCount || Left[n] <= n || Right[n] <= n || Left[n] >= count || Right[n] >= count || float.IsNaN(Threshold[n]))
+            {
+                throw new InvalidDataException($"Tree {tree}, node {n}: a feature, threshold or child out of range.");
+            }
+
+            if (Math.Abs(Cover[Left[n]] + Cover[Right[n]] - Cover[n]) > 1e-6 * (1 + Cover[n]))
+            {
+                throw new InvalidDataException($"Tree {tree}, node {n}: its children's covers do not add up to its own.");
+            }
+        }
+    }
 
     /// <summary>The leaf a row ends in.</summary>
     public int LeafOf(ReadOnlySpan<float> row)
@@ -32,12 +76,33 @@ public sealed record DecisionTree(int[] Feature, float[] Threshold, int[] Left, 
 /// one per tree (for a classifier, the margin before calibration). Our own evaluator, so inference allocates nothing
 /// and TreeSHAP reads the same trees that predict.
 /// </summary>
-public sealed record TreeEnsemble(double Bias, IReadOnlyList<DecisionTree> Trees, IReadOnlyList<string> FeatureNames)
+public sealed record TreeEnsemble(double Bias, IReadOnlyList<DecisionTree> Trees, IReadOnlyList<string> FeatureNames) : ICheckedModel
 {
+    // A copy made with `with` packs its own trees again (the generated copy constructor would share this one).
+    private TreeEnsemble(TreeEnsemble original)
+    {
+        Bias = original.Bias;
+        Trees = original.Trees;
+        FeatureNames = original.FeatureNames;
+    }
+
     [JsonIgnore]
     public int FeatureCount => FeatureNames.Count;
 
     private PackedForest? _packed;
+
+    public void Check()
+    {
+        if (Trees is null || FeatureNames is null || FeatureNames.Count == 0 || !double.IsFinite(Bias))
+        {
+            throw new InvalidDataException("The ensemble lacks its trees, its feature names or a finite bias.");
+        }
+
+        for (var t = 0; t < Trees.Count; t++)
+        {
+            (Trees[t] ?? throw new InvalidDataException($"Tree {t} is missing.")).Check(FeatureCount, t);
+        }
+    }
 
     public double Predict(ReadOnlySpan<float> row)
     {

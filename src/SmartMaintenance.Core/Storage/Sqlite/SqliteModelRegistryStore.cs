@@ -76,7 +76,7 @@ public sealed class SqliteModelRegistryStore(SqliteDatabase database) : IModelRe
 
     private static ModelVersion Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetString(3), Enum.Parse<ModelStage>(r.GetString(4), ignoreCase: true), r.GetString(5),
-        r.GetString(6), JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7))!,
-        JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8))!, JsonSerializer.Deserialize<string[]>(r.GetString(9))!,
+        r.GetString(6), JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7)) ?? [],
+        JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8)) ?? [], JsonSerializer.Deserialize<string[]>(r.GetString(9)) ?? [],
         r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), r.GetTime(13), r.GetTime(14));
 }
