@@ -108,6 +108,8 @@ public sealed class MlApiTests
         await RegisterAsync(admin, "engine-rul");
 
         await (await admin.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", version = "latest" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var malformed = new StringContent("{\"model\": \"engine-rul\", \"cycles\": [[1,2", System.Text.Encoding.UTF8, "application/json");
+        await (await admin.PostAsync("/api/v1/ml/predict", malformed)).ProblemAsync(HttpStatusCode.BadRequest);
         var machine = new { type = "L", air_temperature_k = 300, process_temperature_k = 310, rotational_speed_rpm = 1500, torque_nm = 40, tool_wear_min = 10 };
         await (await admin.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", version = "latest", machine })).ProblemAsync(HttpStatusCode.BadRequest);
         var shortCycle = await (await admin.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", version = "latest", cycles = new[] { new[] { 1.0, 2.0 } } }))
