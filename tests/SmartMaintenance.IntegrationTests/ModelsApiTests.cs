@@ -51,6 +51,13 @@ public sealed class ModelsApiTests
         Assert.Equal(1, (await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/pump-rul/versions")).EnumerateArray()
             .Single(v => v.GetProperty("version").GetInt32() == 2).GetProperty("parent_version").GetInt32());
 
+        Assert.Equal(HttpStatusCode.Created, (await planner.PostAsync("/api/v1/ml/models/fan-rul/versions?asset_kind=fan", Artifact())).StatusCode);
+        var recommended = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/recommendations?asset_kind=fan");
+        Assert.Equal(1, recommended.GetArrayLength());
+        Assert.Equal((1, "fan-rul", "fan"), (recommended[0].GetProperty("rank").GetInt32(), recommended[0].GetProperty("model").GetProperty("name").GetString(),
+            recommended[0].GetProperty("model").GetProperty("asset_kind").GetString()));
+        Assert.Equal(3, (await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/recommendations")).GetArrayLength());
+
         await (await operatorClient.PostAsync("/api/v1/ml/models/pump-rul/versions", Artifact())).ProblemAsync(HttpStatusCode.Forbidden);
         await (await operatorClient.PostAsync("/api/v1/ml/models/pump-rul/versions/1/archive", null)).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("archived", (await (await planner.PostAsync("/api/v1/ml/models/pump-rul/versions/1/archive", null)).ReadJsonAsync())[0]

@@ -23,6 +23,8 @@ internal static class ModelsApi
 
         group.MapGet("/", ListAsync).WithName("ListModels").RequireAuthorization(Scopes.MlPredict)
             .WithSummary("Registered models: kind, version count, latest and production versions");
+        group.MapGet("/recommendations", RecommendAsync).WithName("RecommendModels").RequireAuthorization(Scopes.MlPredict)
+            .WithSummary("Versions not archived, of an asset kind if given, best measured first (cv_rmse for RUL, cv_f1 for failure)");
         group.MapGet("/{name}/versions", VersionsAsync).WithName("ListModelVersions").RequireAuthorization(Scopes.MlPredict)
             .WithSummary("Every version of a model, oldest first, with stage, metrics, features and artifact hash");
         group.MapGet("/{name}/latest", (HttpContext context, ModelRegistry registry, string name) => ResolveAsync(context, registry, name, "latest"))
@@ -48,6 +50,13 @@ internal static class ModelsApi
         return TypedResults.Ok(versions.GroupBy(v => v.Name).Select(ModelSummaryResponse.From));
     }
 
+    private static async Task<Ok<IEnumerable<RecommendationResponse>>> RecommendAsync(
+        HttpContext context, ModelRegistry registry, [FromQuery(Name = "asset_kind")] string? assetKind)
+    {
+        var ranked = await registry.RecommendAsync(context.User.TenantIdOf(), string.IsNullOrWhiteSpace(assetKind) ? null : assetKind.Trim(), context.RequestAborted);
+        return TypedResults.Ok(ranked.Select((r, i) => new RecommendationResponse(i + 1, r.Metric, r.Value, ModelVersionResponse.From(r.Version))));
+    }
+
     private static async Task<Results<Ok<IEnumerable<ModelVersionResponse>>, ProblemHttpResult>> VersionsAsync(
         HttpContext context, ModelRegistry registry, string name)
     {
@@ -65,7 +74,8 @@ internal static class ModelsApi
     }
 
     private static async Task<Results<Created<ModelVersionResponse>, ProblemHttpResult>> RegisterAsync(
-        HttpContext context, ModelRegistry registry, string name, [FromQuery(Name = "parent_version")] int? parentVersion)
+        HttpContext context, ModelRegistry registry, string name, [FromQuery(Name = "parent_version")] int? parentVersion,
+        [FromQuery(Name = "asset_kind")] string? assetKind)
     {
         using var body = await RequestBody.ReadAsync(context.Request, ModelRegistry.MaxArtifactBytes, context.RequestAborted);
         if (body is null)
@@ -80,7 +90,7 @@ internal static class ModelsApi
         }
 
         var (version, error) = await registry.RegisterAsync(context.User.TenantIdOf(), name, body.Memory.ToArray(), context.User.ActorOf(),
-            parentVersion, metrics: null, context.RequestAborted);
+            parentVersion, metrics: null, context.RequestAborted, string.IsNullOrWhiteSpace(assetKind) ? null : assetKind.Trim());
         return version is null
             ? Problem(error!)
             : TypedResults.Created($"/api/v1/ml/models/{name}/versions/{version.Version.ToString(CultureInfo.InvariantCulture)}", ModelVersionResponse.From(version));
@@ -115,11 +125,14 @@ public sealed record ModelSummaryResponse(string Name, string Kind, int Versions
 }
 
 public sealed record ModelVersionResponse(
-    string Name, int Version, string Kind, ModelStage Stage, string Sha256, IReadOnlyDictionary<string, string> Parameters,
+    string Name, int Version, string Kind, string? AssetKind, ModelStage Stage, string Sha256, IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<string> Features, string TrainingFingerprint, string CreatedBy,
     int? ParentVersion, DateTimeOffset CreatedAt, DateTimeOffset StageChangedAt)
 {
     public static ModelVersionResponse From(ModelVersion v) => new(
-        v.Name, v.Version, v.Kind, v.Stage, v.Sha256, v.Parameters, v.Metrics, v.Features, v.TrainingFingerprint, v.CreatedBy,
+        v.Name, v.Version, v.Kind, v.AssetKind, v.Stage, v.Sha256, v.Parameters, v.Metrics, v.Features, v.TrainingFingerprint, v.CreatedBy,
         v.ParentVersion, v.CreatedAt, v.StageChangedAt);
 }
+
+/// <summary>One recommended version: its rank, the metric ranked by and its value (null when never measured).</summary>
+public sealed record RecommendationResponse(int Rank, string Metric, double? Value, ModelVersionResponse Model);

@@ -150,6 +150,29 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Recommendations_rank_the_asset_kinds_versions_by_their_metric_and_leave_out_archived_ones()
+    {
+        var tenant = await TenantAsync();
+        async Task<ModelVersion> Register(string name, double? score, string assetKind) =>
+            (await _registry.RegisterAsync(tenant, name, Artifact(1), "alice", null,
+                score is { } s ? new Dictionary<string, double> { ["cv_score"] = s } : new Dictionary<string, double>(), default, assetKind)).Version!;
+
+        await Register("pump-a", 0.7, "pump");
+        await Register("pump-b", 0.9, "pump");
+        await Register("pump-c", null, "pump");
+        var archived = await Register("pump-d", 0.99, "pump");
+        await _registry.SetStageAsync(tenant, archived.Name, archived.Version, ModelStage.Archived, "alice", default);
+        await Register("fan-a", 0.95, "fan");
+
+        var ranked = await _registry.RecommendAsync(tenant, "PUMP", default);
+
+        Assert.Equal(["pump-b", "pump-a", "pump-c"], ranked.Select(r => r.Version.Name));
+        Assert.Equal([0.9, 0.7, null], ranked.Select(r => r.Value));
+        Assert.All(ranked, r => Assert.Equal("pump", r.Version.AssetKind));
+        Assert.Equal(4, (await _registry.RecommendAsync(tenant, null, default)).Count);
+    }
+
+    [Fact]
     public async Task Bad_names_artifacts_kinds_and_parents_are_refused_with_a_reason()
     {
         var tenant = await TenantAsync();

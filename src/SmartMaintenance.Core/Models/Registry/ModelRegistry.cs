@@ -82,7 +82,7 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     /// </summary>
     public async Task<(ModelVersion? Version, RegistryError? Error)> RegisterAsync(
         long tenantId, string name, byte[] artifact, string createdBy, int? parentVersion, IReadOnlyDictionary<string, double>? metrics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? assetKind = null)
     {
         if (!NamePattern().IsMatch(name))
         {
@@ -131,7 +131,8 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         {
             version = await store.AddAsync(new ModelVersion(tenantId, name, 0, manifest.Kind, ModelStage.Staging, sha256, relative,
                 manifest.Parameters, metrics ?? manifest.Metrics, manifest.Features, manifest.TrainingFingerprint, createdBy,
-                parentVersion, now, now), cancellationToken);
+                parentVersion, now, now)
+            { AssetKind = assetKind }, cancellationToken);
         }
         catch when (written)
         {
@@ -164,6 +165,33 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
             File.Delete(temporary);
         }
     }
+
+    /// <summary>
+    /// The versions worth using, best first: not archived, of the asset kind asked for (any when null), ranked by the
+    /// kind's primary metric — cross-validated RMSE for RUL models (lower is better), F1 for failure models (higher
+    /// is better); versions that never measured it come last.
+    /// </summary>
+    public async Task<IReadOnlyList<(ModelVersion Version, string Metric, double? Value)>> RecommendAsync(
+        long tenantId, string? assetKind, CancellationToken cancellationToken)
+    {
+        var candidates = (await VersionsAsync(tenantId, cancellationToken))
+            .Where(v => v.Stage != ModelStage.Archived && (assetKind is null || string.Equals(v.AssetKind, assetKind, StringComparison.OrdinalIgnoreCase)))
+            .Select(v =>
+            {
+                var (metric, lowerIsBetter) = PrimaryMetric(v.Kind);
+                double? value = v.Metrics.TryGetValue(metric, out var measured) ? measured : null;
+                return (Version: v, Metric: metric, Value: value, Rank: value is { } x ? (lowerIsBetter ? x : -x) : double.PositiveInfinity);
+            });
+        return [.. candidates.OrderBy(c => c.Rank).ThenByDescending(c => c.Version.Stage == ModelStage.Production).ThenByDescending(c => c.Version.CreatedAt)
+            .Select(c => (c.Version, c.Metric, c.Value))];
+    }
+
+    private static (string Metric, bool LowerIsBetter) PrimaryMetric(string kind) => kind switch
+    {
+        Rul.RulModel.Kind => ("cv_rmse", true),
+        Failure.FailureModel.Kind => ("cv_f1", false),
+        _ => ("cv_score", false),
+    };
 
     /// <summary>Moves a version to a stage (production archives the previous production version); audited.</summary>
     public async Task<IReadOnlyList<ModelVersion>> SetStageAsync(long tenantId, string name, int version, ModelStage stage, string actor, CancellationToken cancellationToken)

@@ -22,7 +22,11 @@ public sealed record ModelVersion(
     string CreatedBy,
     int? ParentVersion,
     DateTimeOffset CreatedAt,
-    DateTimeOffset StageChangedAt);
+    DateTimeOffset StageChangedAt)
+{
+    /// <summary>The kind of asset the model is for (e.g. <c>turbofan</c>, <c>milling-machine</c>), when the registrant said.</summary>
+    public string? AssetKind { get; init; }
+}
 
 /// <summary>The registry's versions, durable. Version numbers are assigned by the store, one after another per name.</summary>
 public interface IModelRegistryStore

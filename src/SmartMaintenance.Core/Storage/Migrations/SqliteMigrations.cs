@@ -292,5 +292,8 @@ internal static class SqliteMigrations
                 stage_changed_at INTEGER NOT NULL,
                 PRIMARY KEY (tenant_id, name, version)) WITHOUT ROWID;
             """),
+        (6, "the asset kind a model version is for", """
+            ALTER TABLE model_versions ADD COLUMN asset_kind TEXT;
+            """),
     ];
 }

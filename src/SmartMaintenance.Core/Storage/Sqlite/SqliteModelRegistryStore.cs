@@ -11,7 +11,7 @@ namespace SmartMaintenance.Storage.Sqlite;
 public sealed class SqliteModelRegistryStore(SqliteDatabase database) : IModelRegistryStore
 {
     private const string Columns =
-        "tenant_id, name, version, kind, stage, sha256, artifact, parameters, metrics, features, training_fingerprint, created_by, parent_version, created_at, stage_changed_at";
+        "tenant_id, name, version, kind, stage, sha256, artifact, parameters, metrics, features, training_fingerprint, created_by, parent_version, created_at, stage_changed_at, asset_kind";
 
     public async Task<ModelVersion> AddAsync(ModelVersion version, CancellationToken cancellationToken)
     {
@@ -23,13 +23,13 @@ public sealed class SqliteModelRegistryStore(SqliteDatabase database) : IModelRe
         await connection.ExecuteAsync(
             $"""
             INSERT INTO model_versions ({Columns})
-            VALUES ($t, $n, $v, $kind, $stage, $sha, $artifact, $parameters, $metrics, $features, $fingerprint, $by, $parent, $at, $at)
+            VALUES ($t, $n, $v, $kind, $stage, $sha, $artifact, $parameters, $metrics, $features, $fingerprint, $by, $parent, $at, $at, $asset)
             """,
             cancellationToken, ("$t", stored.TenantId), ("$n", stored.Name), ("$v", stored.Version), ("$kind", stored.Kind),
             ("$stage", Stage(stored.Stage)), ("$sha", stored.Sha256), ("$artifact", stored.Artifact),
             ("$parameters", JsonSerializer.Serialize(stored.Parameters)), ("$metrics", JsonSerializer.Serialize(stored.Metrics)),
             ("$features", JsonSerializer.Serialize(stored.Features)), ("$fingerprint", stored.TrainingFingerprint), ("$by", stored.CreatedBy),
-            ("$parent", stored.ParentVersion), ("$at", UnixMicros.From(stored.CreatedAt)));
+            ("$parent", stored.ParentVersion), ("$at", UnixMicros.From(stored.CreatedAt)), ("$asset", stored.AssetKind));
         await transaction.CommitAsync(cancellationToken);
         return stored with { StageChangedAt = stored.CreatedAt };
     }
@@ -78,5 +78,8 @@ public sealed class SqliteModelRegistryStore(SqliteDatabase database) : IModelRe
         r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetString(3), Enum.Parse<ModelStage>(r.GetString(4), ignoreCase: true), r.GetString(5),
         r.GetString(6), JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7)) ?? [],
         JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(8)) ?? [], JsonSerializer.Deserialize<string[]>(r.GetString(9)) ?? [],
-        r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), r.GetTime(13), r.GetTime(14));
+        r.GetString(10), r.GetString(11), r.IsDBNull(12) ? null : r.GetInt32(12), r.GetTime(13), r.GetTime(14))
+    {
+        AssetKind = r.GetNullableString(15),
+    };
 }
