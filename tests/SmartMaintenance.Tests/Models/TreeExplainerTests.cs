@@ -58,6 +58,23 @@ public sealed class TreeExplainerTests
         }
     }
 
+    [Fact]
+    public void A_tree_deeper_than_the_limit_is_refused_before_anything_walks_it()
+    {
+        const int inner = DecisionTree.MaxDepth + 10;
+        var count = (2 * inner) + 1;
+        int[] feature = new int[count], left = new int[count], right = new int[count];
+        double[] value = new double[count], cover = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            (feature[i], left[i], right[i], cover[i]) = i < inner ? (0, inner + i, i + 1 == inner ? count - 1 : i + 1, inner + 1 - i) : (-1, -1, -1, 1);
+        }
+
+        var chain = new TreeEnsemble(0, [new DecisionTree(feature, new float[count], left, right, value, cover)], ["x"]);
+        var refused = Assert.Throws<InvalidDataException>(chain.Check);
+        Assert.Contains("deeper", refused.Message, StringComparison.Ordinal);
+    }
+
     // A complete binary tree of the given depth on random features, thresholds and leaf values; each leaf's cover
     // a random count and each inner node's the sum of its children's, as counting training rows gives.
     private static DecisionTree RandomTree(Random random, int features, int depth)

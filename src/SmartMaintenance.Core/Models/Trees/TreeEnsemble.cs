@@ -11,6 +11,9 @@ namespace SmartMaintenance.Models.Trees;
 /// </summary>
 public sealed record DecisionTree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Value, double[] Cover)
 {
+    /// <summary>Deeper than any tree boosting grows (FastTree's 32 leaves allow 31); explanation recurses this deep.</summary>
+    public const int MaxDepth = 256;
+
     [JsonIgnore]
     public int NodeCount => Feature.Length;
 
@@ -34,6 +37,7 @@ public sealed record DecisionTree(int[] Feature, float[] Threshold, int[] Left, 
         }
 
         var count = Feature.Length;
+        var depth = new int[count];
         for (var n = 0; n < count; n++)
         {
             if (Feature[n] < 0)
@@ -54,6 +58,13 @@ public sealed record DecisionTree(int[] Feature, float[] Threshold, int[] Left, 
             if (Math.Abs(Cover[Left[n]] + Cover[Right[n]] - Cover[n]) > 1e-6 * (1 + Cover[n]))
             {
                 throw new InvalidDataException($"Tree {tree}, node {n}: its children's covers do not add up to its own.");
+            }
+
+            // Children come after their parent, so a node's depth is known before its children are reached.
+            depth[Left[n]] = depth[Right[n]] = depth[n] + 1;
+            if (depth[n] + 1 > MaxDepth)
+            {
+                throw new InvalidDataException($"Tree {tree} is deeper than {MaxDepth} levels.");
             }
         }
     }
