@@ -150,6 +150,12 @@ public static class ModelArtifact
             Metrics = read.Metrics ?? new Dictionary<string, double>(),
             Reference = read.Reference ?? [],
         };
+        if (manifest.Reference.Count > 0 && (manifest.Reference.Count != manifest.Features.Count
+            || manifest.Reference.Any(r => r is not { Count: > 0, Percentiles.Length: 101 } || !r.Percentiles.All(double.IsFinite))))
+        {
+            throw new InvalidDataException($"{path}: the manifest's reference distributions do not match its features.");
+        }
+
         if (manifest.FormatVersion != FormatVersion)
         {
             throw new InvalidDataException($"{path}: model format {manifest.FormatVersion}; this build reads format {FormatVersion}.");

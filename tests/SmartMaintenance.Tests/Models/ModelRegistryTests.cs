@@ -134,6 +134,8 @@ public sealed class ModelRegistryTests : IDisposable
             (Handmade(manifest.Replace("\"kind\":\"rul\"", "\"kind\":null", StringComparison.Ordinal), "{}"), "lacks its kind"),
             (Handmade(manifest, cyclic), "out of range"),
             (Handmade(manifest, "{\"cap\":125"), "does not read"),
+            (Handmade(manifest.Replace("\"SHA\"}", "\"SHA\",\"features\":[\"a\"],\"reference\":[{\"name\":\"a\",\"count\":1,\"percentiles\":[1]}]}", StringComparison.Ordinal), "{}"),
+                "reference distributions"),
         };
         foreach (var (artifact, expected) in bad)
         {

@@ -23,8 +23,8 @@ public sealed record ModelAnswer(
     ModelVersion Version, double? RemainingUsefulLife, double? FailureProbability, string? FailureMode, ModelExplanation? Explanation);
 
 /// <summary>
-/// Runs registered models: resolves the version, loads its artifact once (hash checked by the registry) and keeps
-/// it with its explainer, keyed by the artifact's hash, so a new version or a re-registered file is loaded afresh.
+/// Runs registered models: resolves the version, loads its artifact (hash checked by the registry) and keeps it with
+/// its explainers per version for as long as the file on disk is unchanged.
 /// </summary>
 public sealed class RegisteredModels(ModelRegistry registry)
 {
@@ -71,6 +71,12 @@ public sealed class RegisteredModels(ModelRegistry registry)
         }
 
         IReadOnlyList<float[]> rows = loaded.Rul is { } rul ? rul.Rows(batch.Units!) : [.. batch.Machines!.Select(FailureModel.Features)];
+        if (rows.Count > 0 && rows[0].Length != loaded.Manifest.Reference.Count)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidInput,
+                $"'{name}' v{version.Version} records {loaded.Manifest.Reference.Count} reference distributions for {rows[0].Length} features."));
+        }
+
         return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
     }
 
