@@ -91,8 +91,8 @@ public static class FeatureDrift
     // Share of sorted values in (low, high]; null is unbounded.
     private static double Share(double[] sorted, double? low, double? high)
     {
-        var from = low is { } l ? UpperBound(sorted, l) : 0;
-        var to = high is { } h ? UpperBound(sorted, h) : sorted.Length;
+        var from = low is { } l ? CountBelow(sorted, l, inclusive: true) : 0;
+        var to = high is { } h ? CountBelow(sorted, h, inclusive: true) : sorted.Length;
         return (double)(to - from) / sorted.Length;
     }
 
@@ -101,7 +101,7 @@ public static class FeatureDrift
     // reference's minimum it is 0.
     private static double KsDistance(double[] percentiles, double[] sorted)
     {
-        var distance = (double)LowerBound(sorted, percentiles[0]) / sorted.Length;
+        var distance = (double)CountBelow(sorted, percentiles[0], inclusive: false) / sorted.Length;
         for (var k = 0; k < percentiles.Length; k++)
         {
             if (k + 1 < percentiles.Length && percentiles[k + 1] == percentiles[k])
@@ -110,38 +110,20 @@ public static class FeatureDrift
             }
 
             var reference = k / 100.0;
-            distance = Math.Max(distance, Math.Abs(((double)UpperBound(sorted, percentiles[k]) / sorted.Length) - reference));
+            distance = Math.Max(distance, Math.Abs(((double)CountBelow(sorted, percentiles[k], inclusive: true) / sorted.Length) - reference));
         }
 
         return distance;
     }
 
-    private static int LowerBound(double[] sorted, double value)
+    // How many sorted values are below `value` (or at most `value` when `inclusive`): one binary search for both bounds.
+    private static int CountBelow(double[] sorted, double value, bool inclusive)
     {
         int low = 0, high = sorted.Length;
         while (low < high)
         {
             var mid = (low + high) / 2;
-            if (sorted[mid] < value)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return low;
-    }
-
-    private static int UpperBound(double[] sorted, double value)
-    {
-        int low = 0, high = sorted.Length;
-        while (low < high)
-        {
-            var mid = (low + high) / 2;
-            if (sorted[mid] <= value)
+            if (sorted[mid] < value || (inclusive && sorted[mid] == value))
             {
                 low = mid + 1;
             }

@@ -36,9 +36,9 @@ internal static class MlApi
     private static async Task<Results<Ok<DriftResponse>, ProblemHttpResult>> CheckDriftAsync(
         HttpContext context, RegisteredModels models, DriftRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.Model))
+        if (ModelNameProblem(request.Model) is { } noModel)
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.");
+            return noModel;
         }
 
         if (request.Units is not { Count: > 0 } && request.Machines is not { Count: > 0 })
@@ -115,9 +115,9 @@ internal static class MlApi
 
     private static ProblemHttpResult? Validate(PredictRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.Model))
+        if (ModelNameProblem(request.Model) is { } noModel)
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.");
+            return noModel;
         }
 
         if (request.Cycles is { } cycles)
@@ -135,6 +135,10 @@ internal static class MlApi
 
         return request.Machine is { } machine ? MachineProblem(machine, "machine") : null;
     }
+
+    private static ProblemHttpResult? ModelNameProblem(string? model) => string.IsNullOrWhiteSpace(model)
+        ? Problems.Result(StatusCodes.Status400BadRequest, "No model", "'model' names the registered model to use.")
+        : null;
 
     private static ProblemHttpResult? CycleProblem(IReadOnlyList<double[]> cycles, string where)
     {

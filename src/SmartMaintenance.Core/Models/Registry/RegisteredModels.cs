@@ -84,12 +84,14 @@ public sealed class RegisteredModels(ModelRegistry registry)
     public static void CheckContent(string kind, byte[] artifact)
     {
         using var stream = new MemoryStream(artifact, writable: false);
-        _ = kind switch
+        if (kind == RulModel.Kind)
         {
-            RulModel.Kind => (object)ModelArtifact.Load<RulModel>(stream, "the artifact", kind).Model,
-            FailureModel.Kind => ModelArtifact.Load<FailureModel>(stream, "the artifact", kind).Model,
-            _ => artifact,
-        };
+            ModelArtifact.Load<RulModel>(stream, "the artifact", kind);
+        }
+        else if (kind == FailureModel.Kind)
+        {
+            ModelArtifact.Load<FailureModel>(stream, "the artifact", kind);
+        }
     }
 
     private static RegistryError? InputError(string kind, ModelInput input) => kind switch
