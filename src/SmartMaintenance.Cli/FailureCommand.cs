@@ -52,7 +52,7 @@ public static class FailureCommand
         }
 
         ModelArtifact.Save(output.FullName, FailureModel.Kind, model, ModelArtifact.Fingerprint([data.FullName]),
-            ModelParameters.Of(options, "ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames, metrics,
+            options.Parameters("ML.NET FastTree binary, one per outcome"), FailureModel.FeatureNames, metrics,
             FeatureReference.Of(FailureModel.FeatureNames, [.. records.Select(FailureModel.Features)]));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));

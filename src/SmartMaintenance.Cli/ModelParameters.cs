@@ -5,21 +5,9 @@ using SmartMaintenance.Models.Trees;
 
 namespace SmartMaintenance.Cli;
 
-/// <summary>What the model verbs share: the parameters a manifest records, and loading a model with a clear error.</summary>
+/// <summary>What the model verbs share: loading a model with a clear error.</summary>
 internal static class ModelParameters
 {
-    public static Dictionary<string, string> Of(BoostingOptions options, string trainer) => new()
-    {
-        ["trainer"] = trainer,
-        ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
-        ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
-        ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
-        ["feature_fraction"] = options.FeatureFraction.ToString(CultureInfo.InvariantCulture),
-        ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-        ["bins"] = options.Bins.ToString(CultureInfo.InvariantCulture),
-    };
-
     public static bool TryLoad<T>(FileInfo file, string kind, TextWriter errors, out T model)
         where T : class => TryLoad(file, kind, errors, out model, out _);
 

@@ -11,5 +11,7 @@ var root = new RootCommand("SmartMaintenance command line")
     HealthCommand.Create(),
     RulCommand.Create(),
     FailureCommand.Create(),
+    AssetCommand.CreateTrain(),
+    AssetCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -62,7 +62,7 @@ public static class RulCommand
         var model = RulModel.Train(units, options);
         var metrics = validate ? RulEvaluation.Metrics(RulEvaluation.CrossValidate(units, 5, options, seed: 1)) : null;
         ModelArtifact.Save(output.FullName, RulModel.Kind, model, ModelArtifact.Fingerprint(files.Select(f => f.FullName)),
-            new Dictionary<string, string>(ModelParameters.Of(options, "ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
+            new Dictionary<string, string>(options.Parameters("ML.NET FastTree regression")) { ["cap"] = model.Cap.ToString(CultureInfo.InvariantCulture) },
             model.Trees.FeatureNames, metrics, FeatureReference.Of(model.Trees.FeatureNames, model.Rows(units)));
         if (metrics is not null)
         {

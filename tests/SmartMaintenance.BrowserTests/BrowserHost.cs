@@ -13,14 +13,22 @@ namespace SmartMaintenance.BrowserTests;
 /// <summary>
 /// The real host on Kestrel (a free loopback port, a fresh data folder, the demo fleet streaming) and Debian's Chromium
 /// driven by Playwright, headless. Playwright never downloads a browser here: it is pointed at <c>/usr/bin/chromium</c>
-/// (or <c>SMX_CHROMIUM</c>). Shared by the tests of one class.
+/// (or <c>SMX_CHROMIUM</c>). Shared by the tests of one class. The demo fleet's models (a minute of training at first
+/// start) are trained only for <see cref="ModelledBrowserHost"/>.
 /// </summary>
-public sealed class BrowserHost : IAsyncLifetime
+public class BrowserHost : IAsyncLifetime
 {
     public const string AdminPassword = "browser-admin-password-1";
     public const string AdminKey = "browser-admin-key-0123456789abcdef";
 
-    private readonly Factory _factory = new();
+    private readonly Factory _factory;
+
+    public BrowserHost()
+        : this(demoModels: false)
+    {
+    }
+
+    protected BrowserHost(bool demoModels) => _factory = new Factory(demoModels);
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -156,7 +164,7 @@ public sealed class BrowserHost : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 
-    private sealed class Factory : WebApplicationFactory<Program>
+    private sealed class Factory(bool demoModels) : WebApplicationFactory<Program>
     {
         private readonly string _dataDir = Directory.CreateTempSubdirectory("smx-ui-").FullName;
 
@@ -164,6 +172,7 @@ public sealed class BrowserHost : IAsyncLifetime
         {
             builder.UseSetting("DATA_DIR", _dataDir);
             builder.UseSetting("DEMO", "true");
+            builder.UseSetting("DEMO_MODELS", demoModels ? "true" : "false");
             builder.UseSetting("ADMIN_API_KEY", AdminKey);
             builder.UseSetting("ADMIN_PASSWORD", AdminPassword);
             // Every browser test signs in from 127.0.0.1; the real limit (ten a minute) has its own HTTP test.
@@ -188,3 +197,6 @@ public sealed class BrowserHost : IAsyncLifetime
 
     }
 }
+
+/// <summary>A <see cref="BrowserHost"/> whose demo fleet gets its trained models at start, as a user's does.</summary>
+public sealed class ModelledBrowserHost() : BrowserHost(demoModels: true);

@@ -5,24 +5,9 @@ using Microsoft.Playwright;
 
 namespace SmartMaintenance.BrowserTests;
 
-/// <summary>The pages that drive the pipeline: the golden-path demo, a case and its decision, the users admin.</summary>
+/// <summary>The pages that drive the pipeline: a case and its decision, the users admin.</summary>
 public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
-    private static readonly LocatorAssertionsToHaveCountOptions Patiently = new() { Timeout = 90_000 };
-
-    private static async Task RunGoldenPathAsync(IPage page, bool playOperator)
-    {
-        await BrowserHost.GoLiveAsync(page, "/demo");
-        var toggle = page.GetByLabel("Play the operator and the technician");
-        if (await toggle.IsCheckedAsync() != playOperator)
-        {
-            await toggle.ClickAsync();
-        }
-
-        await page.GetByRole(AriaRole.Button, new() { Name = "Run the golden path" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("golden-path-step")).Not.ToHaveCountAsync(0);
-    }
-
     /// <summary>A pump with a calm temperature for five minutes, then 95 °C; returns the id of the case awaiting a decision.</summary>
     private static async Task<string> InjectFaultAndWaitForPendingCaseAsync(HttpClient api)
     {
@@ -46,24 +31,6 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         }
 
         throw new TimeoutException("No case awaiting a decision for test-pump within 60 s.");
-    }
-
-    [Fact]
-    public async Task The_golden_path_demo_lights_every_step_up_and_completes()
-    {
-        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
-        await RunGoldenPathAsync(page, playOperator: true);
-
-        var steps = page.GetByTestId("golden-path-step");
-        var total = await steps.CountAsync();
-        await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total, Patiently);
-        await Assertions.Expect(page.GetByTestId("golden-path-status")).ToContainTextAsync("completed");
-        await BrowserHost.ScreenshotAsync(page, "golden-path-completed");
-
-        await page.GetByRole(AriaRole.Link, new() { NameRegex = new("^case ") }).First.ClickAsync();
-        await Assertions.Expect(page.GetByTestId("case-state")).ToHaveTextAsync("Closed", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.GetByTestId("story-entry").Filter(new() { HasText = "CaseClosed" })).ToHaveCountAsync(1);
-        await BrowserHost.ScreenshotAsync(page, "case-closed");
     }
 
     [Fact]

@@ -9,8 +9,18 @@ public class GoldenPathDemoTests
     [Fact]
     public async Task The_golden_path_demo_runs_the_real_pipeline_and_reports_each_step_with_its_time()
     {
-        await using var app = new SmartMaintenanceApplication(demo: true);
+        await using var app = new SmartMaintenanceApplication(demo: true, demoModels: true);
         using var admin = app.CreateAdminClient();
+        // The demo's pump model is trained in the background at first start; the run starts once it serves.
+        var model = await PumpSignal.PollAsync(async () =>
+        {
+            var response = await admin.GetAsync("/api/v1/ml/models/asset-pump/versions/production");
+            return response.IsSuccessStatusCode ? await response.ReadJsonAsync() : (JsonElement?)null;
+        }, "the demo's pump model in production", seconds: 180);
+        Assert.Equal("asset-health", model.GetProperty("kind").GetString());
+        Assert.Equal("pump", model.GetProperty("asset_kind").GetString());
+        Assert.Equal("demo:model-setup", model.GetProperty("created_by").GetString());
+        Assert.True(model.GetProperty("metrics").GetProperty("cv_f1").GetDouble() > 0.5);
         // As a person would: start once the fleet streams live, not while its back-fill of the last day is still arriving.
         await PumpSignal.PollAsync(async () =>
         {
@@ -48,6 +58,23 @@ public class GoldenPathDemoTests
         var times = steps.Select(s => s.GetProperty("at").GetDateTimeOffset()).ToArray();
         Assert.Equal(times.Order(), times);
         Assert.True(steps[4].GetProperty("links").TryGetProperty("case_id", out _));
+
+        // The prediction came from the registered model, named with its version, with an exact SHAP value per feature.
+        var predictionId = steps[3].GetProperty("links").GetProperty("prediction_id").GetString();
+        var assetId = steps[3].GetProperty("links").GetProperty("asset_id").GetString();
+        var prediction = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/predictions?asset_id={assetId}")).EnumerateArray()
+            .Single(p => p.GetProperty("prediction_id").GetString() == predictionId);
+        Assert.False(prediction.GetProperty("is_fallback").GetBoolean());
+        Assert.Equal("asset-pump", prediction.GetProperty("model_name").GetString());
+        Assert.Equal(model.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            prediction.GetProperty("model_version").GetString());
+        Assert.Equal(model.GetProperty("features").EnumerateArray().Select(f => f.GetString()).Order(),
+            prediction.GetProperty("explanation").EnumerateObject().Select(e => e.Name).Order());
+        Assert.True(double.IsFinite(prediction.GetProperty("explanation_base").GetDouble()));
+        var predicted = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id={correlationId}")).GetProperty("entries")
+            .EnumerateArray().First(e => e.GetProperty("type").GetString() == "MaintenancePredicted").GetProperty("payload");
+        Assert.Equal($"asset-pump v{prediction.GetProperty("model_version").GetString()}", predicted.GetProperty("model").GetString());
+        Assert.Equal(JsonValueKind.Null, predicted.GetProperty("fallback_reason").ValueKind);
         Assert.True((await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify")).GetProperty("valid").GetBoolean());
     }
 

@@ -37,6 +37,7 @@ public class GoldenPathTests
         var prediction = (await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/predictions?asset_id=pump-1"))[0];
         Assert.True(prediction.GetProperty("is_fallback").GetBoolean());
         Assert.Equal(correlationId, prediction.GetProperty("correlation_id").GetString());
+        Assert.Equal(-3, prediction.GetProperty("explanation_base").GetDouble());
 
         var refused = await viewer.PostAsJsonAsync($"/api/v1/cases/{caseId}/decision", new { verdict = "approve", reason = "looks bad" });
         await refused.ProblemAsync(HttpStatusCode.Forbidden);
@@ -72,6 +73,10 @@ public class GoldenPathTests
             ["AnomalyDetected", "AnomalyValidated", "MaintenancePredicted", "CaseOpened", "HumanDecisionRequired", "HumanDecision",
              "MaintenanceScheduled", "MaintenanceCompleted", "CaseClosed", "OutcomeLabelled", "ReportGenerated"],
             story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        // No model is registered for pumps here: the prediction says it is the fallback's, and why.
+        var predicted = story.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "MaintenancePredicted");
+        Assert.True(predicted.GetProperty("payload").GetProperty("is_fallback").GetBoolean());
+        Assert.Equal("no production model is registered for asset kind 'pump'", predicted.GetProperty("payload").GetProperty("fallback_reason").GetString());
         var decision = story.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "HumanDecision");
         Assert.StartsWith("key:", decision.GetProperty("actor").GetString());
         Assert.True((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify")).GetProperty("valid").GetBoolean());

@@ -37,11 +37,11 @@ internal static class PumpSignal
         await PostAsync(client, Batch(300, 1, _ => 95));
     }
 
-    /// <summary>Agents act after readings are acknowledged: asks until the probe finds something, for up to 30 s.</summary>
-    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what, Func<string>? lastSeen = null)
+    /// <summary>Agents act after readings are acknowledged: asks until the probe finds something, for up to 30 s (or <paramref name="seconds"/>).</summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what, Func<string>? lastSeen = null, int seconds = 30)
         where T : struct
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             if (await probe() is { } found)
@@ -49,7 +49,7 @@ internal static class PumpSignal
                 return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"No {what} within 30 s. {lastSeen?.Invoke()}");
+            Assert.True(DateTime.UtcNow < deadline, $"No {what} within {seconds} s. {lastSeen?.Invoke()}");
             await Task.Delay(100);
         }
     }

@@ -8,10 +8,11 @@ namespace SmartMaintenance.IntegrationTests;
 
 /// <summary>
 /// The real host on a real SQLite file in a fresh folder, one per test. The demo fleet is off unless asked for,
-/// so each test owns its data.
+/// so each test owns its data; its models (trained at first start, CPU work of a minute) only when asked for too.
 /// </summary>
 internal sealed class SmartMaintenanceApplication(
-    bool demo = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null, string? dataDir = null)
+    bool demo = false, int rateLimit = 100_000, IReadOnlyDictionary<string, string>? settings = null, string? dataDir = null,
+    bool demoModels = false)
     : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
@@ -28,6 +29,7 @@ internal sealed class SmartMaintenanceApplication(
     {
         builder.UseSetting("DATA_DIR", DataDir);
         builder.UseSetting("DEMO", demo ? "true" : "false");
+        builder.UseSetting("DEMO_MODELS", demoModels ? "true" : "false");
         builder.UseSetting("ADMIN_API_KEY", AdminKey);
         builder.UseSetting("RATE_LIMIT", rateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -24,12 +24,18 @@ public sealed record Anomaly(
 /// <summary>
 /// Failure risk and remaining useful life of an asset, from the registry's production model or, while there is
 /// none, from the statistical fallback (<see cref="IsFallback"/>). <see cref="Explanation"/> holds each feature's
-/// additive contribution to the risk's log-odds.
+/// additive contribution to the risk's log-odds (a registered model's: exact SHAP values of its failure margin),
+/// starting from <see cref="ExplanationBase"/>.
 /// </summary>
 [Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record Prediction(
     Guid PredictionId, long TenantId, string AssetId, DateTimeOffset At, double FailureProbability, TimeSpan? RemainingUsefulLife,
-    string ModelName, string ModelVersion, bool IsFallback, IReadOnlyDictionary<string, double> Explanation, string CorrelationId);
+    string ModelName, string ModelVersion, bool IsFallback, IReadOnlyDictionary<string, double> Explanation, string CorrelationId)
+{
+    /// <summary>The log-odds before any feature moved it: the model's base value (SHAP), or the fallback's intercept.</summary>
+    [Orleans.Id(11)]
+    public double? ExplanationBase { get; init; }
+}
 
 [Orleans.GenerateSerializer]
 public enum CaseState { Open, AwaitingDecision, Approved, Rejected, Deferred, Scheduled, InProgress, Completed, Closed }

@@ -10,6 +10,12 @@ namespace SmartMaintenance.Models;
 public sealed record SensorHealth(
     string SensorId, double? Current, double? DriftZ, double? SlopePerHour, double? ExpectedMin, double? ExpectedMax)
 {
+    /// <summary>
+    /// The mean absolute change between consecutive minute means over the last hour: how rough the signal runs,
+    /// blind to slow trends and the daily cycle (worn bearings and loose parts roughen a signal before they shift it).
+    /// </summary>
+    public double? Roughness { get; init; }
+
     /// <summary>Time until the trend reaches the expected range's limit it heads for; zero when already beyond it.</summary>
     public TimeSpan? TimeToLimit()
     {
@@ -48,7 +54,8 @@ public static class StatisticalHealthModel
 {
     public const string Name = "statistical-fallback";
     public const string Version = "1";
-    private const double Intercept = -3;
+    /// <summary>The log-odds before any evidence: a failure probability of about 5 %.</summary>
+    public const double Intercept = -3;
 
     public static HealthAssessment Assess(AssetHealthInputs inputs)
     {
@@ -101,7 +108,24 @@ public static class StatisticalHealthModel
             drift = (current - mean) / Math.Max(sd, 1e-9 * (Math.Abs(mean) + 1));
         }
 
-        return new SensorHealth(sensor.SensorId, current, drift, Slope(minutes), sensor.ExpectedMin, sensor.ExpectedMax);
+        return new SensorHealth(sensor.SensorId, current, drift, Slope(minutes), sensor.ExpectedMin, sensor.ExpectedMax)
+        {
+            Roughness = Roughness(minutes),
+        };
+    }
+
+    private static double? Roughness(IReadOnlyList<RollupPoint> minutes)
+    {
+        var from = minutes[^1].BucketStartMicros - UnixMicros.PerHour;
+        double sum = 0;
+        var steps = 0;
+        for (var i = minutes.Count - 1; i > 0 && minutes[i - 1].BucketStartMicros >= from; i--)
+        {
+            sum += Math.Abs(minutes[i].Mean - minutes[i - 1].Mean);
+            steps++;
+        }
+
+        return steps < 10 ? null : sum / steps;
     }
 
     private static double? Slope(IReadOnlyList<RollupPoint> minutes)

@@ -36,36 +36,38 @@ public static class DemoFleet
 
     public static IReadOnlyList<SimulatedSensor> Sensors { get; } = BuildSensors();
 
-    private static List<SimulatedSensor> BuildSensors()
+    /// <summary>The kinds of asset that carry sensors, each with its own sensor profile.</summary>
+    public static IReadOnlyList<string> SensorKinds { get; } = [.. Assets.Where(a => a.Kind != "line").Select(a => a.Kind).Distinct()];
+
+    private static List<SimulatedSensor> BuildSensors() =>
+        [.. Assets.Where(a => a.Kind != "line").SelectMany(a => SensorsOf(a.AssetId, a.Kind, WearingAssets.Contains(a.AssetId) ? 1.0 : 0.0))];
+
+    /// <summary>The sensors an asset of the kind carries: temperature, vibration, current, and pressure or speed.</summary>
+    public static IReadOnlyList<SimulatedSensor> SensorsOf(string assetId, string kind, double wear = 0)
     {
         var sensors = new List<SimulatedSensor>();
-        foreach (var asset in Assets.Where(a => a.Kind != "line"))
+        var (temperature, vibration, pressure, current) = kind switch
         {
-            var wear = WearingAssets.Contains(asset.AssetId) ? 1.0 : 0.0;
-            var (temperature, vibration, pressure, current) = asset.Kind switch
-            {
-                "pump" => (55.0, 2.8, 4.5, 32.0),
-                "motor" => (65.0, 1.9, 0.0, 45.0),
-                "chiller" => (6.0, 1.2, 3.2, 58.0),
-                "compressor" => (78.0, 4.1, 8.0, 95.0),
-                _ => (40.0, 2.2, 0.0, 12.0),
-            };
-            var id = asset.AssetId;
-            sensors.Add(new($"{id}-temp", id, "temperature", "°C", temperature, temperature * 0.06, temperature * 0.01,
-                temperature - 25, temperature + 25, 5, 0.8 * wear));
-            sensors.Add(new($"{id}-vib", id, "vibration", "mm/s", vibration, vibration * 0.05, vibration * 0.04,
-                0, vibration * 2.5, 2, 0.12 * wear));
-            sensors.Add(new($"{id}-current", id, "current", "A", current, current * 0.15, current * 0.015,
-                0, current * 1.6, 5, 0.3 * wear));
-            if (pressure > 0)
-            {
-                sensors.Add(new($"{id}-pressure", id, "pressure", "bar", pressure, pressure * 0.04, pressure * 0.01,
-                    pressure * 0.6, pressure * 1.4, 5, -0.02 * wear));
-            }
-            else
-            {
-                sensors.Add(new($"{id}-rpm", id, "speed", "rpm", 1480, 5, 2, 1400, 1520, 10, 0));
-            }
+            "pump" => (55.0, 2.8, 4.5, 32.0),
+            "motor" => (65.0, 1.9, 0.0, 45.0),
+            "chiller" => (6.0, 1.2, 3.2, 58.0),
+            "compressor" => (78.0, 4.1, 8.0, 95.0),
+            _ => (40.0, 2.2, 0.0, 12.0),
+        };
+        sensors.Add(new($"{assetId}-temp", assetId, "temperature", "°C", temperature, temperature * 0.06, temperature * 0.01,
+            temperature - 25, temperature + 25, 5, 0.8 * wear));
+        sensors.Add(new($"{assetId}-vib", assetId, "vibration", "mm/s", vibration, vibration * 0.05, vibration * 0.04,
+            0, vibration * 2.5, 2, 0.12 * wear));
+        sensors.Add(new($"{assetId}-current", assetId, "current", "A", current, current * 0.15, current * 0.015,
+            0, current * 1.6, 5, 0.3 * wear));
+        if (pressure > 0)
+        {
+            sensors.Add(new($"{assetId}-pressure", assetId, "pressure", "bar", pressure, pressure * 0.04, pressure * 0.01,
+                pressure * 0.6, pressure * 1.4, 5, -0.02 * wear));
+        }
+        else
+        {
+            sensors.Add(new($"{assetId}-rpm", assetId, "speed", "rpm", 1480, 5, 2, 1400, 1520, 10, 0));
         }
 
         return sensors;

@@ -207,8 +207,9 @@ public sealed record CaseDetailResponse(CaseResponse Case, IReadOnlyList<Decisio
 
 public sealed record PredictionResponse(
     Guid PredictionId, string AssetId, DateTimeOffset At, double FailureProbability, double? RemainingUsefulLifeHours,
-    string ModelName, string ModelVersion, bool IsFallback, IReadOnlyDictionary<string, double> Explanation, string CorrelationId)
+    string ModelName, string ModelVersion, bool IsFallback, IReadOnlyDictionary<string, double> Explanation, double? ExplanationBase,
+    string CorrelationId)
 {
     public static PredictionResponse From(Prediction p) => new(p.PredictionId, p.AssetId, p.At, p.FailureProbability,
-        p.RemainingUsefulLife?.TotalHours, p.ModelName, p.ModelVersion, p.IsFallback, p.Explanation, p.CorrelationId);
+        p.RemainingUsefulLife?.TotalHours, p.ModelName, p.ModelVersion, p.IsFallback, p.Explanation, p.ExplanationBase, p.CorrelationId);
 }

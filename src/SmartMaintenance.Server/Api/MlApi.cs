@@ -3,12 +3,14 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using SmartMaintenance.Models;
+using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Failure;
 using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Models.Rul;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Server.Hosting;
+using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Api;
 
@@ -24,9 +26,9 @@ internal static class MlApi
     {
         var group = app.MapGroup("/api/v1/ml").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
             .RequireAuthorization(Scopes.MlPredict);
-        group.MapPost("/predict", (HttpContext c, RegisteredModels m, PredictRequest r) => PredictAsync(c, m, r, r.Explain))
+        group.MapPost("/predict", (HttpContext c, RegisteredModels m, AssetReader a, PredictRequest r) => PredictAsync(c, m, a, r, r.Explain))
             .WithName("PredictWithModel").WithSummary("A registered model's prediction; explain=true adds SHAP values");
-        group.MapPost("/explain", (HttpContext c, RegisteredModels m, PredictRequest r) => PredictAsync(c, m, r, explain: true))
+        group.MapPost("/explain", (HttpContext c, RegisteredModels m, AssetReader a, PredictRequest r) => PredictAsync(c, m, a, r, explain: true))
             .WithName("ExplainWithModel").WithSummary("A registered model's prediction with each feature's exact SHAP value and the base value");
         group.MapPost("/check_drift", CheckDriftAsync).WithName("CheckModelDrift")
             .WithSummary("PSI and Kolmogorov–Smirnov per feature of the given engines or machines against the version's training data");
@@ -92,15 +94,30 @@ internal static class MlApi
     private static MachineRecord Machine(MachineInput m) =>
         new(m.Udi ?? 0, m.Type, m.AirTemperatureK, m.ProcessTemperatureK, m.RotationalSpeedRpm, m.TorqueNm, m.ToolWearMin, null, null);
 
+    /// <summary>What an asset model's prediction reads: the tenant's asset, and its sensors' roll-ups up to now.</summary>
+    internal sealed record AssetReader(ICatalogStore Catalog, IReadingStore Readings, TimeProvider Time);
+
     private static async Task<Results<Ok<PredictResponse>, ProblemHttpResult>> PredictAsync(
-        HttpContext context, RegisteredModels models, PredictRequest request, bool explain)
+        HttpContext context, RegisteredModels models, AssetReader assets, PredictRequest request, bool explain)
     {
         if (Validate(request) is { } invalid)
         {
             return invalid;
         }
 
-        var input = new ModelInput(request.Cycles?.Select(Cycle).ToList(), request.Machine is { } m ? Machine(m) : null);
+        IReadOnlyList<SensorWindow>? sensors = null;
+        if (request.AssetId is { } assetId)
+        {
+            var tenantId = context.User.TenantIdOf();
+            if (await assets.Catalog.FindAssetAsync(tenantId, assetId, context.RequestAborted) is null)
+            {
+                return Problems.Result(StatusCodes.Status404NotFound, "Unknown asset", $"There is no asset '{assetId}'.");
+            }
+
+            sensors = await AssetWindows.GatherAsync(assets.Catalog, assets.Readings, tenantId, assetId, assets.Time.GetUtcNow(), context.RequestAborted);
+        }
+
+        var input = new ModelInput(request.Cycles?.Select(Cycle).ToList(), request.Machine is { } m ? Machine(m) : null, sensors);
         try
         {
             var (answer, error) = await models.PredictAsync(context.User.TenantIdOf(), request.Model, request.Version ?? "production", input, explain,
@@ -176,10 +193,12 @@ internal static class MlApi
 
 /// <summary>
 /// <c>cycles</c>: an engine's cycles oldest first, each 3 operating settings then 21 sensors (C-MAPSS order), for
-/// RUL models; <c>machine</c>: an operating point, for failure models. <c>version</c>: a number, latest, staging or
-/// production (the default).
+/// RUL models; <c>machine</c>: an operating point, for failure models; <c>asset_id</c>: an asset whose sensors' recent
+/// readings the server reads, for asset models (RUL in hours). <c>version</c>: a number, latest, staging or production
+/// (the default).
 /// </summary>
-public sealed record PredictRequest(string Model, string? Version, IReadOnlyList<double[]>? Cycles, MachineInput? Machine, bool Explain = false);
+public sealed record PredictRequest(
+    string Model, string? Version, IReadOnlyList<double[]>? Cycles, MachineInput? Machine, bool Explain = false, string? AssetId = null);
 
 /// <summary><c>units</c>: engines, each its cycles as for a prediction; <c>machines</c>: operating points.</summary>
 public sealed record DriftRequest(string Model, string? Version, IReadOnlyList<IReadOnlyList<double[]>>? Units, IReadOnlyList<MachineInput>? Machines);

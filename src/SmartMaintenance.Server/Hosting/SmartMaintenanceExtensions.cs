@@ -77,6 +77,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddSingleton<RegisteredModels>();
+        builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.
@@ -92,6 +93,12 @@ internal static class SmartMaintenanceExtensions
             sp.GetRequiredService<SensorDirectory>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DemoFleetSimulator>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoFleetSimulator>());
+        builder.Services.AddHostedService(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value;
+            return new DemoModels(options.DemoModelsEnabled, sp.GetRequiredService<ModelRegistry>(), Path.Combine(options.DataDir, "tmp"),
+                sp.GetRequiredService<ILogger<DemoModels>>());
+        });
         builder.Services.AddSingleton<FaultDrills>();
         builder.Services.AddSingleton<GoldenPath>();
 

@@ -36,6 +36,16 @@ public sealed class SmartMaintenanceOptions
 
     public bool DemoEnabled => DemoSetting is "1" || DemoSetting.Equals("true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// With the demo fleet on, trains and registers its asset models at first start (<c>SMX_DEMO_MODELS</c>: <c>1</c>,
+    /// the default, or <c>0</c>, leaving the fleet on the statistical fallback until models are registered).
+    /// </summary>
+    [ConfigurationKeyName("DEMO_MODELS")]
+    [RegularExpression("^(?i)(1|0|true|false)$", ErrorMessage = "SMX_DEMO_MODELS must be 1 or 0.")]
+    public string DemoModelsSetting { get; set; } = "1";
+
+    public bool DemoModelsEnabled => DemoEnabled && (DemoModelsSetting is "1" || DemoModelsSetting.Equals("true", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Requests per second each API key may make unless the key sets its own limit (<c>SMX_RATE_LIMIT</c>).</summary>
     [Range(1, 10_000_000)]
     [ConfigurationKeyName("RATE_LIMIT")]

@@ -2,18 +2,22 @@ using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Models;
+using SmartMaintenance.Models.Assets;
+using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Predictions;
 
 /// <summary>
-/// Prediction: see <see cref="Contracts.IAssetAgent"/> and <see cref="Models.StatisticalHealthModel"/>; asset health:
-/// see <see cref="AssetHealthTracker"/>, whose model is kept in grain state so a restart does not learn it again.
+/// Prediction: see <see cref="Contracts.IAssetAgent"/> — the registry's production model for the asset's kind
+/// (<see cref="AssetModel"/>, explained by exact SHAP values), or while there is none (or it is refused) the
+/// <see cref="Models.StatisticalHealthModel"/>, the prediction saying so and why. Asset health: see
+/// <see cref="AssetHealthTracker"/>, whose model is kept in grain state so a restart does not learn it again.
 /// </summary>
 public sealed class AssetAgent(
     [PersistentState("health", "assets")] IPersistentState<AssetHealthState> state,
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, IPredictionStore predictions, IMaintenanceStore cases,
-    IEventLog events, TimeProvider time)
+    IEventLog events, RegisteredModels models, TimeProvider time)
     : Grain, IAssetAgent
 {
     private readonly AssetHealthTracker _health = new();
@@ -63,11 +67,10 @@ public sealed class AssetAgent(
         var tenantId = validated.TenantId;
         var assetId = validated.AssetId ?? throw new ArgumentException("Only anomalies of sensors on an asset are assessed.", nameof(validated));
         var now = time.GetUtcNow();
-        var assessment = StatisticalHealthModel.Assess(await GatherAsync(tenantId, assetId, now));
+        var windows = await AssetWindows.GatherAsync(catalog, readings, tenantId, assetId, now, CancellationToken.None);
+        var (prediction, fallbackReason) = await PredictWithModelAsync(validated, assetId, windows, now);
+        prediction ??= await FallbackAsync(validated, assetId, windows, now);
         var health = await RefreshHealthAsync();
-        var prediction = new Prediction(Guid.NewGuid(), tenantId, assetId, now, assessment.FailureProbability,
-            assessment.RemainingUsefulLife, StatisticalHealthModel.Name, StatisticalHealthModel.Version, IsFallback: true,
-            assessment.Explanation, validated.CorrelationId);
         await predictions.SaveAsync(prediction, CancellationToken.None);
         await events.RecordAsync(tenantId, AgentEventTypes.MaintenancePredicted, validated.CorrelationId, AgentNames.Prediction, new
         {
@@ -77,7 +80,9 @@ public sealed class AssetAgent(
             RemainingUsefulLifeHours = prediction.RemainingUsefulLife?.TotalHours,
             Model = $"{prediction.ModelName} v{prediction.ModelVersion}",
             prediction.IsFallback,
+            FallbackReason = fallbackReason,
             prediction.Explanation,
+            prediction.ExplanationBase,
             AssetHealth = health?.Health,
             AssetAbnormal = health?.Abnormal,
             DrivingSensors = health?.Drivers.Select(d => d.SensorId).ToArray(),
@@ -96,22 +101,59 @@ public sealed class AssetAgent(
         return prediction;
     }
 
-    private async Task<AssetHealthInputs> GatherAsync(long tenantId, string assetId, DateTimeOffset now)
+    /// <summary>The production model's prediction for the asset's kind; null with the reason when there is none to use.</summary>
+    private async Task<(Prediction? Prediction, string? FallbackReason)> PredictWithModelAsync(
+        Anomaly validated, string assetId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
     {
-        var nowMicros = UnixMicros.From(now);
-        var health = new List<SensorHealth>();
-        foreach (var sensor in await catalog.ListSensorsAsync(tenantId, assetId, CancellationToken.None))
+        var tenantId = validated.TenantId;
+        if (await catalog.FindAssetAsync(tenantId, assetId, CancellationToken.None) is not { } asset)
         {
-            var minutes = await readings.SeriesAsync(tenantId, sensor.Key, RollupResolution.Minute,
-                nowMicros - (6 * UnixMicros.PerHour), nowMicros + UnixMicros.PerMinute, CancellationToken.None);
-            var hours = await readings.SeriesAsync(tenantId, sensor.Key, RollupResolution.Hour,
-                nowMicros - (7 * 24 * UnixMicros.PerHour), nowMicros + UnixMicros.PerHour, CancellationToken.None);
-            health.Add(StatisticalHealthModel.Describe(sensor, minutes, hours));
+            return (null, $"asset '{assetId}' is not in the catalog, so its kind is unknown");
         }
 
+        if (await models.ProductionForAssetKindAsync(tenantId, asset.Kind, CancellationToken.None) is not { } version)
+        {
+            return (null, $"no production model is registered for asset kind '{asset.Kind}'");
+        }
+
+        try
+        {
+            var (answer, error) = await models.PredictAsync(tenantId, version.Name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new ModelInput(null, null, windows), explain: true, CancellationToken.None);
+            if (answer is not { FailureProbability: { } probability, Explanation: { } explanation })
+            {
+                return (null, $"{version.Name} v{version.Version} gave no answer: {error?.Detail}");
+            }
+
+            return (new Prediction(Guid.NewGuid(), tenantId, assetId, now, probability,
+                answer.RemainingUsefulLife is { } hours ? TimeSpan.FromHours(hours) : null, version.Name,
+                version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), IsFallback: false, explanation.Contributions,
+                validated.CorrelationId)
+            {
+                ExplanationBase = explanation.BaseValue,
+            }, null);
+        }
+        catch (Exception e) when (e is ModelIntegrityException or InvalidDataException or IOException)
+        {
+            // The registry has audited the refusal; the case still gets a prediction, marked as the fallback's.
+            return (null, $"{version.Name} v{version.Version} was refused: {e.Message}");
+        }
+    }
+
+    private async Task<Prediction> FallbackAsync(Anomaly validated, string assetId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
+    {
+        var tenantId = validated.TenantId;
         var recent = await anomalies.ListAsync(tenantId, new AnomalyQuery(AssetId: assetId, Since: now.AddHours(-24), Limit: 1000),
             CancellationToken.None);
-        var validated = recent.Where(a => a.Status == AnomalyStatus.Validated).ToList();
-        return new AssetHealthInputs(health, validated.Count, validated.Count == 0 ? null : validated.Max(a => a.Severity));
+        var confirmed = recent.Where(a => a.Status == AnomalyStatus.Validated).ToList();
+        var assessment = StatisticalHealthModel.Assess(new AssetHealthInputs(
+            [.. windows.Select(w => StatisticalHealthModel.Describe(w.Sensor, w.Minutes, w.Hours))],
+            confirmed.Count, confirmed.Count == 0 ? null : confirmed.Max(a => a.Severity)));
+        return new Prediction(Guid.NewGuid(), tenantId, assetId, now, assessment.FailureProbability,
+            assessment.RemainingUsefulLife, StatisticalHealthModel.Name, StatisticalHealthModel.Version, IsFallback: true,
+            assessment.Explanation, validated.CorrelationId)
+        {
+            ExplanationBase = StatisticalHealthModel.Intercept,
+        };
     }
 }

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 
+using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Failure;
 using SmartMaintenance.Models.Rul;
 using SmartMaintenance.Models.Trees;
 
 namespace SmartMaintenance.Models.Registry;
 
-/// <summary>What a registered model is asked about: an engine's cycles (RUL models) or a machine's operating point (failure models).</summary>
-public sealed record ModelInput(IReadOnlyList<CmapssCycle>? Cycles, MachineRecord? Machine);
+/// <summary>
+/// What a registered model is asked about: an engine's cycles (RUL models), a machine's operating point (failure
+/// models) or an asset's sensors' recent roll-ups (asset models).
+/// </summary>
+public sealed record ModelInput(IReadOnlyList<CmapssCycle>? Cycles, MachineRecord? Machine, IReadOnlyList<SensorWindow>? Sensors = null);
 
 /// <summary>Many inputs at once, for a drift check: engines (RUL models) or operating points (failure models).</summary>
 public sealed record ModelBatch(IReadOnlyList<CmapssUnit>? Units, IReadOnlyList<MachineRecord>? Machines);
@@ -18,7 +22,10 @@ public sealed record DriftReport(ModelVersion Version, int Rows, IReadOnlyList<F
 /// <summary>Each feature's exact SHAP value of <see cref="Output"/>, and the base value they start from.</summary>
 public sealed record ModelExplanation(string Output, double BaseValue, IReadOnlyDictionary<string, double> Contributions);
 
-/// <summary>A registered model's answer, with the version that gave it.</summary>
+/// <summary>
+/// A registered model's answer, with the version that gave it. RUL is in the model's unit: cycles for C-MAPSS
+/// models, hours for asset models.
+/// </summary>
 public sealed record ModelAnswer(
     ModelVersion Version, double? RemainingUsefulLife, double? FailureProbability, string? FailureMode, ModelExplanation? Explanation);
 
@@ -48,6 +55,15 @@ public sealed class RegisteredModels(ModelRegistry registry)
         return (loaded.Answer(version, input, explain), null);
     }
 
+    /// <summary>
+    /// The production asset model for assets of the kind: the newest promoted version among the tenant's models of
+    /// kind <see cref="AssetModel.Kind"/> registered for that asset kind; null when there is none.
+    /// </summary>
+    public async Task<ModelVersion?> ProductionForAssetKindAsync(long tenantId, string assetKind, CancellationToken cancellationToken) =>
+        (await registry.VersionsAsync(tenantId, cancellationToken))
+            .Where(v => v.Kind == AssetModel.Kind && v.Stage == ModelStage.Production && string.Equals(v.AssetKind, assetKind, StringComparison.OrdinalIgnoreCase))
+            .MaxBy(v => v.StageChangedAt);
+
     /// <summary>The batch's features against the version's training reference (PSI and KS per feature).</summary>
     public async Task<(DriftReport? Report, RegistryError? Error)> CheckDriftAsync(
         long tenantId, string name, string reference, ModelBatch batch, CancellationToken cancellationToken)
@@ -56,6 +72,12 @@ public sealed class RegisteredModels(ModelRegistry registry)
         if (version is null)
         {
             return (null, error);
+        }
+
+        if (version.Kind == AssetModel.Kind)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidInput,
+                $"'{name}' is an asset model; its drift is measured from the fleet's stored readings, not from a posted batch."));
         }
 
         if (InputError(version.Kind, new ModelInput(batch.Units is [var unit, ..] ? unit.Cycles : null, batch.Machines is [var machine, ..] ? machine : null)) is { } wrong)
@@ -92,6 +114,10 @@ public sealed class RegisteredModels(ModelRegistry registry)
         {
             ModelArtifact.Load<FailureModel>(stream, "the artifact", kind);
         }
+        else if (kind == AssetModel.Kind)
+        {
+            ModelArtifact.Load<AssetModel>(stream, "the artifact", kind);
+        }
     }
 
     private static RegistryError? InputError(string kind, ModelInput input) => kind switch
@@ -100,7 +126,9 @@ public sealed class RegisteredModels(ModelRegistry registry)
             new RegistryError(RegistryErrorKind.InvalidInput, "A RUL model needs 'cycles': the engine's cycles, oldest first."),
         FailureModel.Kind when input.Machine is null =>
             new RegistryError(RegistryErrorKind.InvalidInput, "A failure model needs 'machine': the machine's operating point."),
-        RulModel.Kind or FailureModel.Kind => null,
+        AssetModel.Kind when input.Sensors is null =>
+            new RegistryError(RegistryErrorKind.InvalidInput, "An asset model needs an asset: its sensors' recent readings are read from the store."),
+        RulModel.Kind or FailureModel.Kind or AssetModel.Kind => null,
         _ => new RegistryError(RegistryErrorKind.InvalidInput, $"Models of kind '{kind}' cannot be run here."),
     };
 
@@ -133,7 +161,7 @@ public sealed class RegisteredModels(ModelRegistry registry)
         return file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
     }
 
-    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, ModelManifest Manifest, (long, DateTime) Stamp)
+    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, ModelManifest Manifest, (long, DateTime) Stamp, AssetModel? Asset = null)
     {
         private readonly ConcurrentDictionary<TreeEnsemble, TreeExplainer> _explainers = new(ReferenceEqualityComparer.Instance);
 
@@ -145,12 +173,26 @@ public sealed class RegisteredModels(ModelRegistry registry)
                 return new Loaded(rul, null, rulManifest, stamp);
             }
 
+            if (version.Kind == AssetModel.Kind)
+            {
+                var (asset, assetManifest) = await registry.LoadAsync<AssetModel>(version, AssetModel.Kind, CancellationToken.None);
+                return new Loaded(null, null, assetManifest, stamp, asset);
+            }
+
             var (failure, manifest) = await registry.LoadAsync<FailureModel>(version, FailureModel.Kind, CancellationToken.None);
             return new Loaded(null, failure, manifest, stamp);
         }
 
         public ModelAnswer Answer(ModelVersion version, ModelInput input, bool explain)
         {
+            if (Asset is not null)
+            {
+                var row = Asset.Complete(Asset.Features.Row(input.Sensors!));
+                var assessment = Asset.Assess(row);
+                return new ModelAnswer(version, assessment.RulHours, assessment.FailureProbability, null,
+                    explain ? Explain(AssetModel.ExplainedOutput, Asset.Failure.Trees, row) : null);
+            }
+
             if (Rul is not null)
             {
                 var unit = new CmapssUnit("request", input.Cycles!);

@@ -20,6 +20,23 @@ public sealed record BoostingOptions
 
     /// <summary>Histogram bins per feature; FastTree's bins are quantiles, widest in the tails.</summary>
     public int Bins { get; init; } = 255;
+
+    /// <summary>The settings as a model's manifest records them, with the trainer's name.</summary>
+    public Dictionary<string, string> Parameters(string trainer)
+    {
+        static string Text(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new()
+        {
+            ["trainer"] = trainer,
+            ["trees"] = Text(Trees),
+            ["leaves"] = Text(Leaves),
+            ["learning_rate"] = Text(LearningRate),
+            ["min_rows_per_leaf"] = Text(MinRowsPerLeaf),
+            ["feature_fraction"] = Text(FeatureFraction),
+            ["seed"] = Text(Seed),
+            ["bins"] = Text(Bins),
+        };
+    }
 }
 
 /// <summary>A trained classifier: the trees' margin and the sigmoid that turns it into a probability.</summary>

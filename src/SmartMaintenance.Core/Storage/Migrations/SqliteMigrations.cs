@@ -295,5 +295,8 @@ internal static class SqliteMigrations
         (6, "the asset kind a model version is for", """
             ALTER TABLE model_versions ADD COLUMN asset_kind TEXT;
             """),
+        (7, "the base value a prediction's explanation starts from", """
+            ALTER TABLE predictions ADD COLUMN explanation_base REAL;
+            """),
     ];
 }

@@ -10,17 +10,18 @@ namespace SmartMaintenance.Storage.Sqlite;
 public sealed class SqlitePredictionStore(SqliteDatabase database) : IPredictionStore
 {
     private const string Columns =
-        "prediction_id, tenant_id, asset_id, at, failure_probability, rul_seconds, model_name, model_version, is_fallback, explanation, correlation_id";
+        "prediction_id, tenant_id, asset_id, at, failure_probability, rul_seconds, model_name, model_version, is_fallback, explanation, correlation_id, explanation_base";
 
     public async Task SaveAsync(Prediction prediction, CancellationToken cancellationToken)
     {
         var p = prediction;
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
-            $"INSERT INTO predictions ({Columns}) VALUES ($id, $t, $asset, $at, $p, $rul, $model, $version, $fallback, $explanation, $c)",
+            $"INSERT INTO predictions ({Columns}) VALUES ($id, $t, $asset, $at, $p, $rul, $model, $version, $fallback, $explanation, $c, $base)",
             cancellationToken, ("$id", p.PredictionId.ToString()), ("$t", p.TenantId), ("$asset", p.AssetId), ("$at", UnixMicros.From(p.At)),
             ("$p", p.FailureProbability), ("$rul", p.RemainingUsefulLife?.TotalSeconds), ("$model", p.ModelName), ("$version", p.ModelVersion),
-            ("$fallback", p.IsFallback), ("$explanation", JsonSerializer.Serialize(p.Explanation)), ("$c", p.CorrelationId));
+            ("$fallback", p.IsFallback), ("$explanation", JsonSerializer.Serialize(p.Explanation)), ("$c", p.CorrelationId),
+            ("$base", p.ExplanationBase));
     }
 
     public async Task<IReadOnlyList<Prediction>> ListAsync(long tenantId, string? assetId, int limit, CancellationToken cancellationToken)
@@ -42,5 +43,8 @@ public sealed class SqlitePredictionStore(SqliteDatabase database) : IPrediction
     private static Prediction Read(SqliteDataReader r) => new(
         Guid.Parse(r.GetString(0)), r.GetInt64(1), r.GetString(2), r.GetTime(3), r.GetDouble(4),
         r.GetNullableDouble(5) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, r.GetString(6), r.GetString(7), r.GetBoolean(8),
-        JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(9)) ?? [], r.GetString(10));
+        JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(9)) ?? [], r.GetString(10))
+    {
+        ExplanationBase = r.GetNullableDouble(11),
+    };
 }

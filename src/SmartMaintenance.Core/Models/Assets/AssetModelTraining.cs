@@ -1,0 +1,41 @@
+using SmartMaintenance.Models.Trees;
+
+namespace SmartMaintenance.Models.Assets;
+
+/// <summary>A trained asset model with what its manifest records: the features' training distribution and the validation's figures.</summary>
+public sealed record TrainedAssetModel(AssetModel Model, IReadOnlyList<FeatureReference> Reference, IReadOnlyDictionary<string, double> Metrics, int Histories, int Samples);
+
+/// <summary>Trains an asset model from histories, the same way whether they were simulated or read from the store.</summary>
+public static class AssetModelTraining
+{
+    /// <summary>
+    /// Fewer, shallower trees than the public-benchmark models: the asset features are few and smooth, and the demo
+    /// trains five kinds at first start on two cores. Fixed before any evaluation, not tuned on it.
+    /// </summary>
+    public static readonly BoostingOptions Options = new() { Trees = 100, Leaves = 16 };
+
+    /// <summary>Samples every history, trains, and (with <paramref name="folds"/> ≥ 2) cross-validates over histories first.</summary>
+    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<AssetHistory> histories, BoostingOptions options, int folds = 0, int seed = 1)
+    {
+        var byHistory = histories.Select(h => (IReadOnlyList<AssetSample>)[.. h.Samples(features, AssetModel.SampleStep, AssetModel.DefaultCapHours)]).ToList();
+        var samples = byHistory.SelectMany(s => s).ToList();
+        var model = AssetModel.Train(features, samples, options);
+        var metrics = folds >= 2 ? AssetEvaluation.Metrics(AssetEvaluation.CrossValidate(features, byHistory, folds, options, seed)) : [];
+        return new TrainedAssetModel(model, FeatureReference.Of(features.Names(), [.. samples.Select(s => model.Complete(s.Row))]), metrics,
+            byHistory.Count, samples.Count);
+    }
+
+    /// <summary>Writes the model as an artifact whose manifest records its settings, schema, figures and reference.</summary>
+    public static ModelManifest Save(string path, TrainedAssetModel trained, BoostingOptions options, string trainingFingerprint, string source)
+    {
+        var model = trained.Model;
+        var parameters = options.Parameters("ML.NET FastTree regression (RUL) and binary (failure within the horizon)");
+        parameters["cap_hours"] = model.CapHours.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameters["horizon_hours"] = model.HorizonHours.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameters["sensor_types"] = string.Join(',', model.Features.SensorTypes);
+        parameters["histories"] = trained.Histories.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameters["samples"] = trained.Samples.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameters["source"] = source;
+        return ModelArtifact.Save(path, AssetModel.Kind, model, trainingFingerprint, parameters, model.Features.Names(), trained.Metrics, trained.Reference);
+    }
+}
