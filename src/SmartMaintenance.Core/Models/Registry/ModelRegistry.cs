@@ -168,8 +168,8 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
 
     /// <summary>
     /// The versions worth using, best first: not archived, of the asset kind asked for (any when null), ranked by the
-    /// kind's primary metric — cross-validated RMSE for RUL models (lower is better), F1 for failure models (higher
-    /// is better); versions that never measured it come last.
+    /// kind's primary metric — cross-validated RMSE for RUL models (lower is better), F1 for failure and asset models
+    /// (higher is better); versions that never measured it come last.
     /// </summary>
     public async Task<IReadOnlyList<(ModelVersion Version, string Metric, double? Value)>> RecommendAsync(
         long tenantId, string? assetKind, CancellationToken cancellationToken)
@@ -190,6 +190,8 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     {
         Rul.RulModel.Kind => ("cv_rmse", true),
         Failure.FailureModel.Kind => ("cv_f1", false),
+        // An asset model's failure probability opens and ranks cases: its classifier's F1 decides.
+        Assets.AssetModel.Kind => ("cv_f1", false),
         _ => ("cv_score", false),
     };
 
