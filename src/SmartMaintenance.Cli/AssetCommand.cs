@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 using SmartMaintenance.Models;
 using SmartMaintenance.Models.Assets;
@@ -16,18 +18,105 @@ public static class AssetCommand
     public static Command CreateTrain()
     {
         var kind = KindOption();
-        var simulated = new Option<int>("--simulated")
+        var simulated = new Option<int?>("--simulated")
         {
-            Description = "Train on this many seeded run-to-failure histories the simulator generates for the kind",
-            Required = true,
+            Description = "Train here on this many seeded run-to-failure histories the simulator generates for the kind (writes --out)",
         };
+        var url = new Option<string?>("--url")
+        {
+            Description = "Train on the platform's own fleet instead: the server at this address reads its stored readings and confirmed failures and registers the model",
+        };
+        var key = new Option<string?>("--key") { Description = "API key with ml:train, for --url (default: $SMX_API_KEY)" };
+        var name = new Option<string?>("--name") { Description = "Model name in the registry, for --url (default: asset-KIND)" };
+        var days = new Option<int>("--days") { Description = "Days of records the server reads, for --url", DefaultValueFactory = _ => 180 };
         var seed = new Option<int>("--seed") { Description = "Seed of the simulated histories", DefaultValueFactory = _ => 1 };
-        var output = new Option<FileInfo>("--out") { Description = "Where to write the model", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the model (with --simulated)" };
         var validate = new Option<bool>("--validate") { Description = "Also run the 5-fold validation over histories and record its figures in the model" };
-        var train = new Command("train", "Train an asset model (failure within 72 h and RUL in hours) for one asset kind") { kind, simulated, seed, output, validate };
-        train.SetAction(parse => Train(parse.GetRequiredValue(kind), parse.GetValue(simulated), parse.GetValue(seed), parse.GetRequiredValue(output),
-            parse.GetValue(validate), Console.Out, Console.Error));
+        var train = new Command("train", "Train an asset model (failure within 72 h and RUL in hours) for one asset kind: on simulated histories, or on a platform's own fleet")
+        {
+            kind, simulated, url, key, name, days, seed, output, validate,
+        };
+        train.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(url) is { } address)
+            {
+                return await TrainOnFleetAsync(address, parse.GetValue(key) ?? Environment.GetEnvironmentVariable("SMX_API_KEY"),
+                    parse.GetRequiredValue(kind), parse.GetValue(name), parse.GetValue(days), Console.Out, Console.Error, cancellationToken);
+            }
+
+            if (parse.GetValue(simulated) is not { } histories || parse.GetValue(output) is not { } file)
+            {
+                await Console.Error.WriteLineAsync("Give --simulated N --out MODEL.zip to train here, or --url (and --key) to train on a platform's fleet.");
+                return 2;
+            }
+
+            return Train(parse.GetRequiredValue(kind), histories, parse.GetValue(seed), file, parse.GetValue(validate), Console.Out, Console.Error);
+        });
         return train;
+    }
+
+    /// <summary>Starts a training run on the server's own fleet and follows it until it ends; 0 when a version was registered.</summary>
+    public static async Task<int> TrainOnFleetAsync(
+        string address, string? key, string kind, string? name, int days, TextWriter log, TextWriter errors, CancellationToken cancellationToken,
+        HttpClient? client = null)
+    {
+        if (client is null && (!Uri.TryCreate(address, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            await errors.WriteLineAsync($"--url must be an http(s) address, not '{address}'.");
+            return 2;
+        }
+
+        if (string.IsNullOrEmpty(key) && client is null)
+        {
+            await errors.WriteLineAsync("An API key with ml:train is needed: pass --key or set SMX_API_KEY.");
+            return 2;
+        }
+
+        using var owned = client is null ? new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(1) } : null;
+        var http = client ?? owned!;
+        if (owned is not null)
+        {
+            owned.DefaultRequestHeaders.Add("X-API-Key", key);
+        }
+
+        var to = DateTimeOffset.UtcNow;
+        using var started = await http.PostAsJsonAsync("/api/v1/ml/train",
+            new Dictionary<string, object?> { ["asset_kind"] = kind, ["name"] = name, ["from"] = to.AddDays(-Math.Max(1, days)), ["to"] = to }, cancellationToken);
+        if (!started.IsSuccessStatusCode)
+        {
+            await errors.WriteLineAsync($"{(int)started.StatusCode}: {await started.Content.ReadAsStringAsync(cancellationToken)}");
+            return 1;
+        }
+
+        var location = started.Headers.Location!.OriginalString;
+        string? shown = null;
+        while (true)
+        {
+            using var document = JsonDocument.Parse(await http.GetStringAsync(location, cancellationToken));
+            var run = document.RootElement;
+            var status = run.GetProperty("status").GetString();
+            var line = string.Create(CultureInfo.InvariantCulture, $"{status} {run.GetProperty("progress").GetDouble():P0}");
+            if (line != shown)
+            {
+                await log.WriteLineAsync(line);
+                shown = line;
+            }
+
+            if (status == "failed")
+            {
+                await errors.WriteLineAsync(run.GetProperty("error").GetString());
+                return 1;
+            }
+
+            if (status == "completed")
+            {
+                await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{run.GetProperty("model_name").GetString()} v{run.GetProperty("version").GetInt32()} registered in staging: {run.GetProperty("assets").GetInt32()} assets, {run.GetProperty("failures").GetInt32()} failures, {run.GetProperty("samples").GetInt32()} samples"));
+                return 0;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
     }
 
     public static Command Create()

@@ -33,6 +33,7 @@ app.MapCasesApi();
 app.MapDeadLettersApi();
 app.MapModelsApi();
 app.MapMlApi();
+app.MapTrainingApi();
 app.MapDemoApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();

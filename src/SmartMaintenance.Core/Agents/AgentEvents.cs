@@ -32,6 +32,9 @@ public static class AgentEventTypes
     public const string UserEnabled = "UserEnabled";
     public const string UserPasswordReset = "UserPasswordReset";
     public const string UserPasswordChanged = "UserPasswordChanged";
+    public const string ModelTrainingStarted = "ModelTrainingStarted";
+    public const string ModelTrainingCompleted = "ModelTrainingCompleted";
+    public const string ModelTrainingFailed = "ModelTrainingFailed";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>

@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Ingestion;
+using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
@@ -78,6 +79,10 @@ internal static class SmartMaintenanceExtensions
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
+        builder.Services.AddSingleton(sp => new AssetTrainingRuns(sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IReadingStore>(),
+            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ILabelStore>(), sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
+            Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "tmp"), sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

@@ -53,19 +53,34 @@ public static class AssetEvaluation
             Rmse(judged.Select(j => (trainingMeanRul, j.Sample.RulHours))));
     }
 
-    /// <summary>The validation's figures as a model's manifest records them.</summary>
+    /// <summary>
+    /// The validation's figures as a model's manifest records them. A figure a fold cannot give (no sample below the
+    /// cap, no failure within the horizon: a small fleet's folds) is left out of its mean, and out of the manifest when
+    /// no fold gives it — a manifest holds numbers, never NaN.
+    /// </summary>
     public static Dictionary<string, double> Metrics(IReadOnlyList<AssetFoldResult> folds)
     {
-        var (rmse, rmseSd) = FoldSpread.Of([.. folds.Select(f => f.RmseHours)]);
-        var (f1, f1Sd) = FoldSpread.Of([.. folds.Select(f => f.Failure.F1)]);
-        return new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>();
+        void Add(string name, Func<AssetFoldResult, double> figure, string? spreadName = null)
         {
-            ["cv_rmse"] = rmse,
-            ["cv_rmse_sd"] = rmseSd,
-            ["cv_degrading_rmse"] = folds.Average(f => f.DegradingRmseHours),
-            ["cv_f1"] = f1,
-            ["cv_f1_sd"] = f1Sd,
-            ["cv_pr_auc"] = folds.Average(f => f.Failure.PrAuc),
-        };
+            var values = folds.Select(figure).Where(double.IsFinite).ToList();
+            if (values.Count == 0)
+            {
+                return;
+            }
+
+            var (mean, spread) = FoldSpread.Of(values);
+            metrics[name] = mean;
+            if (spreadName is not null)
+            {
+                metrics[spreadName] = spread;
+            }
+        }
+
+        Add("cv_rmse", f => f.RmseHours, "cv_rmse_sd");
+        Add("cv_degrading_rmse", f => f.DegradingRmseHours);
+        Add("cv_f1", f => f.Failure.F1, "cv_f1_sd");
+        Add("cv_pr_auc", f => f.Failure.PrAuc);
+        return metrics;
     }
 }

@@ -13,6 +13,12 @@ public sealed record AssetHistory(
     string AssetId, IReadOnlyList<Sensor> Sensors, IReadOnlyList<RollupPoint[]> Minutes, IReadOnlyList<RollupPoint[]> Hours,
     long EndMicros, long? FailedAtMicros)
 {
+    /// <summary>
+    /// No sample before this moment: a life that began with a repair starts there, though the week of readings before
+    /// it still stands behind its first samples' drift features, as it does live.
+    /// </summary>
+    public long? SampleFromMicros { get; init; }
+
     /// <summary>The hours of history a sample needs behind it: the week the drift features compare with.</summary>
     public static readonly long HistoryMicros = 7 * 24 * UnixMicros.PerHour;
 
@@ -27,11 +33,12 @@ public sealed record AssetHistory(
     {
         // The record starts at its first minute (an hour bucket starts at the top of the hour, before it).
         var first = Minutes.Where(m => m.Length > 0).Select(m => m[0].BucketStartMicros).DefaultIfEmpty(EndMicros).Min();
+        var from = Math.Max(first + HistoryMicros, SampleFromMicros ?? long.MinValue);
         var end = FailedAtMicros ?? EndMicros;
         var capMicros = (long)(capHours * UnixMicros.PerHour);
         var stepMicros = step.Ticks / TimeSpan.TicksPerMicrosecond;
         var denseFrom = FailedAtMicros is { } failed ? failed - (48 * UnixMicros.PerHour) : long.MaxValue;
-        for (var at = first + HistoryMicros; at < end; at = at >= denseFrom ? at + UnixMicros.PerHour : Math.Min(at + stepMicros, Math.Max(denseFrom, at + 1)))
+        for (var at = from; at < end; at = at >= denseFrom ? at + UnixMicros.PerHour : Math.Min(at + stepMicros, Math.Max(denseFrom, at + 1)))
         {
             var rul = (end - at) / (double)UnixMicros.PerHour;
             if (FailedAtMicros is not null)

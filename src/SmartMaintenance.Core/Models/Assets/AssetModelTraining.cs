@@ -15,9 +15,16 @@ public static class AssetModelTraining
     public static readonly BoostingOptions Options = new() { Trees = 100, Leaves = 16 };
 
     /// <summary>Samples every history, trains, and (with <paramref name="folds"/> ≥ 2) cross-validates over histories first.</summary>
-    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<AssetHistory> histories, BoostingOptions options, int folds = 0, int seed = 1)
+    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<AssetHistory> histories, BoostingOptions options, int folds = 0, int seed = 1) =>
+        Train(features, [.. histories.Select(h => SamplesOf(features, h))], options, folds, seed);
+
+    /// <summary>A history's samples as training takes them.</summary>
+    public static IReadOnlyList<AssetSample> SamplesOf(AssetFeatures features, AssetHistory history) =>
+        [.. history.Samples(features, AssetModel.SampleStep, AssetModel.DefaultCapHours)];
+
+    /// <summary>Trains on samples already taken, one list per history (the split of the validation is by history).</summary>
+    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<IReadOnlyList<AssetSample>> byHistory, BoostingOptions options, int folds = 0, int seed = 1)
     {
-        var byHistory = histories.Select(h => (IReadOnlyList<AssetSample>)[.. h.Samples(features, AssetModel.SampleStep, AssetModel.DefaultCapHours)]).ToList();
         var samples = byHistory.SelectMany(s => s).ToList();
         var model = AssetModel.Train(features, samples, options);
         var metrics = folds >= 2 ? AssetEvaluation.Metrics(AssetEvaluation.CrossValidate(features, byHistory, folds, options, seed)) : [];

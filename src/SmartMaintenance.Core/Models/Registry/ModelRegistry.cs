@@ -234,6 +234,9 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
 
     private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>Whether the registry takes the name: 1–64 of a–z, 0–9, '.', '_' or '-', starting with a letter or digit.</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 }

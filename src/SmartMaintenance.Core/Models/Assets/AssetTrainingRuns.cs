@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+
+using Microsoft.Extensions.Logging;
+
+using SmartMaintenance.Agents;
+using SmartMaintenance.Models.Registry;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Models.Assets;
+
+/// <summary>Where a training run is: waiting for the trainer, reading the fleet, training, registering, or done.</summary>
+public enum TrainingRunStatus { Queued, Reading, Training, Registering, Completed, Failed }
+
+/// <summary>One training of an asset model on a tenant's own records, as the API and the models page show it.</summary>
+public sealed record TrainingRun(
+    Guid RunId, long TenantId, string ModelName, string AssetKind, DateTimeOffset From, DateTimeOffset To, string RequestedBy,
+    DateTimeOffset RequestedAt, TrainingRunStatus Status, double Progress, DateTimeOffset? FinishedAt = null, int? Version = null,
+    string? Error = null, int? Assets = null, int? Failures = null, int? Samples = null, IReadOnlyDictionary<string, double>? Metrics = null)
+{
+    public bool Finished => Status is TrainingRunStatus.Completed or TrainingRunStatus.Failed;
+}
+
+/// <summary>
+/// Trains asset models on a tenant's own fleet (<see cref="FleetHistories"/>): its stored readings cut into lives at
+/// the failures completed maintenance confirmed. One run at a time per process (training takes the cores); each run
+/// registers its model in staging as the next version of its name, with the production version as its parent — a
+/// person (or the Learning agent) promotes it. Started, completed and failed runs are audited. Runs are kept in memory
+/// for the process's life; the audit trail keeps them for good.
+/// </summary>
+public sealed class AssetTrainingRuns(
+    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, IEventLog audit,
+    TimeProvider time, string scratchFolder, ILogger<AssetTrainingRuns> logger) : IDisposable
+{
+    /// <summary>Fewer confirmed failures than this teach a model nothing it can be trusted with.</summary>
+    public const int MinFailures = 3;
+
+    /// <summary>The validation's folds need a failure in each: with fewer failures the model is registered unmeasured.</summary>
+    public const int FoldsFrom = 5;
+
+    private readonly ConcurrentDictionary<Guid, TrainingRun> _runs = new();
+    private readonly SemaphoreSlim _trainer = new(1, 1);
+
+    public void Dispose() => _trainer.Dispose();
+
+    public IReadOnlyList<TrainingRun> List(long tenantId) =>
+        [.. _runs.Values.Where(r => r.TenantId == tenantId).OrderByDescending(r => r.RequestedAt)];
+
+    public TrainingRun? Find(long tenantId, Guid runId) => _runs.TryGetValue(runId, out var run) && run.TenantId == tenantId ? run : null;
+
+    /// <summary>Queues a run and returns it; <see cref="Completion"/> waits for it (tests, the command line).</summary>
+    public async Task<TrainingRun> StartAsync(long tenantId, string assetKind, string name, DateTimeOffset from, DateTimeOffset to, string actor)
+    {
+        var run = new TrainingRun(Guid.NewGuid(), tenantId, name, assetKind, from, to, actor, time.GetUtcNow(), TrainingRunStatus.Queued, 0);
+        _runs[run.RunId] = run;
+        await audit.RecordAsync(tenantId, AgentEventTypes.ModelTrainingStarted, $"training:{run.RunId:N}", actor,
+            new { run.RunId, run.ModelName, run.AssetKind, run.From, run.To });
+        _completions[run.RunId] = Task.Run(() => RunAsync(run.RunId));
+        return run;
+    }
+
+    private readonly ConcurrentDictionary<Guid, Task> _completions = new();
+
+    public Task Completion(Guid runId) => _completions.TryGetValue(runId, out var task) ? task : Task.CompletedTask;
+
+    private TrainingRun Move(Guid runId, Func<TrainingRun, TrainingRun> change) => _runs.AddOrUpdate(runId, _ => throw new KeyNotFoundException(), (_, r) => change(r));
+
+    private async Task RunAsync(Guid runId)
+    {
+        await _trainer.WaitAsync();
+        var run = _runs[runId];
+        try
+        {
+            run = Move(runId, r => r with { Status = TrainingRunStatus.Reading, Progress = 0.05 });
+            var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, labels, run.TenantId, run.AssetKind, run.From, run.To, CancellationToken.None);
+            run = Move(runId, r => r with { Assets = fleet.Assets, Failures = fleet.Failures, Samples = fleet.Samples, Progress = 0.3 });
+            if (fleet.Failures < MinFailures)
+            {
+                throw new InvalidOperationException(fleet.Assets == 0
+                    ? $"No asset of kind '{run.AssetKind}' is in the catalog."
+                    : $"{fleet.Failures} confirmed failure(s) of '{run.AssetKind}' assets between {run.From:O} and {run.To:O}; at least {MinFailures} are needed " +
+                      "(anomalies confirmed by completed maintenance with outcome problem_found).");
+            }
+
+            run = Move(runId, r => r with { Status = TrainingRunStatus.Training, Progress = 0.35 });
+            var options = AssetModelTraining.Options;
+            var trained = AssetModelTraining.Train(fleet.Features, fleet.ByHistory, options, fleet.Failures >= FoldsFrom ? FoldsFrom : 0);
+            run = Move(runId, r => r with { Status = TrainingRunStatus.Registering, Progress = 0.9 });
+            var version = await RegisterAsync(run, trained, options);
+            run = Move(runId, r => r with
+            {
+                Status = TrainingRunStatus.Completed,
+                Progress = 1,
+                FinishedAt = time.GetUtcNow(),
+                Version = version.Version,
+                Metrics = version.Metrics,
+            });
+            await audit.RecordAsync(run.TenantId, AgentEventTypes.ModelTrainingCompleted, $"training:{runId:N}", run.RequestedBy,
+                new { run.RunId, run.ModelName, run.Version, run.Assets, run.Failures, run.Samples, run.Metrics });
+        }
+        catch (Exception e)
+        {
+            // Whatever stopped it, the run ends as failed with the reason, never stuck in a stage.
+            run = Move(runId, r => r with { Status = TrainingRunStatus.Failed, FinishedAt = time.GetUtcNow(), Error = e.Message });
+            logger.LogWarning(e, "Training run {RunId} for {Name} failed: {Error}", runId, run.ModelName, e.Message);
+            await audit.RecordAsync(run.TenantId, AgentEventTypes.ModelTrainingFailed, $"training:{runId:N}", run.RequestedBy,
+                new { run.RunId, run.ModelName, run.Error });
+        }
+        finally
+        {
+            _trainer.Release();
+        }
+    }
+
+    private async Task<ModelVersion> RegisterAsync(TrainingRun run, TrainedAssetModel trained, Trees.BoostingOptions options)
+    {
+        Directory.CreateDirectory(scratchFolder);
+        var path = Path.Combine(scratchFolder, $"{run.ModelName}.{run.RunId:N}.zip");
+        try
+        {
+            var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+                $"fleet|{run.TenantId}|{run.AssetKind}|{run.From:O}|{run.To:O}|{trained.Samples}")));
+            AssetModelTraining.Save(path, trained, options, fingerprint, $"the fleet's records, {run.From:O} to {run.To:O}");
+            var production = (await registry.VersionsAsync(run.TenantId, run.ModelName, CancellationToken.None))
+                .FirstOrDefault(v => v.Stage == ModelStage.Production);
+            var (version, error) = await registry.RegisterAsync(run.TenantId, run.ModelName, await File.ReadAllBytesAsync(path), run.RequestedBy,
+                production?.Version, null, CancellationToken.None, run.AssetKind);
+            return version ?? throw new InvalidOperationException(error!.Detail);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

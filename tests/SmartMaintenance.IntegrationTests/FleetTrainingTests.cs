@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using Microsoft.Extensions.DependencyInjection;
+
+using SmartMaintenance.Domain;
+using SmartMaintenance.Models.Assets;
+using SmartMaintenance.Simulation;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>
+/// <c>POST /api/v1/ml/train</c>: an asset model trained on the tenant's own stored readings, cut into lives at the
+/// failures completed maintenance confirmed, registered in staging; followed at <c>/api/v1/ml/training-runs/{id}</c>.
+/// </summary>
+public sealed class FleetTrainingTests
+{
+    /// <summary>
+    /// Five pumps' run-to-failure records in the real store: their minute means as readings (roll-ups built by the
+    /// store), and each failure as a validated anomaly that completed maintenance labelled a true alarm.
+    /// </summary>
+    private static async Task SeedFleetAsync(SmartMaintenanceApplication app, HttpClient admin, int pumps)
+    {
+        var catalog = app.Services.GetRequiredService<ICatalogStore>();
+        var store = app.Services.GetRequiredService<IReadingStore>();
+        var anomalies = app.Services.GetRequiredService<IAnomalyStore>();
+        var labels = app.Services.GetRequiredService<ILabelStore>();
+        (await admin.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
+        foreach (var history in RunToFailure.Generate("pump", pumps, seed: 11))
+        {
+            (await admin.PutAsJsonAsync($"/api/v1/assets/{history.AssetId}", new { site_id = "plant", name = history.AssetId, kind = "pump" })).EnsureSuccessStatusCode();
+            for (var s = 0; s < history.Sensors.Count; s++)
+            {
+                var sensor = history.Sensors[s];
+                (await admin.PutAsJsonAsync($"/api/v1/sensors/{sensor.SensorId}", new
+                {
+                    asset_id = history.AssetId,
+                    type = sensor.Type,
+                    unit = sensor.Unit,
+                    expected_min = sensor.ExpectedMin,
+                    expected_max = sensor.ExpectedMax,
+                    sample_interval_seconds = 60,
+                })).EnsureSuccessStatusCode();
+                var key = (await catalog.FindSensorAsync(Tenant.DefaultId, sensor.SensorId, default))!.Key;
+                var rows = history.Minutes[s].Select(m => new Reading(key, m.BucketStartMicros, m.Mean, ReadingQuality.Good)).ToArray();
+                await store.AppendAsync(Tenant.DefaultId, rows, new bool[rows.Length], default);
+            }
+
+            var vibration = (await catalog.FindSensorAsync(Tenant.DefaultId, history.Sensors[1].SensorId, default))!;
+            var at = UnixMicros.ToDateTimeOffset(history.FailedAtMicros!.Value).AddMinutes(-10);
+            var anomaly = new Anomaly(Guid.NewGuid(), Tenant.DefaultId, vibration.Key, vibration.SensorId, history.AssetId, at, at, at.AddMinutes(-5), at,
+                9, 0.99, AnomalySeverity.High, ["resonance"], AnomalyStatus.Validated, Guid.NewGuid().ToString("N"));
+            await anomalies.SaveAsync(anomaly, default);
+            await labels.SaveAsync([new AnomalyLabel(anomaly.AnomalyId, Tenant.DefaultId, AnomalyOutcome.TrueAlarm, Guid.NewGuid(), at.AddHours(2))], default);
+        }
+    }
+
+    private static Task<JsonElement> FinishedAsync(HttpClient client, string location) => PumpSignal.PollAsync(async () =>
+    {
+        var run = await client.GetFromJsonAsync<JsonElement>(location);
+        return run.GetProperty("status").GetString() is "completed" or "failed" ? run : (JsonElement?)null;
+    }, "a finished training run", seconds: 180);
+
+    [Fact]
+    public async Task A_model_trained_on_the_fleets_own_failures_is_registered_in_staging_and_audited()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        await SeedFleetAsync(app, admin, pumps: 5);
+        using var planner = await app.CreateClientWithKeyAsync("planner");
+        using var operatorClient = await app.CreateClientWithKeyAsync("operator");
+
+        await (await operatorClient.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump" })).ProblemAsync(HttpStatusCode.Forbidden);
+        var started = await planner.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var location = started.Headers.Location!.OriginalString;
+        var run = await FinishedAsync(operatorClient, location);
+        Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
+        Assert.Equal(("asset-pump", 5, 5), (run.GetProperty("model_name").GetString(), run.GetProperty("assets").GetInt32(), run.GetProperty("failures").GetInt32()));
+        Assert.True(run.GetProperty("samples").GetInt32() > 100);
+
+        var version = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/ml/models/asset-pump/versions/{run.GetProperty("version").GetInt32()}");
+        Assert.Equal(("staging", "asset-health", "pump"), (version.GetProperty("stage").GetString(), version.GetProperty("kind").GetString(),
+            version.GetProperty("asset_kind").GetString()));
+        Assert.StartsWith("key:", version.GetProperty("created_by").GetString());
+        Assert.Contains("fleet", version.GetProperty("parameters").GetProperty("source").GetString());
+        Assert.Equal("current,pressure,temperature,vibration", version.GetProperty("parameters").GetProperty("sensor_types").GetString());
+        Assert.InRange(version.GetProperty("metrics").GetProperty("cv_f1").GetDouble(), 0, 1);
+
+        // Promoted, it serves the pumps' predictions; trained again, the next version names it as its parent.
+        (await planner.PostAsync("/api/v1/ml/models/asset-pump/versions/1/promote", null)).EnsureSuccessStatusCode();
+        var again = await FinishedAsync(operatorClient, (await planner.PostAsJsonAsync("/api/v1/ml/train",
+            new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" })).Headers.Location!.OriginalString);
+        var second = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/ml/models/asset-pump/versions/{again.GetProperty("version").GetInt32()}");
+        Assert.Equal(1, second.GetProperty("parent_version").GetInt32());
+
+        // `smx train --url` does the same and follows the run to its end.
+        var (log, errors) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, await SmartMaintenance.Cli.AssetCommand.TrainOnFleetAsync("", null, "pump", "pump-cli", 400, log, errors, default, planner));
+        Assert.Contains("pump-cli v1 registered in staging: 5 assets, 5 failures", log.ToString());
+        Assert.Equal(1, await SmartMaintenance.Cli.AssetCommand.TrainOnFleetAsync("", null, "turbine", null, 400, log, errors, default, planner));
+        Assert.Contains("No asset of kind 'turbine'", errors.ToString());
+
+        var runs = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/training-runs");
+        Assert.Equal(4, runs.GetArrayLength());
+        var story = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id=training:{run.GetProperty("run_id").GetGuid():N}");
+        Assert.Equal(["ModelTrainingStarted", "ModelTrainingCompleted"], story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task A_run_without_enough_confirmed_failures_fails_saying_why_and_bad_requests_are_refused()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        await SeedFleetAsync(app, admin, pumps: 2);
+
+        var few = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" }))
+            .Headers.Location!.OriginalString);
+        Assert.Equal("failed", few.GetProperty("status").GetString());
+        Assert.Contains($"at least {AssetTrainingRuns.MinFailures} are needed", few.GetProperty("error").GetString());
+        var none = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "turbine" })).Headers.Location!.OriginalString);
+        Assert.Contains("No asset of kind 'turbine'", none.GetProperty("error").GetString());
+        Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/models")).EnumerateArray());
+
+        await (await admin.PostAsJsonAsync("/api/v1/ml/train", new { })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", name = "Bad Name" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2026-02-01T00:00:00Z", to = "2026-01-01T00:00:00Z" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync($"/api/v1/ml/training-runs/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
