@@ -38,7 +38,7 @@ public sealed partial class LocalisationTests
             .SelectMany(file => Lookup().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
             .Concat(Enum.GetNames<CaseState>()).Concat(Enum.GetNames<AnomalySeverity>()).Concat(Enum.GetNames<AnomalyStatus>())
             .Concat(Enum.GetNames<ReadingQuality>()).Concat(Enum.GetNames<DecisionVerdict>()).Concat(Enum.GetNames<Role>())
-            .Concat(Enum.GetNames<SimulatedFault>()).Concat(Enum.GetNames<HealthStatus>()).Concat(Enum.GetNames<Models.Registry.ModelStage>())
+            .Concat(Enum.GetNames<SimulatedFault>()).Concat(Enum.GetNames<HealthStatus>()).Concat(Enum.GetNames<Models.Registry.ModelStage>()).Concat(Enum.GetNames<Models.Assets.TrainingRunStatus>())
             .Distinct().ToList();
         Assert.True(asked.Count > 150, $"only {asked.Count} texts found: is the lookup pattern still right?");
         var missing = asked.Where(text => !english.ContainsKey(text)).ToList();
