@@ -75,5 +75,13 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
             (await chart.GetByTestId("explanation-rest").TextContentAsync())!.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture));
         Assert.NotNull(await chart.GetAttributeAsync("data-base"));
         await BrowserHost.ScreenshotAsync(page, "case-closed-with-explanation");
+
+        // Between anomalies the model assesses every asset: the fleet page shows each pump's RUL and its trend.
+        await BrowserHost.GoLiveAsync(page, "/");
+        var pump = page.GetByTestId("asset-row").Filter(new() { HasText = "Feed pump P-101" });
+        await Assertions.Expect(pump.GetByTestId("rul-trend")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        Assert.True(int.Parse((await pump.GetByTestId("rul-trend").GetAttributeAsync("data-points"))!, CultureInfo.InvariantCulture) >= 2);
+        await Assertions.Expect(pump.GetByTestId("asset-rul")).Not.ToHaveTextAsync("—");
+        await BrowserHost.ScreenshotAsync(page, "fleet-with-rul-trend");
     }
 }

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Microsoft.Extensions.DependencyInjection;
+
 using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Trees;
 using SmartMaintenance.Simulation;
@@ -91,5 +93,34 @@ public sealed class AssetModelApiTests
         await app.SeedSensorAsync();
         var quiet = await (await admin.PostAsJsonAsync("/api/v1/ml/predict", new { model = "pump-health", asset_id = "pump-1" })).ReadJsonAsync();
         Assert.InRange(quiet.GetProperty("failure_probability").GetDouble(), 0, 1);
+    }
+
+    [Fact]
+    public async Task Between_anomalies_each_asset_is_assessed_by_its_model_for_its_trend_and_nothing_is_opened()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ASSESSMENT_INTERVAL"] = "00:00:00" });
+        using var admin = app.CreateAdminClient();
+        await app.SeedSensorAsync();
+        await PumpSignal.PostAsync(admin, PumpSignal.Batch(0, 300, PumpSignal.Normal));
+        var agent = app.Services.GetRequiredService<IGrainFactory>().GetGrain<SmartMaintenance.Agents.Contracts.IAssetAgent>(
+            SmartMaintenance.Agents.Predictions.AssetAgent.KeyOf(SmartMaintenance.Domain.Tenant.DefaultId, "pump-1"));
+
+        // Without a model there is no routine prediction: the fallback needs an anomaly to judge.
+        await agent.RefreshHealthAsync();
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/predictions?asset_id=pump-1")).GetArrayLength());
+
+        await RegisterAndPromoteAsync(admin, "pump-health", "pump");
+        await agent.RefreshHealthAsync();
+        await agent.RefreshHealthAsync();
+        var routine = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/predictions?asset_id=pump-1")).EnumerateArray().ToList();
+        Assert.Equal(2, routine.Count);
+        Assert.All(routine, p =>
+        {
+            Assert.Equal("routine", p.GetProperty("correlation_id").GetString());
+            Assert.Equal("pump-health", p.GetProperty("model_name").GetString());
+            Assert.False(p.GetProperty("is_fallback").GetBoolean());
+        });
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/cases")).GetArrayLength());
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?correlation_id=routine")).GetProperty("entries").GetArrayLength());
     }
 }

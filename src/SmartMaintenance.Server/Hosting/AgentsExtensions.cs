@@ -36,6 +36,8 @@ internal static class AgentsExtensions
         builder.Services.AddSingleton(new CaseTimekeeperOptions(settings.CaseCheckInterval));
         builder.Services.AddHostedService<CaseTimekeeper>();
         builder.Services.AddSingleton(Agents.Predictions.AssetHealthRefresherOptions.Default);
+        builder.Services.AddSingleton(sp => new Agents.Predictions.AssetAssessmentOptions(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmartMaintenanceOptions>>().Value.AssessmentInterval));
         builder.Services.AddHostedService<Agents.Predictions.AssetHealthRefresher>();
         builder.Services.AddSingleton(new StepRetryPolicy());
         builder.Services.AddSingleton(new AgentFaults(settings.AgentFaults));

@@ -77,6 +77,13 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("DECISION_TIMEOUT")]
     public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How often each asset is assessed by its kind's production model between anomalies, for the fleet page's risk, RUL
+    /// and their trend (<c>SMX_ASSESSMENT_INTERVAL</c>; assets are looked at once a minute).
+    /// </summary>
+    [ConfigurationKeyName("ASSESSMENT_INTERVAL")]
+    public TimeSpan AssessmentInterval { get; set; } = Agents.Predictions.AssetAssessmentOptions.Default.Interval;
+
     /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
     [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
     public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -6,7 +6,11 @@ namespace SmartMaintenance.Server.Ui;
 /// <summary>One asset's line in the fleet overview.</summary>
 internal sealed record AssetHealth(
     Asset Asset, int? Health, double? FailureProbability, TimeSpan? RemainingUsefulLife, bool IsFallback, int OpenCases, Anomaly? LastAnomaly,
-    IReadOnlyList<Sensor> Sensors, Agents.Predictions.AssetHealthReport? Condition);
+    IReadOnlyList<Sensor> Sensors, Agents.Predictions.AssetHealthReport? Condition)
+{
+    /// <summary>The asset's predictions of the last day that estimated a RUL, oldest first: its RUL trend.</summary>
+    public IReadOnlyList<Prediction> Trend { get; init; } = [];
+}
 
 internal sealed record SiteHealth(Site Site, IReadOnlyList<AssetHealth> Assets);
 
@@ -15,7 +19,7 @@ internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensor
 /// <summary>
 /// The fleet overview's data: sites and their assets with their health from all their sensors together (the asset
 /// agent's asset-health detector; none while it learns), failure risk and predicted remaining useful life, open cases
-/// and the last anomaly. A few queries and one grain call per asset; fine for hundreds of assets.
+/// and the last anomaly, with the last day's RUL trend. A few queries and one grain call per asset; fine for hundreds of assets.
 /// </summary>
 internal sealed class FleetQueries(
     ICatalogStore catalog, IPredictionStore predictions, IMaintenanceStore maintenance, IAnomalyStore anomalies, IGrainFactory grains, TimeProvider time)
@@ -41,13 +45,18 @@ internal sealed class FleetQueries(
         var lines = new List<AssetHealth>(assets.Count);
         foreach (var asset in assets)
         {
-            var latestList = await predictions.ListAsync(tenantId, asset.AssetId, 1, cancellationToken);
-            var latest = latestList.Count > 0 ? latestList[0] : null;
+            // At most a day of routine assessments (every 15 minutes) and the anomalies' predictions among them.
+            var recent = await predictions.ListAsync(tenantId, asset.AssetId, 120, cancellationToken);
+            var latest = recent.Count > 0 ? recent[0] : null;
+            var dayAgo = time.GetUtcNow().AddDays(-1);
             var lastList = await anomalies.ListAsync(tenantId, new AnomalyQuery(AssetId: asset.AssetId, Limit: 1), cancellationToken);
             var last = lastList.Count > 0 ? lastList[0] : null;
             var condition = await grains.GetGrain<Agents.Contracts.IAssetAgent>(Agents.Predictions.AssetAgent.KeyOf(tenantId, asset.AssetId)).GetHealthAsync();
             lines.Add(new AssetHealth(asset, condition?.Health, latest?.FailureProbability, latest?.RemainingUsefulLife, latest?.IsFallback ?? false,
-                openByAsset.GetValueOrDefault(asset.AssetId), last, sensorsByAsset.GetValueOrDefault(asset.AssetId, []), condition));
+                openByAsset.GetValueOrDefault(asset.AssetId), last, sensorsByAsset.GetValueOrDefault(asset.AssetId, []), condition)
+            {
+                Trend = [.. recent.Where(p => p.At >= dayAgo && p.RemainingUsefulLife is not null).Reverse()],
+            });
         }
 
         var bySite = lines.GroupBy(l => l.Asset.SiteId).ToDictionary(g => g.Key, g => (IReadOnlyList<AssetHealth>)[.. g.OrderBy(l => l.Health ?? 101).ThenBy(l => l.Asset.Name, StringComparer.Ordinal)]);

@@ -17,11 +17,15 @@ namespace SmartMaintenance.Agents.Predictions;
 public sealed class AssetAgent(
     [PersistentState("health", "assets")] IPersistentState<AssetHealthState> state,
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, IPredictionStore predictions, IMaintenanceStore cases,
-    IEventLog events, RegisteredModels models, TimeProvider time)
+    IEventLog events, RegisteredModels models, AssetAssessmentOptions assessment, TimeProvider time)
     : Grain, IAssetAgent
 {
+    /// <summary>The correlation id of routine predictions: the asset's trend, made without an anomaly, opening nothing.</summary>
+    public const string RoutineCorrelation = "routine";
+
     private readonly AssetHealthTracker _health = new();
     private DateTimeOffset _persisted;
+    private DateTimeOffset? _assessed;
 
     public static string KeyOf(long tenantId, string assetId) => $"{tenantId}/{assetId}";
 
@@ -57,7 +61,26 @@ public sealed class AssetAgent(
             _persisted = now;
         }
 
+        if (_assessed is not { } last || now - last >= assessment.Interval)
+        {
+            _assessed = now;
+            await AssessRoutinelyAsync(tenantId, assetId, now);
+        }
+
         return _health.Latest;
+    }
+
+    /// <summary>
+    /// The production model's prediction for the asset now, saved (not audited, opening nothing) so the fleet page
+    /// shows its risk and RUL, and their trend, between anomalies. Only with a model: the fallback needs an anomaly.
+    /// </summary>
+    private async Task AssessRoutinelyAsync(long tenantId, string assetId, DateTimeOffset now)
+    {
+        var windows = await AssetWindows.GatherAsync(catalog, readings, tenantId, assetId, now, CancellationToken.None);
+        if ((await PredictWithModelAsync(tenantId, assetId, RoutineCorrelation, windows, now)).Prediction is { } prediction)
+        {
+            await predictions.SaveAsync(prediction, CancellationToken.None);
+        }
     }
 
     public Task<AssetHealthReport?> GetHealthAsync() => Task.FromResult(_health.Latest);
@@ -68,7 +91,7 @@ public sealed class AssetAgent(
         var assetId = validated.AssetId ?? throw new ArgumentException("Only anomalies of sensors on an asset are assessed.", nameof(validated));
         var now = time.GetUtcNow();
         var windows = await AssetWindows.GatherAsync(catalog, readings, tenantId, assetId, now, CancellationToken.None);
-        var (prediction, fallbackReason) = await PredictWithModelAsync(validated, assetId, windows, now);
+        var (prediction, fallbackReason) = await PredictWithModelAsync(tenantId, assetId, validated.CorrelationId, windows, now);
         prediction ??= await FallbackAsync(validated, assetId, windows, now);
         var health = await RefreshHealthAsync();
         await predictions.SaveAsync(prediction, CancellationToken.None);
@@ -103,9 +126,8 @@ public sealed class AssetAgent(
 
     /// <summary>The production model's prediction for the asset's kind; null with the reason when there is none to use.</summary>
     private async Task<(Prediction? Prediction, string? FallbackReason)> PredictWithModelAsync(
-        Anomaly validated, string assetId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
+        long tenantId, string assetId, string correlationId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
     {
-        var tenantId = validated.TenantId;
         if (await catalog.FindAssetAsync(tenantId, assetId, CancellationToken.None) is not { } asset)
         {
             return (null, $"asset '{assetId}' is not in the catalog, so its kind is unknown");
@@ -128,7 +150,7 @@ public sealed class AssetAgent(
             return (new Prediction(Guid.NewGuid(), tenantId, assetId, now, probability,
                 answer.RemainingUsefulLife is { } hours ? TimeSpan.FromHours(hours) : null, version.Name,
                 version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), IsFallback: false, explanation.Contributions,
-                validated.CorrelationId)
+                correlationId)
             {
                 ExplanationBase = explanation.BaseValue,
             }, null);
@@ -156,4 +178,10 @@ public sealed class AssetAgent(
             ExplanationBase = StatisticalHealthModel.Intercept,
         };
     }
+}
+
+/// <summary>How often an asset is assessed by its production model between anomalies (<c>SMX_ASSESSMENT_INTERVAL</c>).</summary>
+public sealed record AssetAssessmentOptions(TimeSpan Interval)
+{
+    public static AssetAssessmentOptions Default { get; } = new(TimeSpan.FromMinutes(15));
 }
