@@ -88,11 +88,23 @@ public sealed class AssetModelApiTests
         Assert.Contains("asset", (await noAsset.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
         var drift = await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "pump-health", machines = new[] { new { type = "L", air_temperature_k = 300, process_temperature_k = 310, rotational_speed_rpm = 1500, torque_nm = 40, tool_wear_min = 10 } } });
         Assert.Contains("asset model", (await drift.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        var nothingYet = await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "pump-health" });
+        Assert.Contains("No asset of kind 'pump' has recent readings", (await nothingYet.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
 
         // An asset without readings yet: every feature is read as its training median, and the model still answers.
         await app.SeedSensorAsync();
         var quiet = await (await admin.PostAsJsonAsync("/api/v1/ml/predict", new { model = "pump-health", asset_id = "pump-1" })).ReadJsonAsync();
         Assert.InRange(quiet.GetProperty("failure_probability").GetDouble(), 0, 1);
+
+        // With readings, the kind's assets over the last day are compared with the model's training distribution.
+        await PumpSignal.PostAsync(admin, PumpSignal.Batch(0, 600, PumpSignal.Normal));
+        var fleetDrift = await (await admin.PostAsJsonAsync("/api/v1/ml/check_drift", new { model = "pump-health" })).ReadJsonAsync();
+        Assert.Equal(("pump-health", 1, "asset-health"), (fleetDrift.GetProperty("model").GetString(), fleetDrift.GetProperty("version").GetInt32(),
+            fleetDrift.GetProperty("kind").GetString()));
+        Assert.True(fleetDrift.GetProperty("rows").GetInt32() > 0);
+        Assert.Equal(17, fleetDrift.GetProperty("features").GetArrayLength());
+        // One temperature sensor at 40 % of its range, no vibration, current or pressure: unlike the pumps it learned from.
+        Assert.True(fleetDrift.GetProperty("drifted_features").GetInt32() > 0);
     }
 
     [Fact]

@@ -25,8 +25,6 @@ public sealed class FleetTrainingTests
     {
         var catalog = app.Services.GetRequiredService<ICatalogStore>();
         var store = app.Services.GetRequiredService<IReadingStore>();
-        var anomalies = app.Services.GetRequiredService<IAnomalyStore>();
-        var labels = app.Services.GetRequiredService<ILabelStore>();
         (await admin.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
         foreach (var history in RunToFailure.Generate("pump", pumps, seed: 11))
         {
@@ -49,12 +47,18 @@ public sealed class FleetTrainingTests
             }
 
             var vibration = (await catalog.FindSensorAsync(Tenant.DefaultId, history.Sensors[1].SensorId, default))!;
-            var at = UnixMicros.ToDateTimeOffset(history.FailedAtMicros!.Value).AddMinutes(-10);
-            var anomaly = new Anomaly(Guid.NewGuid(), Tenant.DefaultId, vibration.Key, vibration.SensorId, history.AssetId, at, at, at.AddMinutes(-5), at,
-                9, 0.99, AnomalySeverity.High, ["resonance"], AnomalyStatus.Validated, Guid.NewGuid().ToString("N"));
-            await anomalies.SaveAsync(anomaly, default);
-            await labels.SaveAsync([new AnomalyLabel(anomaly.AnomalyId, Tenant.DefaultId, AnomalyOutcome.TrueAlarm, Guid.NewGuid(), at.AddHours(2))], default);
+            await ConfirmFailureAsync(app, vibration, UnixMicros.ToDateTimeOffset(history.FailedAtMicros!.Value).AddMinutes(-10));
         }
+    }
+
+    /// <summary>A failure as completed maintenance confirms it: a validated anomaly of the sensor, labelled a true alarm.</summary>
+    private static async Task ConfirmFailureAsync(SmartMaintenanceApplication app, Sensor sensor, DateTimeOffset at)
+    {
+        var anomaly = new Anomaly(Guid.NewGuid(), Tenant.DefaultId, sensor.Key, sensor.SensorId, sensor.AssetId, at, at, at.AddMinutes(-5), at,
+            9, 0.99, AnomalySeverity.High, ["resonance"], AnomalyStatus.Validated, Guid.NewGuid().ToString("N"));
+        await app.Services.GetRequiredService<IAnomalyStore>().SaveAsync(anomaly, default);
+        await app.Services.GetRequiredService<ILabelStore>().SaveAsync(
+            [new AnomalyLabel(anomaly.AnomalyId, Tenant.DefaultId, AnomalyOutcome.TrueAlarm, Guid.NewGuid(), at.AddHours(2))], default);
     }
 
     private static Task<JsonElement> FinishedAsync(HttpClient client, string location) => PumpSignal.PollAsync(async () =>
@@ -129,5 +133,73 @@ public sealed class FleetTrainingTests
         await (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2026-02-01T00:00:00Z", to = "2026-01-01T00:00:00Z" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync($"/api/v1/ml/training-runs/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>The last three hours of every pump sensor sitting at the limit it fails at: a fleet unlike the one the model learned.</summary>
+    private static async Task ShiftRecentReadingsAsync(SmartMaintenanceApplication app)
+    {
+        var catalog = app.Services.GetRequiredService<ICatalogStore>();
+        var store = app.Services.GetRequiredService<IReadingStore>();
+        var now = UnixMicros.From(DateTimeOffset.UtcNow);
+        foreach (var sensor in (await catalog.ListSensorsAsync(Tenant.DefaultId, null, default)).Where(s => s.AssetId is not null))
+        {
+            var value = sensor.Type == "pressure" ? sensor.ExpectedMin!.Value : sensor.ExpectedMax!.Value;
+            var rows = Enumerable.Range(1, 180).Select(m => new Reading(sensor.Key, now - (m * UnixMicros.PerMinute), value, ReadingQuality.Good)).ToArray();
+            await store.AppendAsync(Tenant.DefaultId, rows, new bool[rows.Length], default);
+        }
+    }
+
+    private static async Task ConfirmFailuresNowAsync(SmartMaintenanceApplication app, int count)
+    {
+        var sensors = await app.Services.GetRequiredService<ICatalogStore>().ListSensorsAsync(Tenant.DefaultId, null, default);
+        foreach (var sensor in sensors.Where(s => s.Type == "vibration").Take(count))
+        {
+            await ConfirmFailureAsync(app, sensor, DateTimeOffset.UtcNow);
+        }
+    }
+
+    [Fact]
+    public async Task Persisting_drift_with_new_confirmed_failures_makes_the_learning_agent_train_a_challenger_judged_against_the_champion()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        await SeedFleetAsync(app, admin, pumps: 5);
+        var first = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" }))
+            .Headers.Location!.OriginalString);
+        Assert.Equal("completed", first.GetProperty("status").GetString());
+        (await admin.PostAsync("/api/v1/ml/models/asset-pump/versions/1/promote", null)).EnsureSuccessStatusCode();
+        await ShiftRecentReadingsAsync(app);
+
+        async Task<JsonElement> CheckAsync() => await (await admin.PostAsync("/api/v1/ml/models/asset-pump/drift-checks", null)).ReadJsonAsync();
+        var once = await CheckAsync();
+        Assert.True(once.GetProperty("drifted").GetBoolean());
+        // Hourly moments of the last day whose six-hour window holds the three hours of readings: three or so per pump.
+        Assert.InRange(once.GetProperty("rows").GetInt32(), 5 * 2, 5 * 4);
+        Assert.StartsWith("drift not yet persistent", once.GetProperty("decision").GetString());
+        var twice = await CheckAsync();
+        Assert.Equal("drift persists, but 0 failure(s) were confirmed since v1; retraining needs 3", twice.GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, twice.GetProperty("retraining_run").ValueKind);
+
+        await ConfirmFailuresNowAsync(app, 3);
+        var third = await CheckAsync();
+        Assert.StartsWith("retraining: drift persists and 3 failure(s)", third.GetProperty("decision").GetString());
+        var run = await FinishedAsync(admin, $"/api/v1/ml/training-runs/{third.GetProperty("retraining_run").GetGuid()}");
+        Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
+        Assert.True(run.GetProperty("challenge").GetBoolean());
+        Assert.Equal("agent:Learning", run.GetProperty("requested_by").GetString());
+        var judged = run.GetProperty("judged");
+        Assert.Equal(1, judged.GetProperty("champion_version").GetInt32());
+        Assert.True(judged.GetProperty("held_out_samples").GetInt32() > 0);
+        var promoted = judged.GetProperty("promoted").GetBoolean();
+        Assert.Equal(promoted, judged.GetProperty("challenger_score").GetDouble() > judged.GetProperty("champion_score").GetDouble());
+        var production = await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/asset-pump/versions/production");
+        Assert.Equal(promoted ? 2 : 1, production.GetProperty("version").GetInt32());
+
+        var story = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?correlation_id=training:{run.GetProperty("run_id").GetGuid():N}");
+        Assert.Contains(promoted ? "ChallengerPromoted" : "ChallengerKept", story.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        var checks = await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/asset-pump/drift-checks");
+        Assert.Equal(3, checks.GetArrayLength());
+        var audited = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?correlation_id=model:asset-pump");
+        Assert.Equal(3, audited.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "ModelDriftChecked"));
     }
 }

@@ -35,6 +35,9 @@ public static class AgentEventTypes
     public const string ModelTrainingStarted = "ModelTrainingStarted";
     public const string ModelTrainingCompleted = "ModelTrainingCompleted";
     public const string ModelTrainingFailed = "ModelTrainingFailed";
+    public const string ChallengerPromoted = "ChallengerPromoted";
+    public const string ChallengerKept = "ChallengerKept";
+    public const string ModelDriftChecked = "ModelDriftChecked";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>

@@ -36,7 +36,7 @@ internal static class MlApi
     }
 
     private static async Task<Results<Ok<DriftResponse>, ProblemHttpResult>> CheckDriftAsync(
-        HttpContext context, RegisteredModels models, DriftRequest request)
+        HttpContext context, RegisteredModels models, AssetReader assets, DriftRequest request)
     {
         if (ModelNameProblem(request.Model) is { } noModel)
         {
@@ -45,7 +45,17 @@ internal static class MlApi
 
         if (request.Units is not { Count: > 0 } && request.Machines is not { Count: > 0 })
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "Nothing to compare", "Give 'units' (engines' cycles) or 'machines' (operating points).");
+            // An asset model is compared with its kind's assets as they read over the last day.
+            var tenantId = context.User.TenantIdOf();
+            var (fleetReport, fleetError) = await models.CheckAssetDriftAsync(tenantId, request.Model, request.Version ?? "production",
+                (version, features) => FleetHistories.RecentRowsAsync(assets.Catalog, assets.Readings, tenantId, version.AssetKind ?? "", features,
+                    assets.Time.GetUtcNow(), 24, context.RequestAborted),
+                context.RequestAborted);
+            return fleetReport is null
+                ? fleetError!.Kind == RegistryErrorKind.InvalidInput && fleetError.Detail.StartsWith("Give", StringComparison.Ordinal)
+                    ? Problems.Result(StatusCodes.Status400BadRequest, "Nothing to compare", fleetError.Detail)
+                    : ModelsApi.Problem(fleetError)
+                : TypedResults.Ok(DriftResponse.From(fleetReport));
         }
 
         if (request.Units?.Sum(u => u?.Count ?? 0) > MaxCycles)

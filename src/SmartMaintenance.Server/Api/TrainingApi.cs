@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using SmartMaintenance.Agents.Learning;
 using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Security;
@@ -27,6 +28,10 @@ internal static class TrainingApi
         group.MapGet("/training-runs", (HttpContext c, AssetTrainingRuns runs) => TypedResults.Ok(runs.List(c.User.TenantIdOf()).Select(TrainingRunResponse.Of)))
             .WithName("ListTrainingRuns").WithSummary("This process's training runs, newest first");
         group.MapGet("/training-runs/{runId:guid}", GetAsync).WithName("GetTrainingRun").WithSummary("One training run: its stage, progress and result");
+        group.MapGet("/models/{name}/drift-checks", (HttpContext c, ModelDriftMonitor monitor, string name) => TypedResults.Ok(monitor.Checks(c.User.TenantIdOf(), name)))
+            .WithName("ListDriftChecks").WithSummary("The Learning agent's drift checks of the model's production versions, newest first");
+        group.MapPost("/models/{name}/drift-checks", CheckDriftNowAsync).WithName("CheckDriftNow").RequireAuthorization(Scopes.MlTrain)
+            .WithSummary("Runs the Learning agent's drift check of the production version now (it may start a challenger)");
         return app;
     }
 
@@ -52,9 +57,14 @@ internal static class TrainingApi
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid window", "'from' must be before 'to'.");
         }
 
-        var run = await runs.StartAsync(context.User.TenantIdOf(), request.AssetKind.Trim(), name, from, to, context.User.ActorOf());
+        var run = await runs.StartAsync(context.User.TenantIdOf(), request.AssetKind.Trim(), name, from, to, context.User.ActorOf(), request.Challenge);
         return TypedResults.Accepted($"/api/v1/ml/training-runs/{run.RunId}", TrainingRunResponse.Of(run));
     }
+
+    private static async Task<Results<Ok<DriftCheck>, ProblemHttpResult>> CheckDriftNowAsync(HttpContext context, ModelDriftMonitor monitor, string name) =>
+        await monitor.CheckAsync(context.User.TenantIdOf(), name, context.RequestAborted) is { } check
+            ? TypedResults.Ok(check)
+            : Problems.Result(StatusCodes.Status404NotFound, "No production asset model", $"'{name}' has no production version of kind asset-health with an asset kind.");
 
     private static Results<Ok<TrainingRunResponse>, ProblemHttpResult> GetAsync(HttpContext context, AssetTrainingRuns runs, Guid runId) =>
         runs.Find(context.User.TenantIdOf(), runId) is { } run
@@ -62,14 +72,18 @@ internal static class TrainingApi
             : Problems.Result(StatusCodes.Status404NotFound, "Unknown training run", $"There is no training run {runId} in this process.");
 }
 
-/// <summary><c>asset_kind</c>: the kind to train for; <c>name</c>: the model (default <c>asset-KIND</c>); <c>from</c>/<c>to</c>: the records read (default the last 180 days).</summary>
-public sealed record TrainRequest(string? AssetKind, string? Name, DateTimeOffset? From, DateTimeOffset? To);
+/// <summary>
+/// <c>asset_kind</c>: the kind to train for; <c>name</c>: the model (default <c>asset-KIND</c>); <c>from</c>/<c>to</c>:
+/// the records read (default the last 180 days); <c>challenge</c>: judge the new version against the production one on
+/// the newest lives (held out from its training) and promote it only if it is better.
+/// </summary>
+public sealed record TrainRequest(string? AssetKind, string? Name, DateTimeOffset? From, DateTimeOffset? To, bool Challenge = false);
 
 public sealed record TrainingRunResponse(
     Guid RunId, string ModelName, string AssetKind, DateTimeOffset From, DateTimeOffset To, string RequestedBy, DateTimeOffset RequestedAt,
     TrainingRunStatus Status, double Progress, DateTimeOffset? FinishedAt, int? Version, string? Error, int? Assets, int? Failures, int? Samples,
-    IReadOnlyDictionary<string, double>? Metrics)
+    IReadOnlyDictionary<string, double>? Metrics, bool Challenge, Comparison? Judged)
 {
     public static TrainingRunResponse Of(TrainingRun r) => new(r.RunId, r.ModelName, r.AssetKind, r.From, r.To, r.RequestedBy, r.RequestedAt,
-        r.Status, r.Progress, r.FinishedAt, r.Version, r.Error, r.Assets, r.Failures, r.Samples, r.Metrics);
+        r.Status, r.Progress, r.FinishedAt, r.Version, r.Error, r.Assets, r.Failures, r.Samples, r.Metrics, r.Challenge, r.Judged);
 }

@@ -39,6 +39,9 @@ internal static class AgentsExtensions
         builder.Services.AddSingleton(sp => new Agents.Predictions.AssetAssessmentOptions(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmartMaintenanceOptions>>().Value.AssessmentInterval));
         builder.Services.AddHostedService<Agents.Predictions.AssetHealthRefresher>();
+        builder.Services.AddSingleton(Agents.Learning.DriftMonitorOptions.Default);
+        builder.Services.AddSingleton<Agents.Learning.ModelDriftMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Agents.Learning.ModelDriftMonitor>());
         builder.Services.AddSingleton(new StepRetryPolicy());
         builder.Services.AddSingleton(new AgentFaults(settings.AgentFaults));
         builder.Services.AddSingleton<AgentStepRunner>();

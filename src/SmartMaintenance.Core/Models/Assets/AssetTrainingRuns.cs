@@ -18,7 +18,16 @@ public sealed record TrainingRun(
     string? Error = null, int? Assets = null, int? Failures = null, int? Samples = null, IReadOnlyDictionary<string, double>? Metrics = null)
 {
     public bool Finished => Status is TrainingRunStatus.Completed or TrainingRunStatus.Failed;
+
+    /// <summary>A challenger run: judged against the production version on the newest lives, promoted only if better.</summary>
+    public bool Challenge { get; init; }
+
+    /// <summary>The champion's and the challenger's average precision of "fails within the horizon" on the held-out lives.</summary>
+    public Comparison? Judged { get; init; }
 }
+
+/// <summary>Champion against challenger on lives neither learned from (the newest fifth): which won, by how much.</summary>
+public sealed record Comparison(int ChampionVersion, double ChampionScore, double ChallengerScore, int HeldOutLives, int HeldOutSamples, bool Promoted);
 
 /// <summary>
 /// Trains asset models on a tenant's own fleet (<see cref="FleetHistories"/>): its stored readings cut into lives at
@@ -48,12 +57,16 @@ public sealed class AssetTrainingRuns(
     public TrainingRun? Find(long tenantId, Guid runId) => _runs.TryGetValue(runId, out var run) && run.TenantId == tenantId ? run : null;
 
     /// <summary>Queues a run and returns it; <see cref="Completion"/> waits for it (tests, the command line).</summary>
-    public async Task<TrainingRun> StartAsync(long tenantId, string assetKind, string name, DateTimeOffset from, DateTimeOffset to, string actor)
+    public async Task<TrainingRun> StartAsync(
+        long tenantId, string assetKind, string name, DateTimeOffset from, DateTimeOffset to, string actor, bool challenge = false)
     {
-        var run = new TrainingRun(Guid.NewGuid(), tenantId, name, assetKind, from, to, actor, time.GetUtcNow(), TrainingRunStatus.Queued, 0);
+        var run = new TrainingRun(Guid.NewGuid(), tenantId, name, assetKind, from, to, actor, time.GetUtcNow(), TrainingRunStatus.Queued, 0)
+        {
+            Challenge = challenge,
+        };
         _runs[run.RunId] = run;
         await audit.RecordAsync(tenantId, AgentEventTypes.ModelTrainingStarted, $"training:{run.RunId:N}", actor,
-            new { run.RunId, run.ModelName, run.AssetKind, run.From, run.To });
+            new { run.RunId, run.ModelName, run.AssetKind, run.From, run.To, run.Challenge });
         _completions[run.RunId] = Task.Run(() => RunAsync(run.RunId));
         return run;
     }
@@ -71,7 +84,9 @@ public sealed class AssetTrainingRuns(
         try
         {
             run = Move(runId, r => r with { Status = TrainingRunStatus.Reading, Progress = 0.05 });
-            var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, labels, run.TenantId, run.AssetKind, run.From, run.To, CancellationToken.None);
+            var champion = run.Challenge ? await ChampionAsync(run) : null;
+            var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, labels, run.TenantId, run.AssetKind, run.From, run.To,
+                CancellationToken.None, champion?.Model.Features);
             run = Move(runId, r => r with { Assets = fleet.Assets, Failures = fleet.Failures, Samples = fleet.Samples, Progress = 0.3 });
             if (fleet.Failures < MinFailures)
             {
@@ -81,11 +96,31 @@ public sealed class AssetTrainingRuns(
                       "(anomalies confirmed by completed maintenance with outcome problem_found).");
             }
 
+            if (fleet.Samples == 0)
+            {
+                throw new InvalidOperationException(
+                    $"No sample of '{run.AssetKind}' assets between {run.From:O} and {run.To:O}: a sample needs a week of readings behind it.");
+            }
+
             run = Move(runId, r => r with { Status = TrainingRunStatus.Training, Progress = 0.35 });
             var options = AssetModelTraining.Options;
-            var trained = AssetModelTraining.Train(fleet.Features, fleet.ByHistory, options, fleet.Failures >= FoldsFrom ? FoldsFrom : 0);
+            var (learnFrom, heldOut) = champion is null ? ([.. Enumerable.Range(0, fleet.ByHistory.Count)], []) : Split(fleet);
+            var trained = AssetModelTraining.Train(fleet.Features, [.. learnFrom.Select(i => fleet.ByHistory[i])], options,
+                fleet.Failures >= FoldsFrom ? FoldsFrom : 0);
             run = Move(runId, r => r with { Status = TrainingRunStatus.Registering, Progress = 0.9 });
             var version = await RegisterAsync(run, trained, options);
+            if (champion is { } held)
+            {
+                var comparison = Compare(held, trained.Model, fleet, heldOut);
+                run = Move(runId, r => r with { Judged = comparison with { Promoted = comparison.ChallengerScore > comparison.ChampionScore } });
+                if (run.Judged!.Promoted)
+                {
+                    await registry.SetStageAsync(run.TenantId, run.ModelName, version.Version, ModelStage.Production, run.RequestedBy, CancellationToken.None);
+                }
+
+                await audit.RecordAsync(run.TenantId, run.Judged.Promoted ? AgentEventTypes.ChallengerPromoted : AgentEventTypes.ChallengerKept,
+                    $"training:{runId:N}", run.RequestedBy, new { run.RunId, run.ModelName, Challenger = version.Version, run.Judged });
+            }
             run = Move(runId, r => r with
             {
                 Status = TrainingRunStatus.Completed,
@@ -109,6 +144,57 @@ public sealed class AssetTrainingRuns(
         {
             _trainer.Release();
         }
+    }
+
+    private sealed record Champion(ModelVersion Version, AssetModel Model);
+
+    // The production version the challenger has to beat; none (an ordinary run) when the name has no production version.
+    private async Task<Champion?> ChampionAsync(TrainingRun run)
+    {
+        if ((await registry.VersionsAsync(run.TenantId, run.ModelName, CancellationToken.None)).FirstOrDefault(v => v.Stage == ModelStage.Production)
+            is not { Kind: AssetModel.Kind } production)
+        {
+            return null;
+        }
+
+        var (model, _) = await registry.LoadAsync<AssetModel>(production, AssetModel.Kind, CancellationToken.None);
+        return new Champion(production, model);
+    }
+
+    /// <summary>
+    /// The newest fifth of the lives (by when they ended, at least one failed life among them) are held out: the
+    /// challenger is trained without them, and a champion trained earlier has most likely not seen them either (one
+    /// trained on the same window has, which favours the champion: a challenger must then beat it on its own ground).
+    /// </summary>
+    private static (List<int> LearnFrom, List<int> HeldOut) Split(FleetSamples fleet)
+    {
+        var byEnd = Enumerable.Range(0, fleet.ByHistory.Count).OrderBy(i => fleet.Ends[i]).ToList();
+        var count = Math.Max(1, (int)Math.Ceiling(byEnd.Count / 5.0));
+        while (count < byEnd.Count && !byEnd.TakeLast(count).Any(i => fleet.Failed[i]))
+        {
+            count++;
+        }
+
+        var heldOut = byEnd.TakeLast(count).ToList();
+        var learnFrom = byEnd.Take(byEnd.Count - count).ToList();
+        if (learnFrom.Count(i => fleet.Failed[i]) < MinFailures)
+        {
+            throw new InvalidOperationException(
+                $"Holding out the newest lives to judge the challenger leaves {learnFrom.Count(i => fleet.Failed[i])} failure(s) to learn from; at least {MinFailures} are needed.");
+        }
+
+        return (learnFrom, heldOut);
+    }
+
+    // Average precision of "fails within the horizon" on the held-out lives, each model reading them through its own features.
+    private static Comparison Compare(Champion champion, AssetModel challenger, FleetSamples fleet, List<int> heldOut)
+    {
+        double Score(AssetModel model, IEnumerable<AssetSample> samples) => Failure.BinaryFigures.AveragePrecision(
+            [.. samples.Select(s => (model.Assess(s.Row).FailureProbability, s.RulHours <= model.HorizonHours))]);
+        var challengerSamples = heldOut.SelectMany(i => fleet.ByHistory[i]).ToList();
+        var championSamples = heldOut.SelectMany(i => fleet.AlsoByHistory[i]).ToList();
+        return new Comparison(champion.Version.Version, Score(champion.Model, championSamples), Score(challenger, challengerSamples), heldOut.Count,
+            challengerSamples.Count, Promoted: false);
     }
 
     private async Task<ModelVersion> RegisterAsync(TrainingRun run, TrainedAssetModel trained, Trees.BoostingOptions options)

@@ -3,11 +3,23 @@ using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Models.Assets;
 
-/// <summary>What a fleet's records gave for training: each life's samples, and how many lives ended in a failure.</summary>
+/// <summary>
+/// What a fleet's records gave for training: each life's samples (and, when asked, the same moments read through a
+/// second model's features, to judge it on the same lives), when each life ended, and how many ended in a failure.
+/// </summary>
 public sealed record FleetSamples(
     AssetFeatures Features, IReadOnlyList<IReadOnlyList<AssetSample>> ByHistory, int Assets, int Failures, int Unfailed)
 {
     public int Samples => ByHistory.Sum(h => h.Count);
+
+    /// <summary>When each life of <see cref="ByHistory"/> ended (its failure, or the end of the record).</summary>
+    public IReadOnlyList<long> Ends { get; init; } = [];
+
+    /// <summary>Whether each life ended in a failure.</summary>
+    public IReadOnlyList<bool> Failed { get; init; } = [];
+
+    /// <summary>The lives' samples through <c>alsoFor</c>'s features, one list per life as in <see cref="ByHistory"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<AssetSample>> AlsoByHistory { get; init; } = [];
 }
 
 /// <summary>
@@ -23,7 +35,7 @@ public static class FleetHistories
 
     public static async Task<FleetSamples> ReadAsync(
         ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels,
-        long tenantId, string assetKind, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+        long tenantId, string assetKind, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, AssetFeatures? alsoFor = null)
     {
         var assets = (await catalog.ListAssetsAsync(tenantId, null, cancellationToken))
             .Where(a => string.Equals(a.Kind, assetKind, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -36,7 +48,9 @@ public static class FleetHistories
         var features = new AssetFeatures([.. sensorsByAsset.Values.SelectMany(s => s).Select(s => s.Type.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]);
         var failures = await FailuresAsync(anomalies, labels, tenantId, sensorsByAsset.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken);
         var (fromMicros, toMicros) = (UnixMicros.From(from), UnixMicros.From(to));
-        var byHistory = new List<IReadOnlyList<AssetSample>>();
+        var lives = new List<(IReadOnlyList<AssetSample> Samples, IReadOnlyList<AssetSample> Also, long End, bool Failed)>();
+        void Add(AssetHistory life) => lives.Add((AssetModelTraining.SamplesOf(features, life),
+            alsoFor is null ? [] : AssetModelTraining.SamplesOf(alsoFor, life), life.EndMicros, life.FailedAtMicros is not null));
         var (failed, unfailed) = (0, 0);
         foreach (var asset in assets)
         {
@@ -52,20 +66,63 @@ public static class FleetHistories
             var start = fromMicros;
             foreach (var failure in failures.GetValueOrDefault(asset.AssetId, []).Where(f => f > fromMicros && f <= toMicros))
             {
-                byHistory.Add(AssetModelTraining.SamplesOf(features, new AssetHistory(asset.AssetId, sensors, minutes, hours, failure, failure) { SampleFromMicros = start }));
+                Add(new AssetHistory(asset.AssetId, sensors, minutes, hours, failure, failure) { SampleFromMicros = start });
                 failed++;
                 start = failure;
             }
 
-            byHistory.Add(AssetModelTraining.SamplesOf(features, new AssetHistory(asset.AssetId, sensors, minutes, hours, toMicros, null) { SampleFromMicros = start }));
+            Add(new AssetHistory(asset.AssetId, sensors, minutes, hours, toMicros, null) { SampleFromMicros = start });
             unfailed++;
         }
 
-        return new FleetSamples(features, [.. byHistory.Where(h => h.Count > 0)], assets.Count, failed, unfailed);
+        var kept = lives.Where(l => l.Samples.Count > 0).ToList();
+        return new FleetSamples(features, [.. kept.Select(l => l.Samples)], assets.Count, failed, unfailed)
+        {
+            Ends = [.. kept.Select(l => l.End)],
+            Failed = [.. kept.Select(l => l.Failed)],
+            AlsoByHistory = alsoFor is null ? [] : [.. kept.Select(l => l.Also)],
+        };
     }
 
-    // Each asset's failures, oldest first: the confirmed anomalies' times, one per day at most.
-    private static async Task<Dictionary<string, List<long>>> FailuresAsync(
+    /// <summary>
+    /// The kind's assets as a model reads them now, hour by hour over the last <paramref name="hours"/>: what drift
+    /// compares with the model's training reference. Moments with no recent reading of any sensor are left out.
+    /// </summary>
+    public static async Task<IReadOnlyList<float[]>> RecentRowsAsync(
+        ICatalogStore catalog, IReadingStore readings, long tenantId, string assetKind, AssetFeatures features, DateTimeOffset now, int hours,
+        CancellationToken cancellationToken)
+    {
+        var nowMicros = UnixMicros.From(now);
+        var rows = new List<float[]>();
+        foreach (var asset in (await catalog.ListAssetsAsync(tenantId, null, cancellationToken))
+            .Where(a => string.Equals(a.Kind, assetKind, StringComparison.OrdinalIgnoreCase)))
+        {
+            var sensors = await catalog.ListSensorsAsync(tenantId, asset.AssetId, cancellationToken);
+            var from = nowMicros - (hours * UnixMicros.PerHour);
+            var minutes = new RollupPoint[sensors.Count][];
+            var hourly = new RollupPoint[sensors.Count][];
+            for (var s = 0; s < sensors.Count; s++)
+            {
+                minutes[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Minute, from - (6 * UnixMicros.PerHour), nowMicros + 1, cancellationToken)];
+                hourly[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Hour, from - AssetHistory.HistoryMicros, nowMicros + 1, cancellationToken)];
+            }
+
+            var record = new AssetHistory(asset.AssetId, sensors, minutes, hourly, nowMicros, null);
+            for (var at = nowMicros - ((hours - 1) * UnixMicros.PerHour); at <= nowMicros; at += UnixMicros.PerHour)
+            {
+                var row = features.Row(record.WindowsAt(at));
+                if (row.Count(float.IsNaN) < features.Count - 1)
+                {
+                    rows.Add(row);
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Each asset's failures, oldest first: the confirmed anomalies' times, one per day at most.</summary>
+    public static async Task<Dictionary<string, List<long>>> FailuresAsync(
         IAnomalyStore anomalies, ILabelStore labels, long tenantId, HashSet<string> assetIds, CancellationToken cancellationToken)
     {
         var times = new Dictionary<string, List<long>>(StringComparer.Ordinal);

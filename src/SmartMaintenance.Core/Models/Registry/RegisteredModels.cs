@@ -77,7 +77,7 @@ public sealed class RegisteredModels(ModelRegistry registry)
         if (version.Kind == AssetModel.Kind)
         {
             return (null, new RegistryError(RegistryErrorKind.InvalidInput,
-                $"'{name}' is an asset model; its drift is measured from the fleet's stored readings, not from a posted batch."));
+                $"'{name}' is an asset model: its drift is measured on its kind's stored readings; send only 'model' (and 'version')."));
         }
 
         if (InputError(version.Kind, new ModelInput(batch.Units is [var unit, ..] ? unit.Cycles : null, batch.Machines is [var machine, ..] ? machine : null)) is { } wrong)
@@ -97,6 +97,35 @@ public sealed class RegisteredModels(ModelRegistry registry)
         {
             return (null, new RegistryError(RegistryErrorKind.InvalidInput,
                 $"'{name}' v{version.Version} records {loaded.Manifest.Reference.Count} reference distributions for {rows[0].Length} features."));
+        }
+
+        return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
+    }
+
+    /// <summary>
+    /// An asset model's drift: <paramref name="rowsOf"/> reads the fleet through the version's features (e.g. the last
+    /// day of the assets of its asset kind), compared feature by feature with its training reference.
+    /// </summary>
+    public async Task<(DriftReport? Report, RegistryError? Error)> CheckAssetDriftAsync(
+        long tenantId, string name, string reference, Func<ModelVersion, AssetFeatures, Task<IReadOnlyList<float[]>>> rowsOf, CancellationToken cancellationToken)
+    {
+        var (version, error) = await registry.ResolveAsync(tenantId, name, reference, cancellationToken);
+        if (version is null)
+        {
+            return (null, error);
+        }
+
+        if (version.Kind != AssetModel.Kind)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidInput, "Give 'units' (engines' cycles) or 'machines' (operating points) to compare."));
+        }
+
+        var loaded = await LoadAsync(version, cancellationToken);
+        var rows = (await rowsOf(version, loaded.Asset!.Features)).Select(loaded.Asset.Complete).ToList();
+        if (rows.Count == 0)
+        {
+            return (null, new RegistryError(RegistryErrorKind.InvalidInput,
+                $"No asset of kind '{version.AssetKind}' has recent readings to compare with '{name}' v{version.Version}."));
         }
 
         return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
