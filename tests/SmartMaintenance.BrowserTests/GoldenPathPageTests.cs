@@ -83,5 +83,15 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
         Assert.True(int.Parse((await pump.GetByTestId("rul-trend").GetAttributeAsync("data-points"))!, CultureInfo.InvariantCulture) >= 2);
         await Assertions.Expect(pump.GetByTestId("asset-rul")).Not.ToHaveTextAsync("—");
         await BrowserHost.ScreenshotAsync(page, "fleet-with-rul-trend");
+
+        // The models page: the demo's models with their validation figures, and a drift check of the pump model on demand.
+        await BrowserHost.GoLiveAsync(page, "/models");
+        var pumpModel = page.GetByTestId("model").Filter(new() { HasText = "asset-pump" });
+        await Assertions.Expect(pumpModel).ToContainTextAsync("asset-health · pump");
+        await Assertions.Expect(pumpModel).ToContainTextAsync("cv_f1");
+        await pumpModel.GetByTestId("drift-check").ClickAsync();
+        await Assertions.Expect(pumpModel.GetByTestId("drift-latest")).ToContainTextAsync($"v{version},");
+        await Assertions.Expect(pumpModel.GetByTestId("drift-bar")).ToHaveCountAsync(8);
+        await BrowserHost.ScreenshotAsync(page, "models-with-drift");
     }
 }

@@ -5,7 +5,7 @@ namespace SmartMaintenance.Simulation;
 
 /// <summary>
 /// Run-to-failure histories of simulated assets of one kind, seeded: the demo fleet's sensor profile of the kind,
-/// each unit with its own baselines, daily swing, noise and the simulator's brief random excursions, healthy for one
+/// each unit with its own baselines, daily swing, noise (a minute's mean of 1 to 30 readings) and the simulator's brief random excursions, healthy for one
 /// to two weeks, then wearing out over one to fourteen days — one sensor (the failure's mode: vibration, temperature,
 /// current or pressure) heading for its limit with accelerating speed, others following it part of the way, the
 /// signals roughening — until the leading sensor's mean reaches its limit: the failure.
@@ -54,7 +54,9 @@ public static class RunToFailure
             sensors.Add(new Sensor(s + 1, 0, p.SensorId, p.AssetId, p.Type, p.Unit, p.ExpectedMin, p.ExpectedMax, p.SampleIntervalSeconds, false, Epoch));
             var baseline = p.Baseline * (1 + (0.03 * Gaussian(random)));
             var amplitude = p.DailyAmplitude * Uniform(0.5, 1.5);
-            var noise = p.Noise * Uniform(0.3, 1.0);
+            // A minute's mean of n readings has 1/√n of a reading's noise: n from 1 (the demo's back-fill, one a minute)
+            // to about 30 (a sensor sampled every 2 s).
+            var noise = p.Noise / Math.Sqrt(1 + random.Next(30));
             // Wear moves a sensor towards the limit it fails at: pressure falls (leaks, worn impellers), speed sags,
             // the rest rise. The leading sensor gets all the way there; a follower part of the way, or not at all.
             var falls = p.Type is "pressure" or "speed";
