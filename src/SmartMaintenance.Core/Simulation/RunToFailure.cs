@@ -54,9 +54,9 @@ public static class RunToFailure
             sensors.Add(new Sensor(s + 1, 0, p.SensorId, p.AssetId, p.Type, p.Unit, p.ExpectedMin, p.ExpectedMax, p.SampleIntervalSeconds, false, Epoch));
             var baseline = p.Baseline * (1 + (0.03 * Gaussian(random)));
             var amplitude = p.DailyAmplitude * Uniform(0.5, 1.5);
-            // A minute's mean of n readings has 1/√n of a reading's noise: n from 1 (the demo's back-fill, one a minute)
-            // to about 30 (a sensor sampled every 2 s).
-            var noise = p.Noise / Math.Sqrt(1 + random.Next(30));
+            // A minute's mean of n readings has 1/√n of a reading's noise: n from 1 (one reading a minute, as the demo's
+            // back-fill) to 30 (a sensor sampled every 2 s), log-uniform — sampling rates differ by orders of magnitude.
+            var noise = p.Noise / Math.Sqrt(Math.Exp(Uniform(0, Math.Log(30))));
             // Wear moves a sensor towards the limit it fails at: pressure falls (leaks, worn impellers), speed sags,
             // the rest rise. The leading sensor gets all the way there; a follower part of the way, or not at all.
             var falls = p.Type is "pressure" or "speed";
