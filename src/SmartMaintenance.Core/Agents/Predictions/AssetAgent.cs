@@ -76,8 +76,14 @@ public sealed class AssetAgent(
     /// </summary>
     private async Task AssessRoutinelyAsync(long tenantId, string assetId, DateTimeOffset now)
     {
+        // The model is looked up first: an asset without one reads nothing.
+        if ((await ServingModelAsync(tenantId, assetId)).Version is not { } version)
+        {
+            return;
+        }
+
         var windows = await AssetWindows.GatherAsync(catalog, readings, tenantId, assetId, now, CancellationToken.None);
-        if ((await PredictWithModelAsync(tenantId, assetId, RoutineCorrelation, windows, now)).Prediction is { } prediction)
+        if ((await PredictWithModelAsync(version, tenantId, assetId, RoutineCorrelation, windows, now)).Prediction is { } prediction)
         {
             await predictions.SaveAsync(prediction, CancellationToken.None);
         }
@@ -91,7 +97,13 @@ public sealed class AssetAgent(
         var assetId = validated.AssetId ?? throw new ArgumentException("Only anomalies of sensors on an asset are assessed.", nameof(validated));
         var now = time.GetUtcNow();
         var windows = await AssetWindows.GatherAsync(catalog, readings, tenantId, assetId, now, CancellationToken.None);
-        var (prediction, fallbackReason) = await PredictWithModelAsync(tenantId, assetId, validated.CorrelationId, windows, now);
+        var (version, fallbackReason) = await ServingModelAsync(tenantId, assetId);
+        Prediction? prediction = null;
+        if (version is not null)
+        {
+            (prediction, fallbackReason) = await PredictWithModelAsync(version, tenantId, assetId, validated.CorrelationId, windows, now);
+        }
+
         prediction ??= await FallbackAsync(validated, assetId, windows, now);
         var health = await RefreshHealthAsync();
         await predictions.SaveAsync(prediction, CancellationToken.None);
@@ -124,20 +136,23 @@ public sealed class AssetAgent(
         return prediction;
     }
 
-    /// <summary>The production model's prediction for the asset's kind; null with the reason when there is none to use.</summary>
-    private async Task<(Prediction? Prediction, string? FallbackReason)> PredictWithModelAsync(
-        long tenantId, string assetId, string correlationId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
+    /// <summary>The version's prediction for the asset with its SHAP values; null with the reason when it cannot give one.</summary>
+    /// <summary>The production model serving the asset's kind; null with the reason when there is none.</summary>
+    private async Task<(ModelVersion? Version, string? Reason)> ServingModelAsync(long tenantId, string assetId)
     {
         if (await catalog.FindAssetAsync(tenantId, assetId, CancellationToken.None) is not { } asset)
         {
             return (null, $"asset '{assetId}' is not in the catalog, so its kind is unknown");
         }
 
-        if (await models.ProductionForAssetKindAsync(tenantId, asset.Kind, CancellationToken.None) is not { } version)
-        {
-            return (null, $"no production model is registered for asset kind '{asset.Kind}'");
-        }
+        return await models.ProductionForAssetKindAsync(tenantId, asset.Kind, CancellationToken.None) is { } version
+            ? (version, null)
+            : (null, $"no production model is registered for asset kind '{asset.Kind}'");
+    }
 
+    private async Task<(Prediction? Prediction, string? FallbackReason)> PredictWithModelAsync(
+        ModelVersion version, long tenantId, string assetId, string correlationId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
+    {
         try
         {
             var (answer, error) = await models.PredictAsync(tenantId, version.Name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
