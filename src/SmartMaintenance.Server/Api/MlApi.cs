@@ -51,11 +51,7 @@ internal static class MlApi
                 (version, features) => FleetHistories.RecentRowsAsync(assets.Catalog, assets.Readings, tenantId, version.AssetKind ?? "", features,
                     assets.Time.GetUtcNow(), 24, context.RequestAborted),
                 context.RequestAborted);
-            return fleetReport is null
-                ? fleetError!.Kind == RegistryErrorKind.InvalidInput && fleetError.Detail.StartsWith("Give", StringComparison.Ordinal)
-                    ? Problems.Result(StatusCodes.Status400BadRequest, "Nothing to compare", fleetError.Detail)
-                    : ModelsApi.Problem(fleetError)
-                : TypedResults.Ok(DriftResponse.From(fleetReport));
+            return fleetReport is null ? ModelsApi.Problem(fleetError!) : TypedResults.Ok(DriftResponse.From(fleetReport));
         }
 
         if (request.Units?.Sum(u => u?.Count ?? 0) > MaxCycles)

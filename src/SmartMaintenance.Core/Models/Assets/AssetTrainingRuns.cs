@@ -56,7 +56,7 @@ public sealed class AssetTrainingRuns(
 
     public TrainingRun? Find(long tenantId, Guid runId) => _runs.TryGetValue(runId, out var run) && run.TenantId == tenantId ? run : null;
 
-    /// <summary>Queues a run and returns it; <see cref="Completion"/> waits for it (tests, the command line).</summary>
+    /// <summary>Queues a run and returns it; its progress is read with <see cref="Find"/>.</summary>
     public async Task<TrainingRun> StartAsync(
         long tenantId, string assetKind, string name, DateTimeOffset from, DateTimeOffset to, string actor, bool challenge = false)
     {
@@ -67,13 +67,9 @@ public sealed class AssetTrainingRuns(
         _runs[run.RunId] = run;
         await audit.RecordAsync(tenantId, AgentEventTypes.ModelTrainingStarted, $"training:{run.RunId:N}", actor,
             new { run.RunId, run.ModelName, run.AssetKind, run.From, run.To, run.Challenge });
-        _completions[run.RunId] = Task.Run(() => RunAsync(run.RunId));
+        _ = Task.Run(() => RunAsync(run.RunId));
         return run;
     }
-
-    private readonly ConcurrentDictionary<Guid, Task> _completions = new();
-
-    public Task Completion(Guid runId) => _completions.TryGetValue(runId, out var task) ? task : Task.CompletedTask;
 
     private TrainingRun Move(Guid runId, Func<TrainingRun, TrainingRun> change) => _runs.AddOrUpdate(runId, _ => throw new KeyNotFoundException(), (_, r) => change(r));
 
@@ -109,18 +105,11 @@ public sealed class AssetTrainingRuns(
                 fleet.Failures >= FoldsFrom ? FoldsFrom : 0);
             run = Move(runId, r => r with { Status = TrainingRunStatus.Registering, Progress = 0.9 });
             var version = await RegisterAsync(run, trained, options);
-            if (champion is { } held)
+            if (champion is not null)
             {
-                var comparison = Compare(held, trained.Model, fleet, heldOut);
-                run = Move(runId, r => r with { Judged = comparison with { Promoted = comparison.ChallengerScore > comparison.ChampionScore } });
-                if (run.Judged!.Promoted)
-                {
-                    await registry.SetStageAsync(run.TenantId, run.ModelName, version.Version, ModelStage.Production, run.RequestedBy, CancellationToken.None);
-                }
-
-                await audit.RecordAsync(run.TenantId, run.Judged.Promoted ? AgentEventTypes.ChallengerPromoted : AgentEventTypes.ChallengerKept,
-                    $"training:{runId:N}", run.RequestedBy, new { run.RunId, run.ModelName, Challenger = version.Version, run.Judged });
+                run = await JudgeAsync(run, version, Compare(champion, trained.Model, fleet, heldOut));
             }
+
             run = Move(runId, r => r with
             {
                 Status = TrainingRunStatus.Completed,
@@ -186,15 +175,30 @@ public sealed class AssetTrainingRuns(
         return (learnFrom, heldOut);
     }
 
-    // Average precision of "fails within the horizon" on the held-out lives, each model reading them through its own features.
+    // Average precision of "fails within the horizon" on the held-out lives, each model reading them through its own
+    // features; the challenger wins only with a higher score.
     private static Comparison Compare(Champion champion, AssetModel challenger, FleetSamples fleet, List<int> heldOut)
     {
         double Score(AssetModel model, IEnumerable<AssetSample> samples) => Failure.BinaryFigures.AveragePrecision(
             [.. samples.Select(s => (model.Assess(s.Row).FailureProbability, s.RulHours <= model.HorizonHours))]);
         var challengerSamples = heldOut.SelectMany(i => fleet.ByHistory[i]).ToList();
-        var championSamples = heldOut.SelectMany(i => fleet.AlsoByHistory[i]).ToList();
-        return new Comparison(champion.Version.Version, Score(champion.Model, championSamples), Score(challenger, challengerSamples), heldOut.Count,
-            challengerSamples.Count, Promoted: false);
+        var (championScore, challengerScore) = (Score(champion.Model, heldOut.SelectMany(i => fleet.AlsoByHistory[i])), Score(challenger, challengerSamples));
+        return new Comparison(champion.Version.Version, championScore, challengerScore, heldOut.Count, challengerSamples.Count,
+            Promoted: challengerScore > championScore);
+    }
+
+    // Records the comparison on the run, promotes the challenger when it won, and audits either outcome.
+    private async Task<TrainingRun> JudgeAsync(TrainingRun run, ModelVersion challenger, Comparison comparison)
+    {
+        run = Move(run.RunId, r => r with { Judged = comparison });
+        if (comparison.Promoted)
+        {
+            await registry.SetStageAsync(run.TenantId, run.ModelName, challenger.Version, ModelStage.Production, run.RequestedBy, CancellationToken.None);
+        }
+
+        await audit.RecordAsync(run.TenantId, comparison.Promoted ? AgentEventTypes.ChallengerPromoted : AgentEventTypes.ChallengerKept,
+            $"training:{run.RunId:N}", run.RequestedBy, new { run.RunId, run.ModelName, Challenger = challenger.Version, Judged = comparison });
+        return run;
     }
 
     private async Task<ModelVersion> RegisterAsync(TrainingRun run, TrainedAssetModel trained, Trees.BoostingOptions options)
