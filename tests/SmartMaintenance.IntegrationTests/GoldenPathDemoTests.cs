@@ -79,6 +79,40 @@ public class GoldenPathDemoTests
     }
 
     [Fact]
+    public async Task A_host_stopped_while_the_demo_models_train_stops_cleanly_and_the_next_start_trains_what_is_missing()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("smx-it-").FullName;
+        try
+        {
+            // Stopped a few seconds into first-start training (about a minute of work): the stop must not wait for it
+            // to end, nor fail when it cannot.
+            var first = new SmartMaintenanceApplication(demo: true, demoModels: true, dataDir: dataDir);
+            using (var admin = first.CreateAdminClient())
+            {
+                Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/health/live")).StatusCode);
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
+
+            await first.DisposeAsync();
+
+            await using var second = new SmartMaintenanceApplication(demo: true, demoModels: true, dataDir: dataDir);
+            using var again = second.CreateAdminClient();
+            var models = await PumpSignal.PollAsync(async () =>
+            {
+                var listed = await again.GetFromJsonAsync<JsonElement>("/api/v1/ml/models");
+                return listed.GetArrayLength() == DemoFleetKinds ? listed : (JsonElement?)null;
+            }, "all the demo's models", seconds: 300);
+            Assert.All(models.EnumerateArray(), m => Assert.Equal(1, m.GetProperty("versions").GetInt32()));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static readonly int DemoFleetKinds = SmartMaintenance.Simulation.DemoFleet.SensorKinds.Count;
+
+    [Fact]
     public async Task Without_the_demo_fleet_the_golden_path_says_why_it_cannot_run()
     {
         await using var app = new SmartMaintenanceApplication(demo: false);

@@ -55,8 +55,13 @@ public sealed class DemoModels(bool enabled, ModelRegistry registry, string scra
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = AssetModelTraining.Options;
-        var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf(kind), [.. RunToFailure.Generate(kind, Histories, Seed)], options, folds: 5, Seed);
-        cancellationToken.ThrowIfCancellationRequested();
+        // A host stopping during first-start training stops it within a second or two, not after the whole validation.
+        var histories = RunToFailure.Generate(kind, Histories, Seed).Select(h =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return h;
+        }).ToList();
+        var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf(kind), histories, options, folds: 5, Seed, cancellationToken);
         Directory.CreateDirectory(scratchFolder);
         var path = Path.Combine(scratchFolder, $"{NameOf(kind)}.{Guid.NewGuid():N}.zip");
         try

@@ -20,13 +20,15 @@ public static class AssetEvaluation
 {
     /// <summary><paramref name="samples"/>: each history's samples, one list per history.</summary>
     public static IReadOnlyList<AssetFoldResult> CrossValidate(
-        AssetFeatures features, IReadOnlyList<IReadOnlyList<AssetSample>> samples, int folds, BoostingOptions options, int seed)
+        AssetFeatures features, IReadOnlyList<IReadOnlyList<AssetSample>> samples, int folds, BoostingOptions options, int seed,
+        CancellationToken cancellationToken = default)
     {
         var random = new Random(seed);
         var order = Enumerable.Range(0, samples.Count).OrderBy(_ => random.Next()).ToList();
         var results = new List<AssetFoldResult>();
         for (var fold = 0; fold < folds; fold++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var held = order.Where((_, i) => i % folds == fold).ToList();
             var training = order.Where((_, i) => i % folds != fold).SelectMany(h => samples[h]).ToList();
             var model = AssetModel.Train(features, training, options);

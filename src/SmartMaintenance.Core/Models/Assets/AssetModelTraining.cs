@@ -14,20 +14,31 @@ public static class AssetModelTraining
     /// </summary>
     public static readonly BoostingOptions Options = new() { Trees = 100, Leaves = 16 };
 
-    /// <summary>Samples every history, trains, and (with <paramref name="folds"/> ≥ 2) cross-validates over histories first.</summary>
-    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<AssetHistory> histories, BoostingOptions options, int folds = 0, int seed = 1) =>
-        Train(features, [.. histories.Select(h => SamplesOf(features, h))], options, folds, seed);
+    /// <summary>
+    /// Samples every history, trains, and (with <paramref name="folds"/> ≥ 2) cross-validates over histories first.
+    /// Cancellation is looked at between histories and between fits (a fit itself takes a second or two).
+    /// </summary>
+    public static TrainedAssetModel Train(
+        AssetFeatures features, IReadOnlyList<AssetHistory> histories, BoostingOptions options, int folds = 0, int seed = 1,
+        CancellationToken cancellationToken = default) =>
+        Train(features, [.. histories.Select(h =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return SamplesOf(features, h);
+        })], options, folds, seed, cancellationToken);
 
     /// <summary>A history's samples as training takes them.</summary>
     public static IReadOnlyList<AssetSample> SamplesOf(AssetFeatures features, AssetHistory history) =>
         [.. history.Samples(features, AssetModel.SampleStep, AssetModel.DefaultCapHours)];
 
     /// <summary>Trains on samples already taken, one list per history (the split of the validation is by history).</summary>
-    public static TrainedAssetModel Train(AssetFeatures features, IReadOnlyList<IReadOnlyList<AssetSample>> byHistory, BoostingOptions options, int folds = 0, int seed = 1)
+    public static TrainedAssetModel Train(
+        AssetFeatures features, IReadOnlyList<IReadOnlyList<AssetSample>> byHistory, BoostingOptions options, int folds = 0, int seed = 1,
+        CancellationToken cancellationToken = default)
     {
         var samples = byHistory.SelectMany(s => s).ToList();
         var model = AssetModel.Train(features, samples, options);
-        var metrics = folds >= 2 ? AssetEvaluation.Metrics(AssetEvaluation.CrossValidate(features, byHistory, folds, options, seed)) : [];
+        var metrics = folds >= 2 ? AssetEvaluation.Metrics(AssetEvaluation.CrossValidate(features, byHistory, folds, options, seed, cancellationToken)) : [];
         return new TrainedAssetModel(model, FeatureReference.Of(features.Names(), [.. samples.Select(s => model.Complete(s.Row))]), metrics,
             byHistory.Count, samples.Count);
     }
