@@ -152,10 +152,8 @@ public static class AssetCommand
         }
 
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var options = AssetModelTraining.Options;
-        var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf(kind), [.. RunToFailure.Generate(kind, simulated, seed)], options,
-            validate ? 5 : 0, seed);
-        AssetModelTraining.Save(output.FullName, trained, options, RunToFailure.Fingerprint(kind, simulated, seed), $"simulated run-to-failure histories (seed {seed})");
+        var (trained, zip) = RunToFailure.TrainModel(kind, simulated, seed, validate ? 5 : 0);
+        ModelArtifact.WriteFile(output.FullName, zip);
         if (trained.Metrics.Count > 0)
         {
             log.WriteLine(string.Join(", ", trained.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F3}"))));

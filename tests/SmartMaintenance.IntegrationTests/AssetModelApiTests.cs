@@ -19,18 +19,9 @@ public sealed class AssetModelApiTests
 {
     private static readonly Lazy<byte[]> PumpArtifact = new(() =>
     {
-        var path = Path.Combine(Path.GetTempPath(), $"smx-asset-{Guid.NewGuid():N}.zip");
-        try
-        {
-            var options = new BoostingOptions { Trees = 30, Leaves = 8 };
-            var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf("pump"), [.. RunToFailure.Generate("pump", 16, seed: 2)], options);
-            AssetModelTraining.Save(path, trained, options, RunToFailure.Fingerprint("pump", 16, 2), "test");
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var options = new BoostingOptions { Trees = 30, Leaves = 8 };
+        var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf("pump"), [.. RunToFailure.Generate("pump", 16, seed: 2)], options);
+        return AssetModelTraining.Pack(trained, options, RunToFailure.Fingerprint("pump", 16, 2), "test").Zip;
     });
 
     private static async Task RegisterAndPromoteAsync(HttpClient admin, string name, string assetKind)

@@ -61,6 +61,10 @@ public sealed class FleetTrainingTests
             [new AnomalyLabel(anomaly.AnomalyId, Tenant.DefaultId, AnomalyOutcome.TrueAlarm, Guid.NewGuid(), at.AddHours(2))], default);
     }
 
+    /// <summary>Starts a training run with the request and follows it to its end.</summary>
+    private static async Task<JsonElement> TrainToEndAsync(HttpClient client, object request) =>
+        await FinishedAsync(client, (await client.PostAsJsonAsync("/api/v1/ml/train", request)).Headers.Location!.OriginalString);
+
     private static Task<JsonElement> FinishedAsync(HttpClient client, string location) => PumpSignal.PollAsync(async () =>
     {
         var run = await client.GetFromJsonAsync<JsonElement>(location);
@@ -120,11 +124,10 @@ public sealed class FleetTrainingTests
         using var admin = app.CreateAdminClient();
         await SeedFleetAsync(app, admin, pumps: 2);
 
-        var few = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" }))
-            .Headers.Location!.OriginalString);
+        var few = await TrainToEndAsync(admin, new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" });
         Assert.Equal("failed", few.GetProperty("status").GetString());
         Assert.Contains($"at least {AssetTrainingRuns.MinFailures} are needed", few.GetProperty("error").GetString());
-        var none = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "turbine" })).Headers.Location!.OriginalString);
+        var none = await TrainToEndAsync(admin, new { asset_kind = "turbine" });
         Assert.Contains("No asset of kind 'turbine'", none.GetProperty("error").GetString());
         Assert.Empty((await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/models")).EnumerateArray());
 
@@ -164,8 +167,7 @@ public sealed class FleetTrainingTests
         await using var app = new SmartMaintenanceApplication();
         using var admin = app.CreateAdminClient();
         await SeedFleetAsync(app, admin, pumps: 5);
-        var first = await FinishedAsync(admin, (await admin.PostAsJsonAsync("/api/v1/ml/train", new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" }))
-            .Headers.Location!.OriginalString);
+        var first = await TrainToEndAsync(admin, new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" });
         Assert.Equal("completed", first.GetProperty("status").GetString());
         (await admin.PostAsync("/api/v1/ml/models/asset-pump/versions/1/promote", null)).EnsureSuccessStatusCode();
         await ShiftRecentReadingsAsync(app);

@@ -44,42 +44,55 @@ public static class ModelArtifact
     private const string ModelEntry = "model.json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
+    /// <summary>The artifact as bytes, with its manifest: for a registry that takes it without a file.</summary>
+    public static (byte[] Zip, ModelManifest Manifest) Pack<T>(string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
         IReadOnlyList<string>? features = null, IReadOnlyDictionary<string, double>? metrics = null, IReadOnlyList<FeatureReference>? reference = null)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(model, Json);
         var manifest = new ModelManifest(kind, FormatVersion, DateTimeOffset.UtcNow, trainingFingerprint, parameters,
             Convert.ToHexStringLower(SHA256.HashData(body)))
-
         {
             Features = features ?? [],
             Metrics = metrics ?? new Dictionary<string, double>(),
             Reference = reference ?? [],
         };
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+            Write(zip, ModelEntry, body);
+        }
+
+        return (buffer.ToArray(), manifest);
+    }
+
+    public static ModelManifest Save<T>(string path, string kind, T model, string trainingFingerprint, IReadOnlyDictionary<string, string> parameters,
+        IReadOnlyList<string>? features = null, IReadOnlyDictionary<string, double>? metrics = null, IReadOnlyList<FeatureReference>? reference = null)
+    {
+        var (zip, manifest) = Pack(kind, model, trainingFingerprint, parameters, features, metrics, reference);
+        WriteFile(path, zip);
+        return manifest;
+    }
+
+    /// <summary>Writes a packed artifact beside the target and moves it over it, so a reader never sees half a model.</summary>
+    public static void WriteFile(string path, byte[] zip)
+    {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
         }
 
-        // Written beside the target and moved over it, so a reader never sees half a model.
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
-            {
-                Write(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-                Write(zip, ModelEntry, body);
-            }
-
+            File.WriteAllBytes(temporary, zip);
             File.Move(temporary, path, overwrite: true);
         }
         finally
         {
             File.Delete(temporary);
         }
-
-        return manifest;
     }
 
     public static (T Model, ModelManifest Manifest) Load<T>(string path, string kind)

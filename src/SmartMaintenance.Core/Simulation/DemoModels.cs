@@ -14,7 +14,7 @@ namespace SmartMaintenance.Simulation;
 /// the same steps `smx train` and the registry API give a person. A kind already registered (trained before, or
 /// replaced by someone) is left alone, so a restart trains nothing. Pumps go first: the golden path starts there.
 /// </summary>
-public sealed class DemoModels(bool enabled, ModelRegistry registry, string scratchFolder, ILogger<DemoModels> logger) : BackgroundService
+public sealed class DemoModels(bool enabled, ModelRegistry registry, ILogger<DemoModels> logger) : BackgroundService
 {
     public const string CreatedBy = "demo:model-setup";
     public const int Histories = 150;
@@ -54,35 +54,17 @@ public sealed class DemoModels(bool enabled, ModelRegistry registry, string scra
     private async Task TrainAndRegisterAsync(string kind, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var options = AssetModelTraining.Options;
         // A host stopping during first-start training stops it within a second or two, not after the whole validation.
-        var histories = RunToFailure.Generate(kind, Histories, Seed).Select(h =>
+        var (_, zip) = RunToFailure.TrainModel(kind, Histories, Seed, folds: 5, cancellationToken);
+        var (version, error) = await registry.RegisterAsync(TenantId, NameOf(kind), zip, CreatedBy, null, null, cancellationToken, kind);
+        if (version is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return h;
-        }).ToList();
-        var trained = AssetModelTraining.Train(RunToFailure.FeaturesOf(kind), histories, options, folds: 5, Seed, cancellationToken);
-        Directory.CreateDirectory(scratchFolder);
-        var path = Path.Combine(scratchFolder, $"{NameOf(kind)}.{Guid.NewGuid():N}.zip");
-        try
-        {
-            AssetModelTraining.Save(path, trained, options, RunToFailure.Fingerprint(kind, Histories, Seed),
-                $"simulated run-to-failure histories (seed {Seed})");
-            var (version, error) = await registry.RegisterAsync(TenantId, NameOf(kind), await File.ReadAllBytesAsync(path, cancellationToken),
-                CreatedBy, null, null, cancellationToken, kind);
-            if (version is null)
-            {
-                logger.LogError("The demo model {Name} was not registered: {Error}", NameOf(kind), error?.Detail);
-                return;
-            }
+            logger.LogError("The demo model {Name} was not registered: {Error}", NameOf(kind), error?.Detail);
+            return;
+        }
 
-            await registry.SetStageAsync(TenantId, version.Name, version.Version, ModelStage.Production, CreatedBy, cancellationToken);
-            logger.LogInformation("Demo model {Name} v{Version} trained on {Histories} simulated histories in {Seconds:F1} s and promoted to production",
-                version.Name, version.Version, Histories, started.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        await registry.SetStageAsync(TenantId, version.Name, version.Version, ModelStage.Production, CreatedBy, cancellationToken);
+        logger.LogInformation("Demo model {Name} v{Version} trained on {Histories} simulated histories in {Seconds:F1} s and promoted to production",
+            version.Name, version.Version, Histories, started.Elapsed.TotalSeconds);
     }
 }

@@ -21,6 +21,24 @@ public static class RunToFailure
     public static string Fingerprint(string kind, int units, int seed) => Convert.ToHexStringLower(
         System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"run-to-failure simulation v1|{kind}|{units}|{seed}")));
 
+    /// <summary>
+    /// An asset model of the kind trained on <paramref name="units"/> seeded histories (validated over
+    /// <paramref name="folds"/> when ≥ 2), packed as an artifact that names the simulation it learned from. Cancellation
+    /// is looked at between histories and fits.
+    /// </summary>
+    public static (TrainedAssetModel Trained, byte[] Zip) TrainModel(string kind, int units, int seed, int folds, CancellationToken cancellationToken = default)
+    {
+        var options = AssetModelTraining.Options;
+        var histories = Generate(kind, units, seed).Select(h =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return h;
+        }).ToList();
+        var trained = AssetModelTraining.Train(FeaturesOf(kind), histories, options, folds, seed, cancellationToken);
+        var (zip, _) = AssetModelTraining.Pack(trained, options, Fingerprint(kind, units, seed), $"simulated run-to-failure histories (seed {seed})");
+        return (trained, zip);
+    }
+
     public static IEnumerable<AssetHistory> Generate(string kind, int units, int seed)
     {
         for (var unit = 0; unit < units; unit++)

@@ -48,9 +48,7 @@ internal static class MlApi
             // An asset model is compared with its kind's assets as they read over the last day.
             var tenantId = context.User.TenantIdOf();
             var (fleetReport, fleetError) = await models.CheckAssetDriftAsync(tenantId, request.Model, request.Version ?? "production",
-                (version, features) => FleetHistories.RecentRowsAsync(assets.Catalog, assets.Readings, tenantId, version.AssetKind ?? "", features,
-                    assets.Time.GetUtcNow(), 24, context.RequestAborted),
-                context.RequestAborted);
+                assets.Catalog, assets.Readings, assets.Time.GetUtcNow(), context.RequestAborted);
             return fleetReport is null ? ModelsApi.Problem(fleetError!) : TypedResults.Ok(DriftResponse.From(fleetReport));
         }
 

@@ -81,8 +81,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddSingleton(sp => new AssetTrainingRuns(sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IReadingStore>(),
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ILabelStore>(), sp.GetRequiredService<ModelRegistry>(),
-            sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
-            Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "tmp"), sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
+            sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.
@@ -101,8 +100,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddHostedService(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value;
-            return new DemoModels(options.DemoModelsEnabled, sp.GetRequiredService<ModelRegistry>(), Path.Combine(options.DataDir, "tmp"),
-                sp.GetRequiredService<ILogger<DemoModels>>());
+            return new DemoModels(options.DemoModelsEnabled, sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ILogger<DemoModels>>());
         });
         builder.Services.AddSingleton<FaultDrills>();
         builder.Services.AddSingleton<GoldenPath>();

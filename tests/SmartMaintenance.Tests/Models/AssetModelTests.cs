@@ -161,7 +161,8 @@ public sealed class AssetModelTests
         var path = Path.Combine(Path.GetTempPath(), $"asset-{Guid.NewGuid():N}.zip");
         try
         {
-            var manifest = AssetModelTraining.Save(path, trained, Small, RunToFailure.Fingerprint("pump", 12, 3), "test");
+            var (zip, manifest) = AssetModelTraining.Pack(trained, Small, RunToFailure.Fingerprint("pump", 12, 3), "test");
+            ModelArtifact.WriteFile(path, zip);
             Assert.Equal(AssetModel.Kind, manifest.Kind);
             Assert.Equal(features.Names(), manifest.Features);
             Assert.Equal("temperature,vibration,current,pressure", manifest.Parameters["sensor_types"]);

@@ -68,7 +68,7 @@ public sealed class ModelDriftMonitor(
 
         var now = time.GetUtcNow();
         var (report, error) = await models.CheckAssetDriftAsync(tenantId, name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            (_, features) => FleetHistories.RecentRowsAsync(catalog, readings, tenantId, kind, features, now, 24, cancellationToken), cancellationToken);
+            catalog, readings, now, cancellationToken);
         var check = new DriftCheck(name, version.Version, now, report?.Rows ?? 0, report?.Features ?? [], error?.Detail, null, "no drift");
         var list = _checks.GetOrAdd((tenantId, name), _ => []);
         List<DriftCheck> previous;

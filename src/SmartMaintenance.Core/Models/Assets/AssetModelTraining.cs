@@ -43,8 +43,8 @@ public static class AssetModelTraining
             byHistory.Count, samples.Count);
     }
 
-    /// <summary>Writes the model as an artifact whose manifest records its settings, schema, figures and reference.</summary>
-    public static ModelManifest Save(string path, TrainedAssetModel trained, BoostingOptions options, string trainingFingerprint, string source)
+    /// <summary>The model as an artifact whose manifest records its settings, schema, figures and reference.</summary>
+    public static (byte[] Zip, ModelManifest Manifest) Pack(TrainedAssetModel trained, BoostingOptions options, string trainingFingerprint, string source)
     {
         var model = trained.Model;
         var parameters = options.Parameters("ML.NET FastTree regression (RUL) and binary (failure within the horizon)");
@@ -54,6 +54,6 @@ public static class AssetModelTraining
         parameters["histories"] = trained.Histories.ToString(System.Globalization.CultureInfo.InvariantCulture);
         parameters["samples"] = trained.Samples.ToString(System.Globalization.CultureInfo.InvariantCulture);
         parameters["source"] = source;
-        return ModelArtifact.Save(path, AssetModel.Kind, model, trainingFingerprint, parameters, model.Features.Names(), trained.Metrics, trained.Reference);
+        return ModelArtifact.Pack(AssetModel.Kind, model, trainingFingerprint, parameters, model.Features.Names(), trained.Metrics, trained.Reference);
     }
 }

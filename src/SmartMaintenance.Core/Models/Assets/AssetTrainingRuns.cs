@@ -38,7 +38,7 @@ public sealed record Comparison(int ChampionVersion, double ChampionScore, doubl
 /// </summary>
 public sealed class AssetTrainingRuns(
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, IEventLog audit,
-    TimeProvider time, string scratchFolder, ILogger<AssetTrainingRuns> logger) : IDisposable
+    TimeProvider time, ILogger<AssetTrainingRuns> logger) : IDisposable
 {
     /// <summary>Fewer confirmed failures than this teach a model nothing it can be trusted with.</summary>
     public const int MinFailures = 3;
@@ -203,22 +203,13 @@ public sealed class AssetTrainingRuns(
 
     private async Task<ModelVersion> RegisterAsync(TrainingRun run, TrainedAssetModel trained, Trees.BoostingOptions options)
     {
-        Directory.CreateDirectory(scratchFolder);
-        var path = Path.Combine(scratchFolder, $"{run.ModelName}.{run.RunId:N}.zip");
-        try
-        {
-            var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-                $"fleet|{run.TenantId}|{run.AssetKind}|{run.From:O}|{run.To:O}|{trained.Samples}")));
-            AssetModelTraining.Save(path, trained, options, fingerprint, $"the fleet's records, {run.From:O} to {run.To:O}");
-            var production = (await registry.VersionsAsync(run.TenantId, run.ModelName, CancellationToken.None))
-                .FirstOrDefault(v => v.Stage == ModelStage.Production);
-            var (version, error) = await registry.RegisterAsync(run.TenantId, run.ModelName, await File.ReadAllBytesAsync(path), run.RequestedBy,
-                production?.Version, null, CancellationToken.None, run.AssetKind);
-            return version ?? throw new InvalidOperationException(error!.Detail);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"fleet|{run.TenantId}|{run.AssetKind}|{run.From:O}|{run.To:O}|{trained.Samples}")));
+        var (zip, _) = AssetModelTraining.Pack(trained, options, fingerprint, $"the fleet's records, {run.From:O} to {run.To:O}");
+        var production = (await registry.VersionsAsync(run.TenantId, run.ModelName, CancellationToken.None))
+            .FirstOrDefault(v => v.Stage == ModelStage.Production);
+        var (version, error) = await registry.RegisterAsync(run.TenantId, run.ModelName, zip, run.RequestedBy, production?.Version, null,
+            CancellationToken.None, run.AssetKind);
+        return version ?? throw new InvalidOperationException(error!.Detail);
     }
 }

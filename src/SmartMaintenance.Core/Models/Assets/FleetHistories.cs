@@ -55,13 +55,7 @@ public static class FleetHistories
         foreach (var asset in assets)
         {
             var sensors = sensorsByAsset[asset.AssetId];
-            var minutes = new RollupPoint[sensors.Count][];
-            var hours = new RollupPoint[sensors.Count][];
-            for (var s = 0; s < sensors.Count; s++)
-            {
-                minutes[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Minute, fromMicros, toMicros, cancellationToken)];
-                hours[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Hour, fromMicros, toMicros, cancellationToken)];
-            }
+            var (minutes, hours) = await RollupsAsync(readings, tenantId, sensors, fromMicros, fromMicros, toMicros, cancellationToken);
 
             var start = fromMicros;
             foreach (var failure in failures.GetValueOrDefault(asset.AssetId, []).Where(f => f > fromMicros && f <= toMicros))
@@ -99,13 +93,8 @@ public static class FleetHistories
         {
             var sensors = await catalog.ListSensorsAsync(tenantId, asset.AssetId, cancellationToken);
             var from = nowMicros - (hours * UnixMicros.PerHour);
-            var minutes = new RollupPoint[sensors.Count][];
-            var hourly = new RollupPoint[sensors.Count][];
-            for (var s = 0; s < sensors.Count; s++)
-            {
-                minutes[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Minute, from - (6 * UnixMicros.PerHour), nowMicros + 1, cancellationToken)];
-                hourly[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Hour, from - AssetHistory.HistoryMicros, nowMicros + 1, cancellationToken)];
-            }
+            var (minutes, hourly) = await RollupsAsync(readings, tenantId, sensors, from - (6 * UnixMicros.PerHour), from - AssetHistory.HistoryMicros,
+                nowMicros + 1, cancellationToken);
 
             var record = new AssetHistory(asset.AssetId, sensors, minutes, hourly, nowMicros, null);
             for (var at = nowMicros - ((hours - 1) * UnixMicros.PerHour); at <= nowMicros; at += UnixMicros.PerHour)
@@ -119,6 +108,21 @@ public static class FleetHistories
         }
 
         return rows;
+    }
+
+    // Each sensor's minute roll-ups from minutesFrom and hour roll-ups from hoursFrom, both up to (not including) to.
+    private static async Task<(RollupPoint[][] Minutes, RollupPoint[][] Hours)> RollupsAsync(
+        IReadingStore readings, long tenantId, IReadOnlyList<Sensor> sensors, long minutesFrom, long hoursFrom, long to, CancellationToken cancellationToken)
+    {
+        var minutes = new RollupPoint[sensors.Count][];
+        var hours = new RollupPoint[sensors.Count][];
+        for (var s = 0; s < sensors.Count; s++)
+        {
+            minutes[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Minute, minutesFrom, to, cancellationToken)];
+            hours[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Hour, hoursFrom, to, cancellationToken)];
+        }
+
+        return (minutes, hours);
     }
 
     /// <summary>Each asset's failures, oldest first: the confirmed anomalies' times, one per day at most.</summary>

@@ -4,6 +4,7 @@ using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Failure;
 using SmartMaintenance.Models.Rul;
 using SmartMaintenance.Models.Trees;
+using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Models.Registry;
 
@@ -102,12 +103,15 @@ public sealed class RegisteredModels(ModelRegistry registry)
         return (new DriftReport(version, rows.Count, FeatureDrift.Compare(loaded.Manifest.Reference, rows)), null);
     }
 
+    /// <summary>The hours of its kind's assets an asset model's drift check reads, up to now.</summary>
+    public const int FleetDriftHours = 24;
+
     /// <summary>
-    /// An asset model's drift: <paramref name="rowsOf"/> reads the fleet through the version's features (e.g. the last
-    /// day of the assets of its asset kind), compared feature by feature with its training reference.
+    /// An asset model's drift: the assets of its asset kind over the last <see cref="FleetDriftHours"/>, read through the
+    /// version's features (<see cref="FleetHistories.RecentRowsAsync"/>), compared feature by feature with its training reference.
     /// </summary>
     public async Task<(DriftReport? Report, RegistryError? Error)> CheckAssetDriftAsync(
-        long tenantId, string name, string reference, Func<ModelVersion, AssetFeatures, Task<IReadOnlyList<float[]>>> rowsOf, CancellationToken cancellationToken)
+        long tenantId, string name, string reference, ICatalogStore catalog, IReadingStore readings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (version, error) = await registry.ResolveAsync(tenantId, name, reference, cancellationToken);
         if (version is null)
@@ -121,7 +125,9 @@ public sealed class RegisteredModels(ModelRegistry registry)
         }
 
         var loaded = await LoadAsync(version, cancellationToken);
-        var rows = (await rowsOf(version, loaded.Asset!.Features)).Select(loaded.Asset.Complete).ToList();
+        var asset = loaded.Asset!;
+        var rows = (await FleetHistories.RecentRowsAsync(catalog, readings, tenantId, version.AssetKind ?? "", asset.Features, now, FleetDriftHours,
+            cancellationToken)).Select(asset.Complete).ToList();
         if (rows.Count == 0)
         {
             return (null, new RegistryError(RegistryErrorKind.InvalidInput,
