@@ -56,6 +56,10 @@ public static class FailureCommand
             FeatureReference.Of(FailureModel.FeatureNames, [.. records.Select(FailureModel.Features)]));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} records, {records.Count(r => r.Failure == true)} failures; trained in {started.Elapsed.TotalSeconds:F1} s → {output.FullName}"));
+        log.WriteLine("Mode skill (inner-fold average precision; a mode counts from " +
+            string.Create(CultureInfo.InvariantCulture, $"{FailureModel.SkillLevel}): ") +
+            string.Join(", ", MachineRecords.ModeNames.Select((name, m) =>
+                string.Create(CultureInfo.InvariantCulture, $"{name} {model.ModeSkill![m]:F3}{(model.Counts(m) ? "" : " (left out)")}"))));
         return 0;
     }
 

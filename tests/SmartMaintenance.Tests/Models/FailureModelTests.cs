@@ -33,6 +33,27 @@ public sealed class FailureModelTests
         Assert.NotEmpty(overstrain);
         Assert.True(overstrain.Count(p => p.Prediction.Mode == "OSF") >= overstrain.Count - 2);
         Assert.All(predictions.Where(p => p.Prediction.Probability < FailureModel.Threshold), p => Assert.Equal(FailureModel.NoFailure, p.Prediction.Mode));
+
+        // Tool-wear and random failures have no mechanism in the inputs: measured on inner folds, they are left out.
+        var counted = MachineRecords.ModeNames.Where((_, m) => model.Counts(m)).ToList();
+        Assert.Equal(["HDF", "PWF", "OSF"], counted);
+        Assert.All(predictions.Where(p => p.Prediction.Probability >= FailureModel.Threshold), p => Assert.Contains(p.Prediction.Mode, counted));
+    }
+
+    [Fact]
+    public void A_model_written_before_mode_skill_lets_every_mode_count()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => new float[] { i % 3, 298, 308, 1500, 40, i, 10, 6000, 40 * i }).ToList();
+        var wear = BoostedTreesTrainer.FitBinary(rows, [.. rows.Select(r => r[5] > 30)], FailureModel.FeatureNames, new BoostingOptions { Trees = 5, MinRowsPerLeaf = 2 });
+        var never = CalibratedEnsemble.Constant(false, FailureModel.FeatureNames);
+        var old = new FailureModel(never, [wear, never, never, never, never]);
+        Assert.True(old.Counts(0));
+        Assert.True(old.Probability(rows[35]) >= FailureModel.Threshold);
+
+        var gated = old with { ModeSkill = [0.1, 1, 1, 1, 1] };
+        Assert.False(gated.Counts(0));
+        Assert.True(gated.Probability(rows[35]) < FailureModel.Threshold);
+        Assert.Throws<InvalidDataException>(() => (old with { ModeSkill = [1, 1] }).Check());
     }
 
     [Fact]

@@ -69,16 +69,7 @@ public static class FailureEvaluation
 
     public static FailureCrossValidation CrossValidate(IReadOnlyList<MachineRecord> records, int folds, BoostingOptions options, int seed)
     {
-        var random = new Random(seed);
-        var fold = new int[records.Count];
-        foreach (var failed in new[] { true, false })
-        {
-            var members = Enumerable.Range(0, records.Count).Where(i => records[i].Failure == failed).OrderBy(_ => random.Next()).ToList();
-            for (var k = 0; k < members.Count; k++)
-            {
-                fold[members[k]] = k % folds;
-            }
-        }
+        var fold = StratifiedFolds([.. records.Select(r => r.Failure!.Value)], folds, seed);
 
         var failure = new (double, bool)[records.Count];
         var modes = MachineRecords.ModeNames.Select(_ => new (double, bool)[records.Count]).ToArray();
@@ -113,6 +104,23 @@ public static class FailureEvaluation
             .ToDictionary(g => g.Key, g => g.Count());
         return new FailureCrossValidation(BinaryFigures.Of(failure, FailureModel.Threshold), foldF1,
             [.. modes.Select(m => BinaryFigures.Of(m, FailureModel.Threshold))], modeRecall, confusion);
+    }
+
+    /// <summary>Each row's fold: the positive rows and the negative rows each shuffled and dealt round the folds.</summary>
+    public static int[] StratifiedFolds(IReadOnlyList<bool> labels, int folds, int seed)
+    {
+        var random = new Random(seed);
+        var fold = new int[labels.Count];
+        foreach (var label in new[] { true, false })
+        {
+            var members = Enumerable.Range(0, labels.Count).Where(i => labels[i] == label).OrderBy(_ => random.Next()).ToList();
+            for (var k = 0; k < members.Count; k++)
+            {
+                fold[members[k]] = k % folds;
+            }
+        }
+
+        return fold;
     }
 
     /// <summary>The validation's figures as a model's manifest records them.</summary>

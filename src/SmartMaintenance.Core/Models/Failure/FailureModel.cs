@@ -11,11 +11,27 @@ public sealed record FailurePrediction(double Probability, string Mode);
 /// difference (heat dissipation), mechanical power (power failure) and tool wear × torque (overstrain). A machine
 /// is judged to fail from a probability of <see cref="Threshold"/>, fixed a priori.
 /// </summary>
-public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<CalibratedEnsemble> Modes) : ICheckedModel
+/// <param name="Failure">The classifier for "fails", whatever the mode.</param>
+/// <param name="Modes">One classifier per mode of <see cref="MachineRecords.ModeNames"/>.</param>
+/// <param name="ModeSkill">
+/// Each mode classifier's average precision on inner folds of the training rows (null in models written before
+/// it was measured: every mode counts). A mode below <see cref="SkillLevel"/> has no learnable mechanism in the
+/// inputs — a random replacement time, a random failure — and is left out of the decision.
+/// </param>
+public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<CalibratedEnsemble> Modes, IReadOnlyList<double>? ModeSkill = null) : ICheckedModel
 {
     public const string Kind = "failure";
     public const double Threshold = 0.5;
     public const string NoFailure = "none";
+
+    /// <summary>
+    /// A mode counts when, on folds it did not train on, its flagged rows are right at least half the time on
+    /// average (fixed a priori; AI4I's modes measure 0.005–0.05 or 0.99, far from it on either side).
+    /// </summary>
+    public const double SkillLevel = 0.5;
+
+    /// <summary>Inner folds that measure each mode's skill while training.</summary>
+    public const int SkillFolds = 3;
 
     /// <summary>
     /// Failure mechanisms are rare (tens of rows) and sit in the inputs' tails, where FastTree's quantile bins are
@@ -52,8 +68,33 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
 
         var rows = records.Select(Features).ToList();
         var failure = BoostedTreesTrainer.FitBinary(rows, [.. records.Select(r => r.Failure!.Value)], FeatureNames, options);
-        var modes = MachineRecords.ModeNames.Select((_, m) => BoostedTreesTrainer.FitBinary(rows, [.. records.Select(r => r.Modes![m])], FeatureNames, options));
-        return new FailureModel(failure, [.. modes]);
+        var labels = MachineRecords.ModeNames.Select((_, m) => records.Select(r => r.Modes![m]).ToList()).ToList();
+        var modes = labels.Select(l => BoostedTreesTrainer.FitBinary(rows, l, FeatureNames, options));
+        var skill = labels.Select(l => Skill(rows, l, options));
+        return new FailureModel(failure, [.. modes], [.. skill]);
+    }
+
+    /// <summary>Whether mode <paramref name="m"/> takes part in the decision.</summary>
+    public bool Counts(int m) => ModeSkill is null || ModeSkill[m] >= SkillLevel;
+
+    // Average precision of out-of-fold probabilities over stratified inner folds: what the classifier would show
+    // on rows it never saw, without touching any row outside the training set.
+    private static double Skill(List<float[]> rows, List<bool> labels, BoostingOptions options)
+    {
+        var fold = FailureEvaluation.StratifiedFolds(labels, SkillFolds, options.Seed);
+
+        var scored = new (double Probability, bool Truth)[rows.Count];
+        for (var k = 0; k < SkillFolds; k++)
+        {
+            var train = Enumerable.Range(0, rows.Count).Where(i => fold[i] != k).ToList();
+            var classifier = BoostedTreesTrainer.FitBinary([.. train.Select(i => rows[i])], [.. train.Select(i => labels[i])], FeatureNames, options);
+            foreach (var i in Enumerable.Range(0, rows.Count).Where(i => fold[i] == k))
+            {
+                scored[i] = (classifier.Probability(rows[i]), labels[i]);
+            }
+        }
+
+        return BinaryFigures.AveragePrecision(scored);
     }
 
     public void Check()
@@ -61,6 +102,11 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
         if (Failure is null || Modes is null || Modes.Count != MachineRecords.ModeNames.Count || Modes.Any(m => m is null))
         {
             throw new InvalidDataException($"The failure model needs its failure classifier and {MachineRecords.ModeNames.Count} mode classifiers.");
+        }
+
+        if (ModeSkill is not null && (ModeSkill.Count != Modes.Count || ModeSkill.Any(s => !double.IsFinite(s))))
+        {
+            throw new InvalidDataException($"The failure model's mode skills must be {Modes.Count} finite numbers.");
         }
 
         foreach (var classifier in Modes.Prepend(Failure))
@@ -74,8 +120,9 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
     }
 
     /// <summary>
-    /// A machine fails when any of its mechanisms does: the union of the mode classifiers' probabilities, or the
-    /// failure classifier's own when that is higher (it also learns failures that flag no mode).
+    /// A machine fails when any of its learnable mechanisms does: the union of the counted modes' probabilities. The
+    /// failure classifier (which also learns failures that flag no mode, and the random ones) decides only when no
+    /// mode counts.
     /// </summary>
     public double Probability(ReadOnlySpan<float> row) => Assess(row).Probability;
 
@@ -86,8 +133,8 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
     }
 
     /// <summary>
-    /// The classifier whose output decided the probability — the failure classifier, or the most probable mode's
-    /// when the union of the modes is higher — and the name of that output, for explanations.
+    /// The classifier whose output decided the probability — the most probable counted mode's, or the failure
+    /// classifier's when no mode counts — and the name of that output, for explanations.
     /// </summary>
     public (CalibratedEnsemble Classifier, string Output) Deciding(ReadOnlySpan<float> row)
     {
@@ -98,12 +145,16 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
     // One pass over the classifiers: the probability, the mode reported, and which mode decided (-1: the failure classifier).
     private (double Probability, string Mode, int DecidingMode) Assess(ReadOnlySpan<float> row)
     {
-        var failure = Failure.Probability(row);
         var none = 1.0;
-        var best = 0;
+        var best = -1;
         var bestProbability = -1.0;
         for (var m = 0; m < Modes.Count; m++)
         {
+            if (!Counts(m))
+            {
+                continue;
+            }
+
             var p = Modes[m].Probability(row);
             none *= 1 - p;
             if (p > bestProbability)
@@ -112,9 +163,29 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
             }
         }
 
-        var union = 1 - none;
-        var probability = Math.Max(failure, union);
-        var mode = probability < Threshold ? NoFailure : MachineRecords.ModeNames[best];
-        return (probability, mode, union > failure ? best : -1);
+        if (best < 0)
+        {
+            var failure = Failure.Probability(row);
+            return (failure, failure < Threshold ? NoFailure : MostProbableMode(row), -1);
+        }
+
+        var probability = 1 - none;
+        return (probability, probability < Threshold ? NoFailure : MachineRecords.ModeNames[best], best);
+    }
+
+    private string MostProbableMode(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        var bestProbability = -1.0;
+        for (var m = 0; m < Modes.Count; m++)
+        {
+            var p = Modes[m].Probability(row);
+            if (p > bestProbability)
+            {
+                (best, bestProbability) = (m, p);
+            }
+        }
+
+        return MachineRecords.ModeNames[best];
     }
 }
