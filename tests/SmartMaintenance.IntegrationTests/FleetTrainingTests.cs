@@ -164,7 +164,31 @@ public sealed class FleetTrainingTests
     [Fact]
     public async Task Persisting_drift_with_new_confirmed_failures_makes_the_learning_agent_train_a_challenger_judged_against_the_champion()
     {
-        await using var app = new SmartMaintenanceApplication();
+        var dataDir = Directory.CreateTempSubdirectory("smx-drift-").FullName;
+        try
+        {
+            JsonElement runs, checks;
+            await using (var app = new SmartMaintenanceApplication(dataDir: dataDir))
+            {
+                (runs, checks) = await DriftToChallengerAsync(app);
+            }
+
+            // Restarted on the same data: the runs and the checks are still there, as they were.
+            await using var again = new SmartMaintenanceApplication(dataDir: dataDir);
+            using var admin = again.CreateAdminClient();
+            Assert.Equal(runs.ToString(), (await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/training-runs")).ToString());
+            Assert.Equal(checks.ToString(), (await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/asset-pump/drift-checks")).ToString());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>Drift checked three times, the third starting a challenger run; returns the runs and the checks as the API lists them.</summary>
+    private static async Task<(JsonElement Runs, JsonElement Checks)> DriftToChallengerAsync(SmartMaintenanceApplication app)
+    {
         using var admin = app.CreateAdminClient();
         await SeedFleetAsync(app, admin, pumps: 5);
         var first = await TrainToEndAsync(admin, new { asset_kind = "pump", from = "2025-12-01T00:00:00Z" });
@@ -203,5 +227,28 @@ public sealed class FleetTrainingTests
         Assert.Equal(3, checks.GetArrayLength());
         var audited = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?correlation_id=model:asset-pump");
         Assert.Equal(3, audited.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("type").GetString() == "ModelDriftChecked"));
+        var runs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/training-runs");
+        Assert.Equal(2, runs.GetArrayLength());
+        return (runs, checks);
+    }
+
+    [Fact]
+    public async Task A_run_the_server_stopped_in_the_middle_of_reads_as_failed_saying_so()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var now = DateTimeOffset.UtcNow;
+        var stopped = new TrainingRun(Guid.NewGuid(), Tenant.DefaultId, "asset-pump", "pump", now.AddDays(-180), now, "key:admin", now,
+            TrainingRunStatus.Training, 0.35, Assets: 5, Failures: 5);
+        await app.Services.GetRequiredService<IModelHistoryStore>().SaveRunAsync(stopped, default);
+
+        var run = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/ml/training-runs/{stopped.RunId}");
+        Assert.Equal(("failed", AssetTrainingRuns.Interrupted, 5), (run.GetProperty("status").GetString(), run.GetProperty("error").GetString(),
+            run.GetProperty("assets").GetInt32()));
+        var listed = Assert.Single((await admin.GetFromJsonAsync<JsonElement>("/api/v1/ml/training-runs")).EnumerateArray());
+        Assert.Equal("failed", listed.GetProperty("status").GetString());
+        var tenant = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "other", name = "Other" })).ReadJsonAsync();
+        using var other = await app.CreateClientWithKeyAsync("admin", tenant.GetProperty("id").GetInt64());
+        await (await other.GetAsync($"/api/v1/ml/training-runs/{stopped.RunId}")).ProblemAsync(HttpStatusCode.NotFound);
     }
 }

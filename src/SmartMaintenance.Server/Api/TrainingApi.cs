@@ -25,11 +25,13 @@ internal static class TrainingApi
             .RequireAuthorization(Scopes.MlPredict);
         group.MapPost("/train", StartAsync).WithName("TrainAssetModel").RequireAuthorization(Scopes.MlTrain)
             .WithSummary("Trains an asset model for one asset kind on the fleet's stored readings and confirmed failures; 202 with the run");
-        group.MapGet("/training-runs", (HttpContext c, AssetTrainingRuns runs) => TypedResults.Ok(runs.List(c.User.TenantIdOf()).Select(TrainingRunResponse.Of)))
-            .WithName("ListTrainingRuns").WithSummary("This process's training runs, newest first");
+        group.MapGet("/training-runs", async (HttpContext c, AssetTrainingRuns runs) =>
+                TypedResults.Ok((await runs.ListAsync(c.User.TenantIdOf(), c.RequestAborted)).Select(TrainingRunResponse.Of)))
+            .WithName("ListTrainingRuns").WithSummary($"The tenant's newest training runs (at most {AssetTrainingRuns.Listed}), newest first");
         group.MapGet("/training-runs/{runId:guid}", GetAsync).WithName("GetTrainingRun").WithSummary("One training run: its stage, progress and result");
-        group.MapGet("/models/{name}/drift-checks", (HttpContext c, ModelDriftMonitor monitor, string name) => TypedResults.Ok(monitor.Checks(c.User.TenantIdOf(), name)))
-            .WithName("ListDriftChecks").WithSummary("The Learning agent's drift checks of the model's production versions, newest first");
+        group.MapGet("/models/{name}/drift-checks", async (HttpContext c, ModelDriftMonitor monitor, string name) =>
+                TypedResults.Ok(await monitor.ChecksAsync(c.User.TenantIdOf(), name, c.RequestAborted)))
+            .WithName("ListDriftChecks").WithSummary($"The Learning agent's newest drift checks of the model's production versions (at most {ModelDriftMonitor.Listed}), newest first");
         group.MapPost("/models/{name}/drift-checks", CheckDriftNowAsync).WithName("CheckDriftNow").RequireAuthorization(Scopes.MlTrain)
             .WithSummary("Runs the Learning agent's drift check of the production version now (it may start a challenger)");
         return app;
@@ -66,10 +68,10 @@ internal static class TrainingApi
             ? TypedResults.Ok(check)
             : Problems.Result(StatusCodes.Status404NotFound, "No production asset model", $"'{name}' has no production version of kind asset-health with an asset kind.");
 
-    private static Results<Ok<TrainingRunResponse>, ProblemHttpResult> GetAsync(HttpContext context, AssetTrainingRuns runs, Guid runId) =>
-        runs.Find(context.User.TenantIdOf(), runId) is { } run
+    private static async Task<Results<Ok<TrainingRunResponse>, ProblemHttpResult>> GetAsync(HttpContext context, AssetTrainingRuns runs, Guid runId) =>
+        await runs.FindAsync(context.User.TenantIdOf(), runId, context.RequestAborted) is { } run
             ? TypedResults.Ok(TrainingRunResponse.Of(run))
-            : Problems.Result(StatusCodes.Status404NotFound, "Unknown training run", $"There is no training run {runId} in this process.");
+            : Problems.Result(StatusCodes.Status404NotFound, "Unknown training run", $"There is no training run {runId} for this tenant.");
 }
 
 /// <summary>

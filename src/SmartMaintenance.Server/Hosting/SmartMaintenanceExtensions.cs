@@ -75,13 +75,15 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
         builder.Services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         builder.Services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
+        builder.Services.AddSingleton<IModelHistoryStore, SqliteModelHistoryStore>();
         builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddSingleton(sp => new AssetTrainingRuns(sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IReadingStore>(),
             sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ILabelStore>(), sp.GetRequiredService<ModelRegistry>(),
-            sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
+            sp.GetRequiredService<IModelHistoryStore>(), sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

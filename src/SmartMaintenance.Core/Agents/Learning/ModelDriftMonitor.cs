@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,14 +8,6 @@ using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Agents.Learning;
-
-/// <summary>One drift check of a production asset model against its kind's last day: when, how many rows, what moved.</summary>
-public sealed record DriftCheck(
-    string ModelName, int Version, DateTimeOffset At, int Rows, IReadOnlyList<FeatureDriftResult> Features, string? Problem, Guid? RetrainingRun,
-    string Decision)
-{
-    public bool Drifted => Features.Any(f => f.Drifted);
-}
 
 /// <summary>How often production asset models are checked for drift, and how long after start the first time.</summary>
 public sealed record DriftMonitorOptions(TimeSpan Interval, TimeSpan FirstDelay)
@@ -31,31 +21,22 @@ public sealed record DriftMonitorOptions(TimeSpan Interval, TimeSpan FirstDelay)
 /// When drift persists — the version's last <see cref="PersistingChecks"/> checks all drifted — and at least
 /// <see cref="AssetTrainingRuns.MinFailures"/> failures were confirmed since the version was registered, it starts a
 /// challenger run (<see cref="AssetTrainingRuns"/> with <c>challenge</c>): trained on the fleet's records, judged against
-/// the champion on the newest lives, promoted only if better. Checks are kept in memory (the last 20 per version);
-/// the audit trail keeps them all.
+/// the champion on the newest lives, promoted only if better. Every check is saved (<see cref="IModelHistoryStore"/>)
+/// and audited, so the rule counts checks made before a restart.
 /// </summary>
 public sealed class ModelDriftMonitor(
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, RegisteredModels models,
-    AssetTrainingRuns training, IEventLog audit, TimeProvider time, DriftMonitorOptions options, ILogger<ModelDriftMonitor> logger) : BackgroundService
+    AssetTrainingRuns training, IModelHistoryStore history, IEventLog audit, TimeProvider time, DriftMonitorOptions options,
+    ILogger<ModelDriftMonitor> logger) : BackgroundService
 {
     public const int PersistingChecks = 2;
-    private const int Kept = 20;
 
-    private readonly ConcurrentDictionary<(long TenantId, string Name), List<DriftCheck>> _checks = new();
+    /// <summary>How many checks a list shows: the newest.</summary>
+    public const int Listed = 20;
 
-    /// <summary>The name's checks, newest first.</summary>
-    public IReadOnlyList<DriftCheck> Checks(long tenantId, string name)
-    {
-        if (!_checks.TryGetValue((tenantId, name), out var list))
-        {
-            return [];
-        }
-
-        lock (list)
-        {
-            return [.. list.AsEnumerable().Reverse()];
-        }
-    }
+    /// <summary>The name's newest checks, newest first.</summary>
+    public Task<IReadOnlyList<DriftCheck>> ChecksAsync(long tenantId, string name, CancellationToken cancellationToken) =>
+        history.ListDriftChecksAsync(tenantId, name, Listed, cancellationToken);
 
     /// <summary>Checks the name's production version now, and starts a challenger when drift persists with new outcomes.</summary>
     public async Task<DriftCheck?> CheckAsync(long tenantId, string name, CancellationToken cancellationToken)
@@ -70,12 +51,7 @@ public sealed class ModelDriftMonitor(
         var (report, error) = await models.CheckAssetDriftAsync(tenantId, name, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
             catalog, readings, now, cancellationToken);
         var check = new DriftCheck(name, version.Version, now, report?.Rows ?? 0, report?.Features ?? [], error?.Detail, null, "no drift");
-        var list = _checks.GetOrAdd((tenantId, name), _ => []);
-        List<DriftCheck> previous;
-        lock (list)
-        {
-            previous = [.. list.Where(c => c.Version == version.Version).TakeLast(PersistingChecks - 1)];
-        }
+        List<DriftCheck> previous = [.. (await ChecksAsync(tenantId, name, cancellationToken)).Where(c => c.Version == version.Version).Take(PersistingChecks - 1)];
 
         if (check.Drifted)
         {
@@ -87,14 +63,7 @@ public sealed class ModelDriftMonitor(
             }
         }
 
-        lock (list)
-        {
-            list.Add(check);
-            if (list.Count > Kept)
-            {
-                list.RemoveAt(0);
-            }
-        }
+        await history.SaveDriftCheckAsync(tenantId, check, cancellationToken);
 
         var worst = check.Features.OrderByDescending(f => f.Psi).Take(3).Select(f => new { f.Feature, f.Psi, f.KsStatistic, f.Drifted });
         await audit.RecordAsync(tenantId, AgentEventTypes.ModelDriftChecked, $"model:{name}", AgentNames.Learning, new
@@ -130,7 +99,7 @@ public sealed class ModelDriftMonitor(
             return $"drift persists, but {fresh} failure(s) were confirmed since v{version.Version}; retraining needs {AssetTrainingRuns.MinFailures}";
         }
 
-        return training.List(tenantId).Any(r => r.ModelName == version.Name && !r.Finished)
+        return (await training.ListAsync(tenantId, cancellationToken)).Any(r => r.ModelName == version.Name && !r.Finished)
             ? "drift persists; a training run of this model is already under way"
             : $"retraining: drift persists and {fresh} failure(s) were confirmed since v{version.Version}";
     }

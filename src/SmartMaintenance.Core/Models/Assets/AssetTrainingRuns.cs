@@ -33,12 +33,13 @@ public sealed record Comparison(int ChampionVersion, double ChampionScore, doubl
 /// Trains asset models on a tenant's own fleet (<see cref="FleetHistories"/>): its stored readings cut into lives at
 /// the failures completed maintenance confirmed. One run at a time per process (training takes the cores); each run
 /// registers its model in staging as the next version of its name, with the production version as its parent — a
-/// person (or the Learning agent) promotes it. Started, completed and failed runs are audited. Runs are kept in memory
-/// for the process's life; the audit trail keeps them for good.
+/// person (or the Learning agent) promotes it. Started, completed and failed runs are audited. Each run is saved at
+/// every stage it reaches (<see cref="IModelHistoryStore"/>), so runs outlive the process; one the process stopped in
+/// the middle of reads as failed, saying so.
 /// </summary>
 public sealed class AssetTrainingRuns(
-    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, IEventLog audit,
-    TimeProvider time, ILogger<AssetTrainingRuns> logger) : IDisposable
+    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, IModelHistoryStore history,
+    IEventLog audit, TimeProvider time, ILogger<AssetTrainingRuns> logger) : IDisposable
 {
     /// <summary>Fewer confirmed failures than this teach a model nothing it can be trusted with.</summary>
     public const int MinFailures = 3;
@@ -46,17 +47,34 @@ public sealed class AssetTrainingRuns(
     /// <summary>The validation's folds need a failure in each: with fewer failures the model is registered unmeasured.</summary>
     public const int FoldsFrom = 5;
 
-    private readonly ConcurrentDictionary<Guid, TrainingRun> _runs = new();
+    /// <summary>How many runs a list shows: the newest.</summary>
+    public const int Listed = 50;
+
+    /// <summary>The reason a run saved unfinished by a process that stopped is shown with.</summary>
+    public const string Interrupted = "The server stopped before this run finished; start it again.";
+
+    // The runs under way in this process, as they move; a run that ended is read from the store.
+    private readonly ConcurrentDictionary<Guid, TrainingRun> _running = new();
     private readonly SemaphoreSlim _trainer = new(1, 1);
 
     public void Dispose() => _trainer.Dispose();
 
-    public IReadOnlyList<TrainingRun> List(long tenantId) =>
-        [.. _runs.Values.Where(r => r.TenantId == tenantId).OrderByDescending(r => r.RequestedAt)];
+    /// <summary>The tenant's newest runs, newest request first.</summary>
+    public async Task<IReadOnlyList<TrainingRun>> ListAsync(long tenantId, CancellationToken cancellationToken) =>
+        [.. (await history.ListRunsAsync(tenantId, Listed, cancellationToken)).Select(Current)];
 
-    public TrainingRun? Find(long tenantId, Guid runId) => _runs.TryGetValue(runId, out var run) && run.TenantId == tenantId ? run : null;
+    public async Task<TrainingRun?> FindAsync(long tenantId, Guid runId, CancellationToken cancellationToken) =>
+        _running.TryGetValue(runId, out var run)
+            ? run.TenantId == tenantId ? run : null
+            : await history.FindRunAsync(tenantId, runId, cancellationToken) is { } stored ? Current(stored) : null;
 
-    /// <summary>Queues a run and returns it; its progress is read with <see cref="Find"/>.</summary>
+    // A stored run as it is now: its live state while this process runs it; saved unfinished by a process that stopped, failed.
+    private TrainingRun Current(TrainingRun stored) =>
+        _running.TryGetValue(stored.RunId, out var live) ? live
+        : stored.Finished ? stored
+        : stored with { Status = TrainingRunStatus.Failed, Error = Interrupted };
+
+    /// <summary>Queues a run and returns it; its progress is read with <see cref="FindAsync"/>.</summary>
     public async Task<TrainingRun> StartAsync(
         long tenantId, string assetKind, string name, DateTimeOffset from, DateTimeOffset to, string actor, bool challenge = false)
     {
@@ -64,26 +82,42 @@ public sealed class AssetTrainingRuns(
         {
             Challenge = challenge,
         };
-        _runs[run.RunId] = run;
+        _running[run.RunId] = run;
+        try
+        {
+            await history.SaveRunAsync(run, CancellationToken.None);
+        }
+        catch
+        {
+            _running.TryRemove(run.RunId, out _);
+            throw;
+        }
+
         await audit.RecordAsync(tenantId, AgentEventTypes.ModelTrainingStarted, $"training:{run.RunId:N}", actor,
             new { run.RunId, run.ModelName, run.AssetKind, run.From, run.To, run.Challenge });
         _ = Task.Run(() => RunAsync(run.RunId));
         return run;
     }
 
-    private TrainingRun Move(Guid runId, Func<TrainingRun, TrainingRun> change) => _runs.AddOrUpdate(runId, _ => throw new KeyNotFoundException(), (_, r) => change(r));
+    // Only the run's own task moves it, so saves follow each other in order.
+    private async Task<TrainingRun> MoveAsync(Guid runId, Func<TrainingRun, TrainingRun> change)
+    {
+        var run = _running.AddOrUpdate(runId, _ => throw new KeyNotFoundException(), (_, r) => change(r));
+        await history.SaveRunAsync(run, CancellationToken.None);
+        return run;
+    }
 
     private async Task RunAsync(Guid runId)
     {
         await _trainer.WaitAsync();
-        var run = _runs[runId];
+        var run = _running[runId];
         try
         {
-            run = Move(runId, r => r with { Status = TrainingRunStatus.Reading, Progress = 0.05 });
+            run = await MoveAsync(runId, r => r with { Status = TrainingRunStatus.Reading, Progress = 0.05 });
             var champion = run.Challenge ? await ChampionAsync(run) : null;
             var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, labels, run.TenantId, run.AssetKind, run.From, run.To,
                 CancellationToken.None, champion?.Model.Features);
-            run = Move(runId, r => r with { Assets = fleet.Assets, Failures = fleet.Failures, Samples = fleet.Samples, Progress = 0.3 });
+            run = await MoveAsync(runId, r => r with { Assets = fleet.Assets, Failures = fleet.Failures, Samples = fleet.Samples, Progress = 0.3 });
             if (fleet.Failures < MinFailures)
             {
                 throw new InvalidOperationException(fleet.Assets == 0
@@ -98,19 +132,19 @@ public sealed class AssetTrainingRuns(
                     $"No sample of '{run.AssetKind}' assets between {run.From:O} and {run.To:O}: a sample needs a week of readings behind it.");
             }
 
-            run = Move(runId, r => r with { Status = TrainingRunStatus.Training, Progress = 0.35 });
+            run = await MoveAsync(runId, r => r with { Status = TrainingRunStatus.Training, Progress = 0.35 });
             var options = AssetModelTraining.Options;
             var (learnFrom, heldOut) = champion is null ? ([.. Enumerable.Range(0, fleet.ByHistory.Count)], []) : Split(fleet);
             var trained = AssetModelTraining.Train(fleet.Features, [.. learnFrom.Select(i => fleet.ByHistory[i])], options,
                 fleet.Failures >= FoldsFrom ? FoldsFrom : 0);
-            run = Move(runId, r => r with { Status = TrainingRunStatus.Registering, Progress = 0.9 });
+            run = await MoveAsync(runId, r => r with { Status = TrainingRunStatus.Registering, Progress = 0.9 });
             var version = await RegisterAsync(run, trained, options);
             if (champion is not null)
             {
                 run = await JudgeAsync(run, version, Compare(champion, trained.Model, fleet, heldOut));
             }
 
-            run = Move(runId, r => r with
+            run = await MoveAsync(runId, r => r with
             {
                 Status = TrainingRunStatus.Completed,
                 Progress = 1,
@@ -124,13 +158,24 @@ public sealed class AssetTrainingRuns(
         catch (Exception e)
         {
             // Whatever stopped it, the run ends as failed with the reason, never stuck in a stage.
-            run = Move(runId, r => r with { Status = TrainingRunStatus.Failed, FinishedAt = time.GetUtcNow(), Error = e.Message });
+            run = _running[runId] with { Status = TrainingRunStatus.Failed, FinishedAt = time.GetUtcNow(), Error = e.Message };
+            _running[runId] = run;
             logger.LogWarning(e, "Training run {RunId} for {Name} failed: {Error}", runId, run.ModelName, e.Message);
+            try
+            {
+                await history.SaveRunAsync(run, CancellationToken.None);
+            }
+            catch (Exception saveError)
+            {
+                logger.LogError(saveError, "Training run {RunId}'s failure could not be saved; it will read as interrupted", runId);
+            }
+
             await audit.RecordAsync(run.TenantId, AgentEventTypes.ModelTrainingFailed, $"training:{runId:N}", run.RequestedBy,
                 new { run.RunId, run.ModelName, run.Error });
         }
         finally
         {
+            _running.TryRemove(runId, out _);
             _trainer.Release();
         }
     }
@@ -190,7 +235,7 @@ public sealed class AssetTrainingRuns(
     // Records the comparison on the run, promotes the challenger when it won, and audits either outcome.
     private async Task<TrainingRun> JudgeAsync(TrainingRun run, ModelVersion challenger, Comparison comparison)
     {
-        run = Move(run.RunId, r => r with { Judged = comparison });
+        run = await MoveAsync(run.RunId, r => r with { Judged = comparison });
         if (comparison.Promoted)
         {
             await registry.SetStageAsync(run.TenantId, run.ModelName, challenger.Version, ModelStage.Production, run.RequestedBy, CancellationToken.None);

@@ -298,5 +298,20 @@ internal static class SqliteMigrations
         (7, "the base value a prediction's explanation starts from", """
             ALTER TABLE predictions ADD COLUMN explanation_base REAL;
             """),
+        (8, "training runs and drift checks kept past a restart", """
+            CREATE TABLE training_runs (
+                run_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                requested_at INTEGER NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX training_runs_by_tenant ON training_runs(tenant_id, requested_at);
+            CREATE TABLE drift_checks (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                model_name TEXT NOT NULL,
+                checked_at INTEGER NOT NULL,
+                body TEXT NOT NULL);
+            CREATE INDEX drift_checks_by_model ON drift_checks(tenant_id, model_name, checked_at);
+            """),
     ];
 }
