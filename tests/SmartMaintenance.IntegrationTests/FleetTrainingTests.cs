@@ -97,6 +97,12 @@ public sealed class FleetTrainingTests
         Assert.Equal("current,pressure,temperature,vibration", version.GetProperty("parameters").GetProperty("sensor_types").GetString());
         Assert.InRange(version.GetProperty("metrics").GetProperty("cv_f1").GetDouble(), 0, 1);
 
+        // Recommended for the sensor types it reads, and only for those.
+        var vibration = await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/recommendations?sensor_type=Vibration");
+        Assert.Equal("asset-pump", Assert.Single(vibration.EnumerateArray()).GetProperty("model").GetProperty("name").GetString());
+        Assert.Empty((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/recommendations?sensor_type=flow")).EnumerateArray());
+        Assert.Empty((await operatorClient.GetFromJsonAsync<JsonElement>("/api/v1/ml/models/recommendations?sensor_type=vibration&asset_kind=fan")).EnumerateArray());
+
         // Promoted, it serves the pumps' predictions; trained again, the next version names it as its parent.
         (await planner.PostAsync("/api/v1/ml/models/asset-pump/versions/1/promote", null)).EnsureSuccessStatusCode();
         var again = await FinishedAsync(operatorClient, (await planner.PostAsJsonAsync("/api/v1/ml/train",

@@ -24,7 +24,7 @@ internal static class ModelsApi
         group.MapGet("/", ListAsync).WithName("ListModels").RequireAuthorization(Scopes.MlPredict)
             .WithSummary("Registered models: kind, version count, latest and production versions");
         group.MapGet("/recommendations", RecommendAsync).WithName("RecommendModels").RequireAuthorization(Scopes.MlPredict)
-            .WithSummary("Versions not archived, of an asset kind if given, best measured first (cv_rmse for RUL, cv_f1 for failure)");
+            .WithSummary("Versions not archived, of an asset kind and reading a sensor type if given, best measured first (cv_rmse for RUL, cv_f1 for failure and asset models)");
         group.MapGet("/{name}/versions", VersionsAsync).WithName("ListModelVersions").RequireAuthorization(Scopes.MlPredict)
             .WithSummary("Every version of a model, oldest first, with stage, metrics, features and artifact hash");
         group.MapGet("/{name}/latest", (HttpContext context, ModelRegistry registry, string name) => ResolveAsync(context, registry, name, "latest"))
@@ -51,9 +51,10 @@ internal static class ModelsApi
     }
 
     private static async Task<Ok<IEnumerable<RecommendationResponse>>> RecommendAsync(
-        HttpContext context, ModelRegistry registry, [FromQuery(Name = "asset_kind")] string? assetKind)
+        HttpContext context, ModelRegistry registry, [FromQuery(Name = "asset_kind")] string? assetKind, [FromQuery(Name = "sensor_type")] string? sensorType)
     {
-        var ranked = await registry.RecommendAsync(context.User.TenantIdOf(), string.IsNullOrWhiteSpace(assetKind) ? null : assetKind.Trim(), context.RequestAborted);
+        static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        var ranked = await registry.RecommendAsync(context.User.TenantIdOf(), Given(assetKind), Given(sensorType), context.RequestAborted);
         return TypedResults.Ok(ranked.Select((r, i) => new RecommendationResponse(i + 1, r.Metric, r.Value, ModelVersionResponse.From(r.Version))));
     }
 

@@ -166,12 +166,12 @@ public sealed class ModelRegistryTests : IDisposable
         await _registry.SetStageAsync(tenant, archived.Name, archived.Version, ModelStage.Archived, "alice", default);
         await Register("fan-a", 0.95, "fan");
 
-        var ranked = await _registry.RecommendAsync(tenant, "PUMP", default);
+        var ranked = await _registry.RecommendAsync(tenant, "PUMP", null, default);
 
         Assert.Equal(["pump-b", "pump-a", "pump-c"], ranked.Select(r => r.Version.Name));
         Assert.Equal([0.9, 0.7, null], ranked.Select(r => r.Value));
         Assert.All(ranked, r => Assert.Equal("pump", r.Version.AssetKind));
-        Assert.Equal(4, (await _registry.RecommendAsync(tenant, null, default)).Count);
+        Assert.Equal(4, (await _registry.RecommendAsync(tenant, null, null, default)).Count);
     }
 
     [Fact]

@@ -43,6 +43,9 @@ public static class AssetModelTraining
             byHistory.Count, samples.Count);
     }
 
+    /// <summary>The manifest parameter naming the sensor types the model reads, comma-separated.</summary>
+    public const string SensorTypesParameter = "sensor_types";
+
     /// <summary>The model as an artifact whose manifest records its settings, schema, figures and reference.</summary>
     public static (byte[] Zip, ModelManifest Manifest) Pack(TrainedAssetModel trained, BoostingOptions options, string trainingFingerprint, string source)
     {
@@ -50,7 +53,7 @@ public static class AssetModelTraining
         var parameters = options.Parameters("ML.NET FastTree regression (RUL) and binary (failure within the horizon)");
         parameters["cap_hours"] = model.CapHours.ToString(System.Globalization.CultureInfo.InvariantCulture);
         parameters["horizon_hours"] = model.HorizonHours.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        parameters["sensor_types"] = string.Join(',', model.Features.SensorTypes);
+        parameters[SensorTypesParameter] = string.Join(',', model.Features.SensorTypes);
         parameters["histories"] = trained.Histories.ToString(System.Globalization.CultureInfo.InvariantCulture);
         parameters["samples"] = trained.Samples.ToString(System.Globalization.CultureInfo.InvariantCulture);
         parameters["source"] = source;

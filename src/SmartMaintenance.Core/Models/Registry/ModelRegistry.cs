@@ -167,15 +167,17 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     }
 
     /// <summary>
-    /// The versions worth using, best first: not archived, of the asset kind asked for (any when null), ranked by the
-    /// kind's primary metric — cross-validated RMSE for RUL models (lower is better), F1 for failure and asset models
-    /// (higher is better); versions that never measured it come last.
+    /// The versions worth using, best first: not archived, of the asset kind asked for (any when null), reading the
+    /// sensor type asked for (any when null; only asset models read the platform's sensor types), ranked by the kind's
+    /// primary metric — cross-validated RMSE for RUL models (lower is better), F1 for failure and asset models (higher
+    /// is better); versions that never measured it come last.
     /// </summary>
     public async Task<IReadOnlyList<(ModelVersion Version, string Metric, double? Value)>> RecommendAsync(
-        long tenantId, string? assetKind, CancellationToken cancellationToken)
+        long tenantId, string? assetKind, string? sensorType, CancellationToken cancellationToken)
     {
         var candidates = (await VersionsAsync(tenantId, cancellationToken))
             .Where(v => v.Stage != ModelStage.Archived && (assetKind is null || string.Equals(v.AssetKind, assetKind, StringComparison.OrdinalIgnoreCase)))
+            .Where(v => sensorType is null || Reads(v, sensorType))
             .Select(v =>
             {
                 var (metric, lowerIsBetter) = PrimaryMetric(v.Kind);
@@ -185,6 +187,11 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         return [.. candidates.OrderBy(c => c.Rank).ThenByDescending(c => c.Version.Stage == ModelStage.Production).ThenByDescending(c => c.Version.CreatedAt)
             .Select(c => (c.Version, c.Metric, c.Value))];
     }
+
+    // Whether the version's model reads the sensor type: an asset model names the types it reads in its parameters.
+    private static bool Reads(ModelVersion version, string sensorType) =>
+        version.Parameters.TryGetValue(Assets.AssetModelTraining.SensorTypesParameter, out var types)
+        && types.Split(',').Contains(sensorType, StringComparer.OrdinalIgnoreCase);
 
     private static (string Metric, bool LowerIsBetter) PrimaryMetric(string kind) => kind switch
     {
