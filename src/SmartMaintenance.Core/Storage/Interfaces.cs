@@ -114,6 +114,9 @@ public interface IAnomalyStore
 
     Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
 
+    /// <summary>The anomalies completed maintenance labelled with the outcome (<see cref="ILabelStore"/>), oldest first.</summary>
+    Task<IReadOnlyList<Anomaly>> ListLabelledAsync(long tenantId, AnomalyOutcome outcome, CancellationToken cancellationToken);
+
     /// <summary>How many anomalies were detected at or after <paramref name="since"/>, on the given assets when there are any.</summary>
     Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken);
 }

@@ -81,8 +81,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddSingleton(sp => new AssetTrainingRuns(sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IReadingStore>(),
-            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ILabelStore>(), sp.GetRequiredService<ModelRegistry>(),
-            sp.GetRequiredService<IModelHistoryStore>(), sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<IModelHistoryStore>(), sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
         builder.Services.AddHostedService<IdempotencyPruner>();
 

@@ -34,6 +34,29 @@ public sealed class SqliteAnomalyStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Labelled_anomalies_are_listed_by_their_latest_outcome_oldest_first_per_tenant()
+    {
+        var labels = new SqliteLabelStore(_temp.Database);
+        var (second, first, relabelled, unlabelled, other) =
+            (Anomaly("pump", Now, Now), Anomaly("fan", Now.AddDays(-3), Now), Anomaly("pump", Now.AddDays(-1), Now), Anomaly("pump", Now, Now), Anomaly("pump", Now, Now, tenant: 2));
+        foreach (var anomaly in new[] { second, first, relabelled, unlabelled, other })
+        {
+            await _store.SaveAsync(anomaly, default);
+        }
+
+        static AnomalyLabel Label(Anomaly a, AnomalyOutcome outcome) => new(a.AnomalyId, a.TenantId, outcome, Guid.NewGuid(), Now);
+        await labels.SaveAsync([Label(second, AnomalyOutcome.TrueAlarm), Label(first, AnomalyOutcome.TrueAlarm), Label(relabelled, AnomalyOutcome.TrueAlarm),
+            Label(other, AnomalyOutcome.TrueAlarm)], default);
+        await labels.SaveAsync([Label(relabelled, AnomalyOutcome.FalseAlarm)], default);
+
+        var confirmed = await _store.ListLabelledAsync(1, AnomalyOutcome.TrueAlarm, default);
+        Assert.Equal([first.AnomalyId, second.AnomalyId], confirmed.Select(a => a.AnomalyId));
+        Assert.Equal(("fan", first.At), (confirmed[0].AssetId, confirmed[0].At));
+        Assert.Equal([relabelled.AnomalyId], (await _store.ListLabelledAsync(1, AnomalyOutcome.FalseAlarm, default)).Select(a => a.AnomalyId));
+        Assert.Equal([other.AnomalyId], (await _store.ListLabelledAsync(2, AnomalyOutcome.TrueAlarm, default)).Select(a => a.AnomalyId));
+    }
+
+    [Fact]
     public async Task Counting_since_a_time_can_be_narrowed_to_some_assets()
     {
         await _store.SaveAsync(Anomaly("pump", Now, Now), default);

@@ -25,7 +25,7 @@ public sealed record DriftMonitorOptions(TimeSpan Interval, TimeSpan FirstDelay)
 /// and audited, so the rule counts checks made before a restart.
 /// </summary>
 public sealed class ModelDriftMonitor(
-    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, RegisteredModels models,
+    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ModelRegistry registry, RegisteredModels models,
     AssetTrainingRuns training, IModelHistoryStore history, IEventLog audit, TimeProvider time, DriftMonitorOptions options,
     ILogger<ModelDriftMonitor> logger) : BackgroundService
 {
@@ -93,7 +93,7 @@ public sealed class ModelDriftMonitor(
         var assets = (await catalog.ListAssetsAsync(tenantId, null, cancellationToken))
             .Where(a => string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase)).Select(a => a.AssetId).ToHashSet(StringComparer.Ordinal);
         var since = UnixMicros.From(version.CreatedAt);
-        var fresh = (await FleetHistories.FailuresAsync(anomalies, labels, tenantId, assets, cancellationToken)).Values.Sum(f => f.Count(t => t > since));
+        var fresh = (await FleetHistories.FailuresAsync(anomalies, tenantId, assets, cancellationToken)).Values.Sum(f => f.Count(t => t > since));
         if (fresh < AssetTrainingRuns.MinFailures)
         {
             return $"drift persists, but {fresh} failure(s) were confirmed since v{version.Version}; retraining needs {AssetTrainingRuns.MinFailures}";

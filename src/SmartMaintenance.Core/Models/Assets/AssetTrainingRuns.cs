@@ -38,7 +38,7 @@ public sealed record Comparison(int ChampionVersion, double ChampionScore, doubl
 /// the middle of reads as failed, saying so.
 /// </summary>
 public sealed class AssetTrainingRuns(
-    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels, ModelRegistry registry, IModelHistoryStore history,
+    ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ModelRegistry registry, IModelHistoryStore history,
     IEventLog audit, TimeProvider time, ILogger<AssetTrainingRuns> logger) : IDisposable
 {
     /// <summary>Fewer confirmed failures than this teach a model nothing it can be trusted with.</summary>
@@ -115,7 +115,7 @@ public sealed class AssetTrainingRuns(
         {
             run = await MoveAsync(runId, r => r with { Status = TrainingRunStatus.Reading, Progress = 0.05 });
             var champion = run.Challenge ? await ChampionAsync(run) : null;
-            var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, labels, run.TenantId, run.AssetKind, run.From, run.To,
+            var fleet = await FleetHistories.ReadAsync(catalog, readings, anomalies, run.TenantId, run.AssetKind, run.From, run.To,
                 CancellationToken.None, champion?.Model.Features);
             run = await MoveAsync(runId, r => r with { Assets = fleet.Assets, Failures = fleet.Failures, Samples = fleet.Samples, Progress = 0.3 });
             if (fleet.Failures < MinFailures)

@@ -34,7 +34,7 @@ public static class FleetHistories
     private static readonly long OneDay = 24 * UnixMicros.PerHour;
 
     public static async Task<FleetSamples> ReadAsync(
-        ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, ILabelStore labels,
+        ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies,
         long tenantId, string assetKind, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken, AssetFeatures? alsoFor = null)
     {
         var assets = (await catalog.ListAssetsAsync(tenantId, null, cancellationToken))
@@ -46,7 +46,7 @@ public static class FleetHistories
         }
 
         var features = new AssetFeatures([.. sensorsByAsset.Values.SelectMany(s => s).Select(s => s.Type.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]);
-        var failures = await FailuresAsync(anomalies, labels, tenantId, sensorsByAsset.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken);
+        var failures = await FailuresAsync(anomalies, tenantId, sensorsByAsset.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken);
         var (fromMicros, toMicros) = (UnixMicros.From(from), UnixMicros.From(to));
         var lives = new List<(IReadOnlyList<AssetSample> Samples, IReadOnlyList<AssetSample> Also, long End, bool Failed)>();
         void Add(AssetHistory life) => lives.Add((AssetModelTraining.SamplesOf(features, life),
@@ -127,14 +127,12 @@ public static class FleetHistories
 
     /// <summary>Each asset's failures, oldest first: the confirmed anomalies' times, one per day at most.</summary>
     public static async Task<Dictionary<string, List<long>>> FailuresAsync(
-        IAnomalyStore anomalies, ILabelStore labels, long tenantId, HashSet<string> assetIds, CancellationToken cancellationToken)
+        IAnomalyStore anomalies, long tenantId, HashSet<string> assetIds, CancellationToken cancellationToken)
     {
         var times = new Dictionary<string, List<long>>(StringComparer.Ordinal);
-        foreach (var label in await labels.ListAsync(tenantId, 100_000, cancellationToken))
+        foreach (var anomaly in await anomalies.ListLabelledAsync(tenantId, AnomalyOutcome.TrueAlarm, cancellationToken))
         {
-            if (label.Label == AnomalyOutcome.TrueAlarm
-                && await anomalies.FindAsync(tenantId, label.AnomalyId, cancellationToken) is { AssetId: { } assetId } anomaly
-                && assetIds.Contains(assetId))
+            if (anomaly.AssetId is { } assetId && assetIds.Contains(assetId))
             {
                 (times.TryGetValue(assetId, out var list) ? list : times[assetId] = []).Add(UnixMicros.From(anomaly.At));
             }

@@ -54,6 +54,19 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         return rows.SingleOrDefault();
     }
 
+    public async Task<IReadOnlyList<Anomaly>> ListLabelledAsync(long tenantId, AnomalyOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ListAsync(
+            $"""
+            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "a." + c))} FROM anomalies a
+            JOIN anomaly_labels l ON l.anomaly_id = a.anomaly_id AND l.tenant_id = a.tenant_id
+            WHERE a.tenant_id = $t AND l.label = $label
+            ORDER BY a.at
+            """,
+            Read, cancellationToken, ("$t", tenantId), ("$label", outcome.ToString()));
+    }
+
     public async Task<long> CountSinceAsync(
         long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken)
     {
