@@ -145,12 +145,25 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
     // One pass over the classifiers: the probability, the mode reported, and which mode decided (-1: the failure classifier).
     private (double Probability, string Mode, int DecidingMode) Assess(ReadOnlySpan<float> row)
     {
+        var (union, best) = ModeUnion(row, countedOnly: true);
+        if (best < 0)
+        {
+            var failure = Failure.Probability(row);
+            return (failure, failure < Threshold ? NoFailure : MachineRecords.ModeNames[ModeUnion(row, countedOnly: false).Best], -1);
+        }
+
+        return (union, union < Threshold ? NoFailure : MachineRecords.ModeNames[best], best);
+    }
+
+    // The union of the modes' probabilities, 1 − Π(1 − p), and the most probable mode (-1 when none is looked at).
+    private (double Union, int Best) ModeUnion(ReadOnlySpan<float> row, bool countedOnly)
+    {
         var none = 1.0;
         var best = -1;
         var bestProbability = -1.0;
         for (var m = 0; m < Modes.Count; m++)
         {
-            if (!Counts(m))
+            if (countedOnly && !Counts(m))
             {
                 continue;
             }
@@ -163,29 +176,6 @@ public sealed record FailureModel(CalibratedEnsemble Failure, IReadOnlyList<Cali
             }
         }
 
-        if (best < 0)
-        {
-            var failure = Failure.Probability(row);
-            return (failure, failure < Threshold ? NoFailure : MostProbableMode(row), -1);
-        }
-
-        var probability = 1 - none;
-        return (probability, probability < Threshold ? NoFailure : MachineRecords.ModeNames[best], best);
-    }
-
-    private string MostProbableMode(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        var bestProbability = -1.0;
-        for (var m = 0; m < Modes.Count; m++)
-        {
-            var p = Modes[m].Probability(row);
-            if (p > bestProbability)
-            {
-                (best, bestProbability) = (m, p);
-            }
-        }
-
-        return MachineRecords.ModeNames[best];
+        return (1 - none, best);
     }
 }

@@ -12,6 +12,9 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
     private const string Columns =
         "anomaly_id, tenant_id, sensor_key, sensor_id, asset_id, at, detected_at, window_start, window_end, value, score, severity, detectors, status, correlation_id, confidence, reason";
 
+    // The same columns read through the alias of a join.
+    private static readonly string JoinedColumns = string.Join(", ", Columns.Split(", ").Select(c => "a." + c));
+
     public async Task SaveAsync(Anomaly anomaly, CancellationToken cancellationToken)
     {
         var a = anomaly;
@@ -59,7 +62,7 @@ public sealed class SqliteAnomalyStore(SqliteDatabase database) : IAnomalyStore
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ListAsync(
             $"""
-            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "a." + c))} FROM anomalies a
+            SELECT {JoinedColumns} FROM anomalies a
             JOIN anomaly_labels l ON l.anomaly_id = a.anomaly_id AND l.tenant_id = a.tenant_id
             WHERE a.tenant_id = $t AND l.label = $label
             ORDER BY a.at
