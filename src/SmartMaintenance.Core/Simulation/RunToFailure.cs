@@ -29,12 +29,14 @@ public static class RunToFailure
     public static (TrainedAssetModel Trained, byte[] Zip) TrainModel(string kind, int units, int seed, int folds, CancellationToken cancellationToken = default)
     {
         var options = AssetModelTraining.Options;
-        var histories = Generate(kind, units, seed).Select(h =>
+        var features = FeaturesOf(kind);
+        // Each history is sampled as it is generated and then let go: only the samples stay in memory.
+        IReadOnlyList<IReadOnlyList<AssetSample>> byHistory = [.. Generate(kind, units, seed).Select(h =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return h;
-        }).ToList();
-        var trained = AssetModelTraining.Train(FeaturesOf(kind), histories, options, folds, seed, cancellationToken);
+            return AssetModelTraining.SamplesOf(features, h);
+        })];
+        var trained = AssetModelTraining.Train(features, byHistory, options, folds, seed, cancellationToken);
         var (zip, _) = AssetModelTraining.Pack(trained, options, Fingerprint(kind, units, seed), $"simulated run-to-failure histories (seed {seed})");
         return (trained, zip);
     }

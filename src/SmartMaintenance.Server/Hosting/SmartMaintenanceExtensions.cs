@@ -80,9 +80,7 @@ internal static class SmartMaintenanceExtensions
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
-        builder.Services.AddSingleton(sp => new AssetTrainingRuns(sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IReadingStore>(),
-            sp.GetRequiredService<IAnomalyStore>(), sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<IModelHistoryStore>(), sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AssetTrainingRuns>>()));
+        builder.Services.AddSingleton<AssetTrainingRuns>();
         builder.Services.AddHostedService<IdempotencyPruner>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.

@@ -136,7 +136,6 @@ public sealed class AssetAgent(
         return prediction;
     }
 
-    /// <summary>The version's prediction for the asset with its SHAP values; null with the reason when it cannot give one.</summary>
     /// <summary>The production model serving the asset's kind; null with the reason when there is none.</summary>
     private async Task<(ModelVersion? Version, string? Reason)> ServingModelAsync(long tenantId, string assetId)
     {
@@ -150,6 +149,7 @@ public sealed class AssetAgent(
             : (null, $"no production model is registered for asset kind '{asset.Kind}'");
     }
 
+    /// <summary>The version's prediction for the asset with its SHAP values; null with the reason when it cannot give one.</summary>
     private async Task<(Prediction? Prediction, string? FallbackReason)> PredictWithModelAsync(
         ModelVersion version, long tenantId, string assetId, string correlationId, IReadOnlyList<SensorWindow> windows, DateTimeOffset now)
     {

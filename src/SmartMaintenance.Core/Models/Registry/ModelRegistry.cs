@@ -123,7 +123,7 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(artifact));
         var relative = Path.Combine(tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture), name, $"{sha256}.zip");
         var path = Path.Combine(artifactFolder, relative);
-        var written = await WriteOnceAsync(path, artifact, cancellationToken);
+        var written = WriteOnce(path, artifact);
 
         var now = time.GetUtcNow();
         ModelVersion version;
@@ -145,25 +145,15 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     }
 
     // Writes the file unless it is there already (the same bytes registered before); true when this call wrote it.
-    private static async Task<bool> WriteOnceAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    private static bool WriteOnce(string path, byte[] bytes)
     {
         if (File.Exists(path))
         {
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-            File.Move(temporary, path, overwrite: true);
-            return true;
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        ModelArtifact.WriteFile(path, bytes);
+        return true;
     }
 
     /// <summary>
