@@ -90,6 +90,20 @@ public sealed class AssetHealthTrackerTests : IAsyncLifetime
         Assert.Equal(first.Snapshot().Model, restored.Snapshot().Model);
     }
 
+    [Fact]
+    public async Task A_model_an_earlier_version_wrote_without_residual_models_is_learned_again()
+    {
+        await WriteMinutesAsync(0, 760, breakAt: int.MaxValue);
+        var first = await RefreshedAsync(new AssetHealthTracker(), Sensors, 760);
+        var earlier = first.Snapshot() with { Model = first.Snapshot().Model! with { Residuals = null } };
+
+        var restored = new AssetHealthTracker();
+        restored.Restore(earlier);
+
+        Assert.True(await restored.RefreshAsync(_store, Sensors, Start.AddMinutes(760), default));
+        Assert.NotNull(restored.Snapshot().Model?.Residuals);
+    }
+
     private async Task<AssetHealthTracker> RefreshedAsync(AssetHealthTracker tracker, IReadOnlyList<Sensor> sensors, int minutes)
     {
         await tracker.RefreshAsync(_store, sensors, Start.AddMinutes(minutes), default);

@@ -54,12 +54,15 @@ public sealed class AssetHealthTracker
     /// <summary>The latest report (null before the first refresh, or for an asset with fewer than two sensors).</summary>
     public AssetHealthReport? Latest => _latest;
 
-    /// <summary>Restores the model and the read position persisted by <see cref="Snapshot"/>.</summary>
+    /// <summary>
+    /// Restores the model and the read position persisted by <see cref="Snapshot"/>; a model an earlier version wrote
+    /// (without the sensors' residual models) is learned again from the look-back.
+    /// </summary>
     public void Restore(AssetHealthState state)
     {
         _sensorKeys = state.SensorKeys;
         _watermark = state.WatermarkMicros;
-        _detector = state.Model is null ? null : new AssetHealthDetector(state.Model);
+        _detector = state.Model is { Residuals: not null } ? new AssetHealthDetector(state.Model) : null;
     }
 
     /// <summary>What to persist; the rows of an unfinished training are read again from the store after a restart.</summary>

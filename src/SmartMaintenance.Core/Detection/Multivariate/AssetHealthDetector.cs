@@ -10,9 +10,10 @@ public readonly record struct AssetHealthVerdict(double Score, double Health, bo
 /// <summary>
 /// Asset health from all of an asset's sensors together, streaming: learns from its first <c>trainRows</c> rows (a
 /// period known to be normal) and then judges every row from that model and the rows before it only. The departure is
-/// the larger of T² and SPE against their limits, capped at four times them and smoothed over a few rows; the asset is abnormal once it stays past
-/// the limit for <see cref="Persistence"/> rows, and normal again once it stays under it as long, so a sustained fault
-/// stays flagged while it lasts and a single noisy row does not flag.
+/// the larger of two, each smoothed over about four rows and each row's part capped at four limits: the sensors'
+/// residuals (<see cref="SensorResiduals"/>, the largest against its limit) and T² against its limit. The asset is
+/// abnormal once the departure stays past 1 for <see cref="Persistence"/> rows, and normal again once it stays under
+/// it as long, so a sustained fault stays flagged while it lasts and a single noisy row does not flag.
 /// </summary>
 /// <remarks>Not thread-safe: one instance per asset. O(sensors × components) time per row, no allocation once fitted.</remarks>
 public sealed class AssetHealthDetector
@@ -20,9 +21,7 @@ public sealed class AssetHealthDetector
     /// <summary>Rows past (or under) the limit before the verdict turns.</summary>
     public const int Persistence = 3;
 
-    // The departure is smoothed over about four rows (an exponential weight of 0.25) before it is judged.
-    private const double Smoothing = 0.25;
-    private const double MaxDeparture = 4;
+    private const double MaxDeparture = SensorResiduals.MaxResidual;
 
     private readonly int _trainRows;
     private readonly List<double[]> _training;
@@ -30,8 +29,10 @@ public sealed class AssetHealthDetector
     private double[] _features = [];
     private double[] _z = [];
     private double[] _scores = [];
+    private double[] _averages = [];
+    private double[] _explained = [];
     private AssetHealthModel? _mode;
-    private double _smoothed;
+    private double _t2;
     private int _run;
     private bool _abnormal;
 
@@ -82,11 +83,10 @@ public sealed class AssetHealthDetector
 
         var mode = _mode = Model.ModeOf(Model.Expand(values, _features));
         mode.Standardize(_features, _z);
-        var (t2, spe) = mode.Statistics(_z, _scores);
-        var departure = Math.Max(t2 / mode.T2Limit, spe / mode.SpeLimit);
         // Capped before smoothing, so one wild row can lift the smoothed departure to the limit but not hold it there.
-        _smoothed += Smoothing * (Math.Min(departure, MaxDeparture) - _smoothed);
-        var past = _smoothed > 1;
+        _t2 += SensorResiduals.Smoothing * (Math.Min(mode.T2(_z, _scores) / mode.T2Limit, MaxDeparture) - _t2);
+        var departure = Math.Max(_t2, Model.ResidualsOf(mode)?.Update(_features, _averages, _explained) ?? 0);
+        var past = departure > 1;
         _run = past != _abnormal ? _run + 1 : 0;
         if (_run >= Persistence)
         {
@@ -94,7 +94,7 @@ public sealed class AssetHealthDetector
             _run = 0;
         }
 
-        return new AssetHealthVerdict(_smoothed / (1 + _smoothed), 100 * Math.Max(0, 1 - (_smoothed / 2)), _abnormal, true);
+        return new AssetHealthVerdict(departure / (1 + departure), 100 * Math.Max(0, 1 - (departure / 2)), _abnormal, true);
     }
 
     private void Use(AssetHealthModel model)
@@ -102,6 +102,8 @@ public sealed class AssetHealthDetector
         Model = model;
         _features = new double[model.Features];
         _z = new double[model.Features];
+        _averages = new double[model.Sensors];
+        _explained = new double[model.Sensors];
         _scores = new double[model.Modes?.Max(m => m.Eigenvalues.Length) is { } most ? Math.Max(most, model.Eigenvalues.Length) : model.Eigenvalues.Length];
         _mode = model;
     }
@@ -115,6 +117,7 @@ public sealed class AssetHealthDetector
             return;
         }
 
-        (_mode ?? Model).Contributions(_z, _scores, into);
+        var mode = _mode ?? Model;
+        mode.Contributions(_z, _scores, _explained, Model.ResidualsOf(mode)?.Limit ?? 1, into);
     }
 }

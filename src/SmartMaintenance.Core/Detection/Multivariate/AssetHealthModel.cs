@@ -3,18 +3,18 @@ using MathNet.Numerics.LinearAlgebra;
 namespace SmartMaintenance.Detection.Multivariate;
 
 /// <summary>
-/// How an asset's sensors move together when it is healthy: a principal-component model of the standardised
-/// readings of a period known to be normal, with the control limits of its two statistics — Hotelling's T² (how far
-/// the readings are inside the usual relationships) and the squared prediction error, SPE (how far they break them).
+/// How an asset's sensors move together when it is healthy, learned from a period known to be normal: each sensor
+/// predicted from the others (<see cref="Residuals"/>: which relationship broke, in units of its usual residual), and
+/// a principal-component model of the same rows whose Hotelling's T² says how far the readings lie from the usual
+/// operating points even where every relationship holds (all sensors drifting together, as a wearing engine's do).
 /// </summary>
 /// <remarks>
 /// Each row becomes its sensors standardised and their squares, so relationships that curve (pressure with the square
-/// of flow, vibration with the square of speed) are still straight lines to the model. Sensors constant during training
-/// carry no relationship and are left out (their <see cref="SensorScales"/> are 0).
+/// of flow, vibration with the square of speed) are still straight lines to both models. Sensors constant during
+/// training carry no relationship and are left out (their <see cref="SensorScales"/> are 0).
 /// Components are kept until they explain 90 % of the variance, at least one and, where there are two or more active
-/// sensors, one fewer than them so the SPE exists. Limits are the 99.9th percentiles of each statistic on the training
-/// rows themselves: empirical, because plant data are autocorrelated and rarely Gaussian, where the textbook χ² limits
-/// are too tight.
+/// sensors, one fewer than them. The T² limit is the 99.9th percentile of T² on the training rows themselves: empirical,
+/// because plant data are autocorrelated and rarely Gaussian, where the textbook χ² limits are too tight.
 /// </remarks>
 [GenerateSerializer, Immutable]
 public sealed record AssetHealthModel(
@@ -24,15 +24,16 @@ public sealed record AssetHealthModel(
     [property: Id(3)] double[] Loadings,
     [property: Id(4)] double[] Eigenvalues,
     [property: Id(5)] double T2Limit,
-    [property: Id(6)] double SpeLimit,
     [property: Id(7)] int TrainingRows,
     [property: Id(8)] double[] SensorMeans,
     [property: Id(9)] double[] SensorScales,
     [property: Id(10)] double[][]? ModeCentres = null,
-    [property: Id(11)] AssetHealthModel[]? Modes = null)
+    [property: Id(11)] AssetHealthModel[]? Modes = null,
+    [property: Id(12)] SensorResiduals? Residuals = null)
 {
     private const double ExplainedVariance = 0.90;
     private const double LimitQuantile = 0.999;
+    private const int RowsPerCoefficient = 20;
 
     /// <summary>Sensors the model was fitted for (active or not).</summary>
     public int Sensors => SensorMeans.Length;
@@ -51,7 +52,7 @@ public sealed record AssetHealthModel(
             features[r] = Expand(rows[r], sensorMeans, sensorScales, new double[2 * sensorMeans.Length]);
         }
 
-        var whole = FitFeatures(features, sensorMeans, sensorScales);
+        var whole = FitFeatures(features, sensorMeans, sensorScales) with { Residuals = SensorResiduals.Fit(features, sensorMeans.Length) };
         var (centres, members) = OperatingModes.Find(features, sensorMeans.Length);
         if (centres.Length < 2)
         {
@@ -59,16 +60,30 @@ public sealed record AssetHealthModel(
         }
 
         // Several operating modes (regimes, products, speeds): each gets its own model, and a row is judged by its mode's.
+        // A mode predicts its sensors from each other only with enough rows for a stable regression (the rule of thumb
+        // of 20 rows a coefficient); otherwise the whole asset's residual models judge it.
+        var coefficients = (2 * (sensorScales.Count(s => s > 0) - 1)) + 1;
         return whole with
         {
             ModeCentres = centres,
-            Modes = [.. members.Select(m => FitFeatures([.. m.Select(r => features[r])], sensorMeans, sensorScales))],
+            Modes = [.. members.Select(m =>
+            {
+                var modeFeatures = m.Select(r => features[r]).ToArray();
+                var model = FitFeatures(modeFeatures, sensorMeans, sensorScales);
+                return m.Count >= RowsPerCoefficient * coefficients ? model with { Residuals = SensorResiduals.Fit(modeFeatures, sensorMeans.Length) } : model;
+            })],
         };
     }
 
-    /// <summary>The model that judges a row with these features: its operating mode's, or this one when there is one mode.</summary>
+    /// <summary>
+    /// The model that judges a row with these features: its operating mode's, or this one when there is one mode. (A
+    /// mode without residual models of its own is judged by this one's: <see cref="ResidualsOf"/>.)
+    /// </summary>
     public AssetHealthModel ModeOf(ReadOnlySpan<double> features) =>
         Modes is null || ModeCentres is null ? this : Modes[OperatingModes.Nearest(ModeCentres, features[..Sensors])];
+
+    /// <summary>The residual models that judge a row of <paramref name="mode"/> (one of <see cref="ModeOf"/>'s answers).</summary>
+    public SensorResiduals? ResidualsOf(AssetHealthModel mode) => mode.Residuals ?? Residuals;
 
     /// <summary>A row's features: each sensor standardised (0 when missing or left out), then each of those squared.</summary>
     public double[] Expand(ReadOnlySpan<double> values, double[] into) => Expand(values, SensorMeans, SensorScales, into);
@@ -182,23 +197,22 @@ public sealed record AssetHealthModel(
             components = active.Length == 1 ? 1 : Math.Min(components, active.Length - 1);
         }
 
-        var unlimited = new AssetHealthModel(means, scales, components, loadings, eigenvalues, 1, 1, rows.Length, sensorMeans, sensorScales);
+        var unlimited = new AssetHealthModel(means, scales, components, loadings, eigenvalues, 1, rows.Length, sensorMeans, sensorScales);
         var t2 = new double[rows.Length];
-        var spe = new double[rows.Length];
         var scores = new double[unlimited.Eigenvalues.Length];
         for (var r = 0; r < rows.Length; r++)
         {
-            (t2[r], spe[r]) = unlimited.Statistics(standardized[r], scores);
+            t2[r] = unlimited.T2(standardized[r], scores);
         }
 
-        return unlimited with { T2Limit = Limit(t2), SpeLimit = Limit(spe) };
+        return unlimited with { T2Limit = Limit(t2) };
     }
 
     /// <summary>A row's features standardised by the model: 0 for a feature left out.</summary>
     public double[] Standardize(ReadOnlySpan<double> features, double[] into) => Standardize(features, Means, Scales, into);
 
-    /// <summary>T² and SPE of a standardised row; <paramref name="scores"/> receives its component scores.</summary>
-    public (double T2, double Spe) Statistics(ReadOnlySpan<double> z, Span<double> scores)
+    /// <summary>T² of a standardised row; <paramref name="scores"/> receives its component scores.</summary>
+    public double T2(ReadOnlySpan<double> z, Span<double> scores)
     {
         var width = Eigenvalues.Length;
         var t2 = 0.0;
@@ -214,29 +228,18 @@ public sealed record AssetHealthModel(
             t2 += t * t / Eigenvalues[c];
         }
 
-        var spe = 0.0;
-        for (var s = 0; s < z.Length; s++)
-        {
-            var fitted = 0.0;
-            for (var c = 0; c < Components; c++)
-            {
-                fitted += scores[c] * Loadings[(s * width) + c];
-            }
-
-            var residual = Scales[s] > 0 ? z[s] - fitted : 0;
-            spe += residual * residual;
-        }
-
-        return (t2, spe);
+        return t2;
     }
 
     /// <summary>
     /// Each sensor's share of a row's departure, as fractions summing to 1 (all 0 for a row the model finds perfectly
-    /// normal): for each of its two features, the squared residual against the SPE limit plus its part of T² against
-    /// the T² limit. <paramref name="z"/> and <paramref name="scores"/> are the standardised features and component
-    /// scores of the row; <paramref name="into"/> has one place per sensor.
+    /// normal): its residuals' moving average squared against the residual limit, plus its two features' part of T²
+    /// against the T² limit. <paramref name="z"/> and <paramref name="scores"/> are the row's standardised features and
+    /// component scores, <paramref name="averages"/> each sensor's moving average of its residual (empty without
+    /// residual models) and <paramref name="residualLimit"/> their limit;
+    /// <paramref name="into"/> has one place per sensor.
     /// </summary>
-    public void Contributions(ReadOnlySpan<double> z, ReadOnlySpan<double> scores, Span<double> into)
+    public void Contributions(ReadOnlySpan<double> z, ReadOnlySpan<double> scores, ReadOnlySpan<double> averages, double residualLimit, Span<double> into)
     {
         var width = Eigenvalues.Length;
         var sensors = Sensors;
@@ -244,16 +247,21 @@ public sealed record AssetHealthModel(
         var sum = 0.0;
         for (var f = 0; f < z.Length; f++)
         {
-            var (fitted, weighted) = (0.0, 0.0);
+            var weighted = 0.0;
             for (var c = 0; c < Components; c++)
             {
-                fitted += scores[c] * Loadings[(f * width) + c];
                 weighted += scores[c] / Eigenvalues[c] * Loadings[(f * width) + c];
             }
 
-            var residual = Scales[f] > 0 ? z[f] - fitted : 0;
-            var part = (residual * residual / SpeLimit) + Math.Max(0, z[f] * weighted / T2Limit);
+            var part = Math.Max(0, z[f] * weighted / T2Limit);
             into[f % sensors] += part;
+            sum += part;
+        }
+
+        for (var s = 0; s < averages.Length; s++)
+        {
+            var part = averages[s] / residualLimit * (averages[s] / residualLimit);
+            into[s] += part;
             sum += part;
         }
 
@@ -273,11 +281,11 @@ public sealed record AssetHealthModel(
         return into;
     }
 
-    /// <summary>The training statistic's 99.9th percentile; a statistic that is 0 throughout gets a tiny positive limit.</summary>
-    private static double Limit(double[] statistic)
+    /// <summary>A training statistic's 99.9th percentile; a statistic that is 0 throughout gets a tiny positive limit.</summary>
+    internal static double Limit(IEnumerable<double> statistic)
     {
         var sorted = statistic.Order().ToArray();
-        var limit = sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(LimitQuantile * sorted.Length) - 1)];
+        var limit = sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(LimitQuantile * sorted.Length) - 1)];
         return Math.Max(limit, 1e-9);
     }
 }
