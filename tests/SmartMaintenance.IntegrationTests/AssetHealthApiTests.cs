@@ -8,7 +8,7 @@ namespace SmartMaintenance.IntegrationTests;
 public sealed class AssetHealthApiTests
 {
     [Fact]
-    public async Task An_asset_learns_its_first_twelve_hours_and_then_reports_its_health_and_the_sensor_that_drives_it()
+    public async Task An_asset_learns_its_first_twelve_hours_and_then_reports_its_health_and_the_sensors_that_drive_it()
     {
         await using var app = new SmartMaintenanceApplication();
         await app.SeedSensorAsync("pump-1-flow");
@@ -36,7 +36,9 @@ public sealed class AssetHealthApiTests
         Assert.Equal(720, health.GetProperty("rows_learned").GetInt32());
         Assert.True(health.GetProperty("abnormal").GetBoolean(), health.ToString());
         Assert.InRange(health.GetProperty("health").GetInt32(), 0, 49);
-        Assert.Equal("pump-1-current", health.GetProperty("drivers")[0].GetProperty("sensor_id").GetString());
+        // Two sensors that predict each other share a break between them: both are named, the one that moved among them.
+        var drivers = health.GetProperty("drivers").EnumerateArray().Select(d => d.GetProperty("sensor_id").GetString()).ToList();
+        Assert.Equal(["pump-1-current", "pump-1-flow"], drivers.Order(StringComparer.Ordinal));
     }
 
     [Fact]
