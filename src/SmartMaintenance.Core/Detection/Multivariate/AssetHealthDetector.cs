@@ -15,7 +15,7 @@ public readonly record struct AssetHealthVerdict(double Score, double Health, bo
 /// abnormal once the departure stays past 1 for <see cref="Persistence"/> rows, and normal again once it stays under
 /// it as long, so a sustained fault stays flagged while it lasts and a single noisy row does not flag.
 /// </summary>
-/// <remarks>Not thread-safe: one instance per asset. O(sensors × components) time per row, no allocation once fitted.</remarks>
+/// <remarks>Not thread-safe: one instance per asset. O(sensors × (sensors + components)) time per row, no allocation once fitted.</remarks>
 public sealed class AssetHealthDetector
 {
     /// <summary>Rows past (or under) the limit before the verdict turns.</summary>

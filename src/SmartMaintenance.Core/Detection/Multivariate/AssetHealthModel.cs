@@ -235,7 +235,7 @@ public sealed record AssetHealthModel(
     /// Each sensor's share of a row's departure, as fractions summing to 1 (all 0 for a row the model finds perfectly
     /// normal): its residuals' moving average squared against the residual limit, plus its two features' part of T²
     /// against the T² limit. <paramref name="z"/> and <paramref name="scores"/> are the row's standardised features and
-    /// component scores, <paramref name="averages"/> each sensor's moving average of its residual (empty without
+    /// component scores, <paramref name="averages"/> each sensor's moving average of its residual (zeros without
     /// residual models) and <paramref name="residualLimit"/> their limit;
     /// <paramref name="into"/> has one place per sensor.
     /// </summary>
