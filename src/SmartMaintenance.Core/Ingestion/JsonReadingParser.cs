@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace SmartMaintenance.Ingestion;
@@ -44,6 +45,10 @@ internal static class JsonReadingParser
         {
             throw new BatchFormatException($"The body is not valid JSON: {FirstSentence(ex.Message)}", Where(ex));
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        {
+            throw new BatchFormatException("The body is not valid UTF-8: a string holds bytes UTF-8 does not allow.", $"near byte {reader.BytesConsumed}");
+        }
     }
 
     public static void ParseLines(ReadOnlySpan<byte> body, ReadingBatchBuilder builder)
@@ -75,6 +80,10 @@ internal static class JsonReadingParser
             catch (BatchFormatException ex)
             {
                 builder.Reject("item", $"line {lineNumber}: {ex.Message}");
+            }
+            catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+            {
+                builder.Reject("item", $"line {lineNumber} is not valid UTF-8: a string holds bytes UTF-8 does not allow");
             }
         }
     }

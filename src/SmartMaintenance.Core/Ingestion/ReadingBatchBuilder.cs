@@ -10,6 +10,12 @@ namespace SmartMaintenance.Ingestion;
 /// </summary>
 internal sealed class ReadingBatchBuilder : IDisposable
 {
+    /// <summary>
+    /// The largest magnitude a reading may have. No instrument measures beyond it, and it keeps the roll-ups' squared
+    /// deviations finite: two readings of ±1e160 in one minute once made a variance of infinity that no answer could carry.
+    /// </summary>
+    public const double MaxMagnitude = 1e100;
+
     private readonly TenantSensors _sensors;
     private readonly bool _autoRegister;
     private readonly long _latestMicros;
@@ -172,6 +178,11 @@ internal sealed class ReadingBatchBuilder : IDisposable
         if (!double.IsFinite(item.Value))
         {
             return ("value", "must be a finite number");
+        }
+
+        if (Math.Abs(item.Value) > MaxMagnitude)
+        {
+            return ("value", $"must lie within ±{MaxMagnitude:0e0}");
         }
 
         if (item.UnitState == FieldState.Invalid)

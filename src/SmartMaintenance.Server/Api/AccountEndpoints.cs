@@ -89,7 +89,10 @@ internal static class AccountEndpoints
         return Results.LocalRedirect(LocalOrRoot(returnUrl));
     }
 
-    /// <summary>A path on this site to go back to; anything else (other sites, "//host", "/\\host") becomes the root.</summary>
+    /// <summary>
+    /// A path on this site to go back to; anything else (other sites, "//host", "/\\host", or control characters that a
+    /// browser drops, turning "/\t/host" into "//host") becomes the root.
+    /// </summary>
     internal static string LocalOrRoot(string? url) =>
-        string.IsNullOrEmpty(url) || url[0] != '/' || (url.Length > 1 && url[1] is '/' or '\\') ? "/" : url;
+        string.IsNullOrEmpty(url) || url[0] != '/' || (url.Length > 1 && url[1] is '/' or '\\') || url.Any(char.IsControl) ? "/" : url;
 }

@@ -287,8 +287,7 @@ internal static class ReadingsApi
         HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
         string sensorId, DateTimeOffset? from, DateTimeOffset? to, string? bucket)
     {
-        var end = to ?? time.GetUtcNow();
-        var start = from ?? end - TimeSpan.FromHours(24);
+        var (start, end) = QueryWindow.Resolve(from, to, time.GetUtcNow(), TimeSpan.FromHours(24));
         if (start >= end)
         {
             return Problems.Result(400, "Invalid range", "from must be before to.");

@@ -43,8 +43,7 @@ public static class ReadingsExport
         HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
         string sensorId, DateTimeOffset? from, DateTimeOffset? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "tenant_id")] long? tenant)
     {
-        var end = to ?? time.GetUtcNow();
-        var start = from ?? end - DefaultWindow;
+        var (start, end) = QueryWindow.Resolve(from, to, time.GetUtcNow(), DefaultWindow);
         if (start >= end)
         {
             await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid range", "from must be before to.");

@@ -52,8 +52,7 @@ internal static class TrainingApi
                 $"'{name}' is not a model name: 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
 
-        var to = request.To ?? time.GetUtcNow();
-        var from = request.From ?? to - DefaultWindow;
+        var (from, to) = QueryWindow.Resolve(request.From, request.To, time.GetUtcNow(), DefaultWindow);
         if (from >= to)
         {
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid window", "'from' must be before 'to'.");

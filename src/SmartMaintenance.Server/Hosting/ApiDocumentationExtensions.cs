@@ -10,7 +10,7 @@ namespace SmartMaintenance.Server.Hosting;
 internal static class ApiDocumentationExtensions
 {
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddSchemaTransformer(DescribeNumbers).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -35,6 +35,18 @@ internal static class ApiDocumentationExtensions
             });
             return Task.CompletedTask;
         }));
+
+    // FiniteNumberConverter reads every double, which hides the type from the schema generator: say it is a number.
+    private static Task DescribeNumbers(OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(double) || type == typeof(double?))
+        {
+            schema.Type = type == typeof(double) ? JsonSchemaType.Number : JsonSchemaType.Number | JsonSchemaType.Null;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {

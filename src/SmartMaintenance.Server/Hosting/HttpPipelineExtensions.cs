@@ -121,7 +121,7 @@ internal sealed class BadRequestExceptionHandler : IExceptionHandler
         }
 
         var detail = bad.InnerException is System.Text.Json.JsonException json
-            ? $"{bad.Message} {json.Message}"
+            ? json.Path is { } path && !json.Message.Contains(path, StringComparison.Ordinal) ? $"{bad.Message} {json.Message} Path: {path}." : $"{bad.Message} {json.Message}"
             : bad.Message;
         await Problems.WriteAsync(httpContext, bad.StatusCode, "Bad request", detail);
         return true;

@@ -112,6 +112,7 @@ internal static class SmartMaintenanceExtensions
             // API bodies are JSON, never HTML: no need to escape '+', quotes or non-ASCII letters.
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            options.SerializerOptions.Converters.Add(new FiniteNumberConverter());
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         builder.Services.AddValidation();

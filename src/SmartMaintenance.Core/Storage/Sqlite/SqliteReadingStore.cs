@@ -131,9 +131,13 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (reader.Read())
         {
-            var count = reader.GetInt64(1);
+            var (count, min, max, mean) = (reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
             var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
-            result.Add(new RollupPoint(reader.GetInt64(0), count, reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), variance));
+            // Readings accepted before their magnitude was bounded can have overflowed a bucket's mean or variance:
+            // such a bucket reads as the widest finite spread, not as a value no answer can carry.
+            mean = double.IsFinite(mean) ? mean : (min / 2) + (max / 2);
+            variance = double.IsFinite(variance) ? variance : double.MaxValue;
+            result.Add(new RollupPoint(reader.GetInt64(0), count, min, max, mean, variance));
         }
 
         return result;

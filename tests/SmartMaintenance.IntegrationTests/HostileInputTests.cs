@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace SmartMaintenance.IntegrationTests;
+
+/// <summary>Inputs that once answered 500 (issue 12's probe): each now gets a 4xx problem and leaves the data readable.</summary>
+public sealed class HostileInputTests
+{
+    [Theory]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\"-Infinity\"")]
+    [InlineData("\"NaN\"")]
+    [InlineData("1e309")]
+    [InlineData("-1e309")]
+    public async Task A_sensor_limit_that_is_not_a_finite_number_is_refused_and_the_sensor_list_stays_readable(string limit)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var body = $$"""{"asset_id":"pump-1","type":"temperature","unit":"°C","expected_min":0,"expected_max":{{limit}},"sample_interval_seconds":1}""";
+
+        foreach (var send in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => client.PutAsync("/api/v1/sensors/pump-1-temp", new StringContent(body, Encoding.UTF8, "application/json")),
+            () => client.PostAsync("/api/v1/sensors", new StringContent(body.Replace("{\"asset_id\"", "{\"sensor_id\":\"pump-1-new\",\"asset_id\"", StringComparison.Ordinal), Encoding.UTF8, "application/json")),
+        })
+        {
+            var problem = await (await send()).ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("expected_max", problem.ToString(), StringComparison.Ordinal);
+        }
+
+        var sensors = await client.GetAsync("/api/v1/sensors");
+        Assert.Equal(HttpStatusCode.OK, sensors.StatusCode);
+        Assert.Equal(100, (await sensors.ReadJsonAsync()).EnumerateArray().Single().GetProperty("expected_max").GetDouble());
+    }
+
+    [Fact]
+    public async Task Readings_too_large_for_the_roll_ups_are_refused_and_the_series_stays_readable()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var minute = DateTimeOffset.UtcNow.AddMinutes(-10);
+        minute = new DateTimeOffset(minute.Year, minute.Month, minute.Day, minute.Hour, minute.Minute, 0, TimeSpan.Zero);
+        var readings = new[] { 20, 1e160, -1e160, 1e308, -1e308 }.Select((v, i) => new { sensor_id = "pump-1-temp", timestamp = minute.AddSeconds(i + 1), value = v });
+        var report = await (await client.PostAsJsonAsync("/api/v1/readings", readings)).ReadJsonAsync();
+        Assert.Equal(1, report.GetProperty("accepted").GetInt32());
+        Assert.All(report.GetProperty("rejected").EnumerateArray(), r => Assert.Equal("value", r.GetProperty("field").GetString()));
+
+        var series = await client.GetAsync($"/api/v1/sensors/pump-1-temp/series?from={Uri.EscapeDataString(minute.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(minute.AddHours(1).ToString("O"))}");
+
+        Assert.Equal(HttpStatusCode.OK, series.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/json", HttpStatusCode.BadRequest)] // a JSON array is refused whole
+    [InlineData("application/x-ndjson", HttpStatusCode.UnprocessableEntity)] // an NDJSON line is rejected alone
+    public async Task A_body_that_is_not_utf8_is_refused_with_a_problem(string contentType, HttpStatusCode status)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+        var item = """{"sensor_id":"pump-1-temp","timestamp":"2026-01-01T00:00:00Z","value":1,"unit":"X"}""";
+        var bytes = Encoding.UTF8.GetBytes(contentType == "application/json" ? $"[{item}]" : item).ToList();
+        bytes.InsertRange(bytes.IndexOf((byte)'X'), [0xC3, 0x28]);
+        var content = new ByteArrayContent([.. bytes]);
+        content.Headers.ContentType = new(contentType);
+
+        var problem = await (await client.PostAsync("/api/v1/readings", content)).ProblemAsync(status);
+        Assert.Contains("UTF-8", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/sensors/pump-1-temp/series?from=0001-01-01T00:00:00Z&to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/v1/sensors/pump-1-temp/series?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/v1/sensors/pump-1-temp/readings/export?to=0001-01-01T00:00:00Z")]
+    [InlineData("/api/v1/sensors/pump-1-temp/readings/export?to=0001-01-01T00:00:01Z&from=0001-01-01T00:00:01Z")]
+    [InlineData("/api/v1/sensors/pump-1-temp/readings/export?from=9999-12-31T23:59:59Z")]
+    public async Task A_window_at_the_ends_of_the_calendar_is_refused_with_a_problem(string path)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        var response = await client.GetAsync(path);
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_language_switch_with_a_return_address_that_leaves_the_site_goes_home()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/account/culture?culture=en&return_url=%2F%09%2Fevil.example");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+}
