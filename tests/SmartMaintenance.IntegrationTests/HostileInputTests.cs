@@ -100,4 +100,23 @@ public sealed class HostileInputTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://localhost:8080/api/v1/readings")]
+    [InlineData("http://[::1]:30000/")]
+    [InlineData("http://0x7f000001/")]
+    [InlineData("http://127.1/")]
+    [InlineData("http://192.168.0.10/hook")]
+    public async Task A_webhook_to_a_private_or_loopback_address_is_refused_and_not_stored(string url)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+
+        var problem = await (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url })).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("url", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await (await admin.GetAsync("/api/v1/webhooks")).ReadJsonAsync()).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://93.184.216.34/hook" })).StatusCode);
+    }
 }

@@ -36,7 +36,8 @@ public class NotificationTests
         await receiver.StartAsync();
         var hookUrl = new Uri(new Uri(receiver.Urls.First()), "/hook");
 
-        await using var app = new SmartMaintenanceApplication();
+        // Webhooks go to public addresses only; a self-hoster allows their own network, here the loopback receiver.
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.1/32" });
         using var admin = app.CreateAdminClient();
         var created = await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = hookUrl.ToString(), event_types = new[] { "AnomalyDetected" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -36,11 +36,16 @@ internal static class WebhooksApi
     }
 
     private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, IWebhookStore store, TimeProvider time, WebhookInput body)
+        HttpContext context, IWebhookStore store, OutboundAddressPolicy policy, TimeProvider time, WebhookInput body)
     {
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid url", "url must be an absolute http or https address.");
+        }
+
+        if (await policy.RefusalAsync(url, context.RequestAborted) is { } refusal)
+        {
+            return Problems.Result(StatusCodes.Status400BadRequest, "Webhook target not allowed", $"url: {refusal}");
         }
 
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));

@@ -51,9 +51,9 @@ internal static class AgentsExtensions
         // Configure notifications: live pushes over SignalR and signed webhooks with a bounded timeout per attempt.
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<ILiveEventPublisher, SignalRLiveEventPublisher>();
-        // One long-lived client; recycling pooled connections every two minutes keeps it following DNS changes.
+        // One long-lived client that connects only where the outbound policy allows.
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationAgent>(sp,
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) }));
+            new HttpClient(sp.GetRequiredService<Security.OutboundAddressPolicy>().CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) }));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationAgent>());
         builder.Services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents", tags: ["ready"]);
         return builder;

@@ -13,6 +13,7 @@ using SmartMaintenance.Detection;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Registry;
+using SmartMaintenance.Security;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Simulation;
@@ -33,7 +34,11 @@ internal static class SmartMaintenanceExtensions
             .ValidateDataAnnotations()
             .Validate(o => string.IsNullOrEmpty(o.Postgres),
                 "SMX_POSTGRES is set, but this build ships only the embedded SQLite store; unset SMX_POSTGRES to start.")
+            .Validate(o => OutboundAddressPolicy.Parse(o.WebhookAllowedNetworks, out _) is not null,
+                "SMX_WEBHOOK_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8 or fd00::/8, separated by commas.")
             .ValidateOnStart();
+        builder.Services.AddSingleton(sp =>
+            OutboundAddressPolicy.Parse(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.WebhookAllowedNetworks, out _)!);
         builder.Services.AddOptions<IngestionOptions>().Bind(builder.Configuration.GetSection("Ingestion"));
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -84,6 +84,13 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("ASSESSMENT_INTERVAL")]
     public TimeSpan AssessmentInterval { get; set; } = Agents.Predictions.AssetAssessmentOptions.Default.Interval;
 
+    /// <summary>
+    /// Networks webhooks may reach beside the public internet (<c>SMX_WEBHOOK_ALLOWED_NETWORKS</c>, comma-separated,
+    /// e.g. <c>10.0.0.0/8</c>): for self-hosters whose receivers are on their own network. Empty by default.
+    /// </summary>
+    [ConfigurationKeyName("WEBHOOK_ALLOWED_NETWORKS")]
+    public string? WebhookAllowedNetworks { get; set; }
+
     /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
     [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
     public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
