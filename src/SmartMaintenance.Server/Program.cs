@@ -18,6 +18,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseAntiforgery();
+app.UseHubConnectionOwners("/hubs/events");
 
 // Configure operations endpoints
 app.MapOperations();

@@ -106,4 +106,23 @@ public class SecurityTests
         Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         await rejected.ProblemAsync(HttpStatusCode.TooManyRequests);
     }
+
+    [Fact]
+    public async Task A_live_connection_opened_with_one_key_cannot_be_polled_sent_on_or_closed_with_another_tenants_key()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var tenant = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "ACME" })).ReadJsonAsync();
+        using var other = await app.CreateClientWithKeyAsync("operator", tenant.GetProperty("id").GetInt64());
+        var negotiated = await (await admin.PostAsync("/hubs/events/negotiate?negotiateVersion=1", null)).ReadJsonAsync();
+        var token = Uri.EscapeDataString(negotiated.GetProperty("connectionToken").GetString()!);
+
+        await (await other.GetAsync($"/hubs/events?id={token}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.PostAsync($"/hubs/events?id={token}", new StringContent("{\"protocol\":\"json\",\"version\":1}\u001e"))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.DeleteAsync($"/hubs/events?id={token}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // The key that opened it still polls it: the first poll answers at once.
+        using var poll = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/hubs/events?id={token}", poll.Token)).StatusCode);
+    }
 }

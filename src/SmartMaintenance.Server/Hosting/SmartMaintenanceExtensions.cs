@@ -49,6 +49,8 @@ internal static class SmartMaintenanceExtensions
             options.UseUtcTimestamp = true;
             options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        // Each request's start and end line carries its query string, and a SignalR connection's token travels there.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         // Configure storage: the embedded SQLite store, migrated at start.
         builder.Services.AddSingleton(sp =>
