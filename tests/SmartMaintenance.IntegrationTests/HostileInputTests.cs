@@ -119,4 +119,54 @@ public sealed class HostileInputTests
         Assert.Empty((await (await admin.GetAsync("/api/v1/webhooks")).ReadJsonAsync()).EnumerateArray());
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = "https://93.184.216.34/hook" })).StatusCode);
     }
+
+    [Fact]
+    public async Task Ambiguous_or_contradictory_bodies_are_refused_naming_the_field()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+
+        var range = await (await admin.PutAsJsonAsync("/api/v1/sensors/pump-1-temp",
+            new { asset_id = "pump-1", type = "temperature", unit = "°C", expected_min = 90, expected_max = 10, sample_interval_seconds = 1 })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("expected_min", range.ToString(), StringComparison.Ordinal);
+        var twice = await (await admin.PutAsync("/api/v1/sites/plant", new StringContent("""{"name":"Plant","name":"Other"}""", Encoding.UTF8, "application/json")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("name", twice.ToString(), StringComparison.Ordinal);
+        await (await admin.PostAsync("/api/v1/api-keys", new StringContent("""{"name":"k","role":123}""", Encoding.UTF8, "application/json")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync("/api/v1/cases?state=10001")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal("Plant", (await (await admin.GetAsync("/api/v1/sites/plant")).ReadJsonAsync()).GetProperty("name").GetString());
+        Assert.Equal(100, (await (await admin.GetAsync("/api/v1/sensors/pump-1-temp")).ReadJsonAsync()).GetProperty("expected_max").GetDouble());
+    }
+
+    [Fact]
+    public async Task An_exported_text_that_starts_like_a_formula_is_written_so_a_spreadsheet_shows_it()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+        (await admin.PutAsJsonAsync("/api/v1/sensors/pump-1-odd", new { asset_id = "pump-1", type = "flow", unit = "=HYPERLINK(\"http://x\")", sample_interval_seconds = 1 }))
+            .EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/readings", new[] { new { sensor_id = "pump-1-odd", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), value = 1.5 } }))
+            .EnsureSuccessStatusCode();
+
+        var csv = await admin.GetStringAsync("/api/v1/sensors/pump-1-odd/readings/export");
+
+        var row = csv.Split('\n')[1];
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://x\"\")\",", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_planner_ingests_as_the_readme_says()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var planner = await app.CreateClientWithKeyAsync("planner");
+
+        var response = await planner.PostAsJsonAsync("/api/v1/readings", new[] { new { sensor_id = "pump-1-temp", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1), value = 20.5 } });
+
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
+    }
 }

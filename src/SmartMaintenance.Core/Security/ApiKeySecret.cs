@@ -25,8 +25,11 @@ public static class ApiKeySecret
         return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>The first characters of a secret, kept in clear so a person can tell keys apart.</summary>
-    public static string Hint(string secret) => secret.Length <= 10 ? secret : secret[..10];
+    /// <summary>
+    /// The first characters of a secret, kept in clear so a person can tell keys apart: ten at most and never more than a
+    /// quarter of it, so a secret a person chose (the seeded admin key) does not show most of itself.
+    /// </summary>
+    public static string Hint(string secret) => secret[..Math.Min(10, secret.Length / 4)];
 }
 
 /// <summary>A stored API key (never its secret).</summary>

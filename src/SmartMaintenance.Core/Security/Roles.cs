@@ -25,7 +25,7 @@ public static class Scopes
     {
         Role.Viewer => [DataRead],
         Role.Operator => [DataRead, DataIngest, MlPredict, DecisionsWrite, MaintenanceWrite],
-        Role.Planner => [DataRead, DataWrite, MlPredict, MlTrain, ReportsGenerate, DecisionsWrite, ScheduleWrite, MaintenanceWrite],
+        Role.Planner => [DataRead, DataIngest, DataWrite, MlPredict, MlTrain, ReportsGenerate, DecisionsWrite, ScheduleWrite, MaintenanceWrite],
         Role.Admin => All,
         _ => [],
     };

@@ -58,7 +58,12 @@ public static class ReadingsCsvWriter
         return written + value;
     }
 
-    private static string Field(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    // A text starting like a formula (=, +, -, @, tab, carriage return) is written after an apostrophe, so a spreadsheet
+    // that opens the export shows it rather than runs it (OWASP's CSV-injection advice).
+    private static string Field(string text)
+    {
+        var safe = text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
+        return safe.AsSpan().IndexOfAny(",\"\r\n") < 0 ? safe : "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
 
 }

@@ -57,6 +57,12 @@ internal static class CasesApi
             return problem;
         }
 
+        if (state is { } named && !Enum.IsDefined(named))
+        {
+            // Query binding takes any number as an enum value.
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid state", $"state must be one of {string.Join(", ", Enum.GetNames<CaseState>())}.");
+        }
+
         var cases = await store.ListCasesAsync(context.User.TenantIdOf(), state is { } s ? [s] : null, assetId, limit ?? 100, context.RequestAborted);
         return TypedResults.Ok(cases.Select(CaseResponse.From));
     }

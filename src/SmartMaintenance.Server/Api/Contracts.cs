@@ -55,7 +55,16 @@ public sealed record SensorRequest(
     [property: Required, StringLength(32, MinimumLength = 1)] string Unit,
     double? ExpectedMin,
     double? ExpectedMax,
-    [property: Range(0, 86_400)] double SampleIntervalSeconds);
+    [property: Range(0, 86_400)] double SampleIntervalSeconds) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ExpectedMin > ExpectedMax)
+        {
+            yield return new ValidationResult("expected_min must not be above expected_max.", ["expected_min"]);
+        }
+    }
+}
 
 public sealed record SensorResponse(
     string SensorId, string? AssetId, string Type, string Unit, double? ExpectedMin, double? ExpectedMax,
