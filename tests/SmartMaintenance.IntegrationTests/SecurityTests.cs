@@ -125,4 +125,24 @@ public class SecurityTests
         using var poll = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/hubs/events?id={token}", poll.Token)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_tenants_audit_check_counts_its_own_entries_not_the_platforms()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+        var tenant = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "ACME" })).ReadJsonAsync();
+        using var other = await app.CreateClientWithKeyAsync("operator", tenant.GetProperty("id").GetInt64());
+        // An audited change in the default tenant only.
+        (await admin.PutAsJsonAsync("/api/v1/detection/settings/temperature", new { sensitivity = 0.7 })).EnsureSuccessStatusCode();
+
+        var platform = await admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        var own = await other.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+
+        Assert.True(platform.GetProperty("valid").GetBoolean() && own.GetProperty("valid").GetBoolean(), $"{platform} {own}");
+        var acmeEntries = (await other.GetFromJsonAsync<JsonElement>("/api/v1/audit?limit=1000")).GetProperty("entries").GetArrayLength();
+        Assert.Equal(acmeEntries, own.GetProperty("checked").GetInt64());
+        Assert.True(platform.GetProperty("checked").GetInt64() > acmeEntries, $"{platform} {own}");
+    }
 }

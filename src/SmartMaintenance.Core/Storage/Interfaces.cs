@@ -92,8 +92,12 @@ public interface IEventLog
     Task<IReadOnlyList<AuditEntry>> ListAsync(
         long tenantId, string? correlationId, long afterSequence, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Re-computes the whole chain and names the first entry that does not hold.</summary>
-    Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Re-computes the whole chain and names the first entry that does not hold. For a tenant (not null) it counts that
+    /// tenant's entries only and names a broken entry only when it is the tenant's own: the chain is shared, so another
+    /// tenant's broken entry makes the trail invalid for everyone but is not described.
+    /// </summary>
+    Task<AuditVerification> VerifyAsync(long? tenantId, CancellationToken cancellationToken);
 }
 
 /// <summary>Filters for listing anomalies; null means any.</summary>

@@ -44,7 +44,8 @@ internal static class AuditApi
 
     private static async Task<Ok<AuditVerificationResponse>> VerifyAsync(HttpContext context, IEventLog events)
     {
-        var result = await events.VerifyAsync(context.RequestAborted);
+        // Platform admins check the whole trail; anyone else sees their own tenant's share of it.
+        var result = await events.VerifyAsync(context.User.IsPlatformAdmin() ? null : context.User.TenantIdOf(), context.RequestAborted);
         return TypedResults.Ok(new AuditVerificationResponse(result.Valid, result.Checked, result.BrokenSequence, result.Problem));
     }
 }

@@ -46,7 +46,7 @@ public sealed class SqliteEventLogTests : IDisposable
             Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
         }
 
-        Assert.Equal(new AuditVerification(true, 5, null, null), await _log.VerifyAsync(default));
+        Assert.Equal(new AuditVerification(true, 5, null, null), await _log.VerifyAsync(null, default));
     }
 
     [Fact]
@@ -60,11 +60,28 @@ public sealed class SqliteEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tenants_check_counts_its_own_entries_and_does_not_describe_another_tenants()
+    {
+        await AppendAsync(3);
+        await _log.AppendAsync([Event(4, tenant: 2), Event(5, tenant: 2)], default);
+
+        Assert.Equal(new AuditVerification(true, 3, null, null), await _log.VerifyAsync(1, default));
+        Assert.Equal(new AuditVerification(true, 2, null, null), await _log.VerifyAsync(2, default));
+
+        Execute("""UPDATE audit_events SET payload = '{"n":99}' WHERE seq = 4""");
+        var tenant = await _log.VerifyAsync(1, default);
+        Assert.Equal((false, 3L, (long?)null), (tenant.Valid, tenant.Checked, tenant.BrokenSequence));
+        Assert.Contains("outside this tenant", tenant.Problem);
+        Assert.Equal(4, (await _log.VerifyAsync(2, default)).BrokenSequence);
+        Assert.Equal(4, (await _log.VerifyAsync(null, default)).BrokenSequence);
+    }
+
+    [Fact]
     public async Task An_altered_entry_is_named_by_verification()
     {
         await AppendAsync(5);
         Execute("""UPDATE audit_events SET payload = '{"n":99}' WHERE seq = 3""");
-        var result = await _log.VerifyAsync(default);
+        var result = await _log.VerifyAsync(null, default);
         Assert.False(result.Valid);
         Assert.Equal(3, result.BrokenSequence);
         Assert.Contains("altered", result.Problem);
@@ -75,7 +92,7 @@ public sealed class SqliteEventLogTests : IDisposable
     {
         await AppendAsync(5);
         Execute("DELETE FROM audit_events WHERE seq = 2");
-        var result = await _log.VerifyAsync(default);
+        var result = await _log.VerifyAsync(null, default);
         Assert.False(result.Valid);
         Assert.Equal(3, result.BrokenSequence);
         Assert.Contains("missing", result.Problem);
@@ -86,7 +103,7 @@ public sealed class SqliteEventLogTests : IDisposable
     {
         await AppendAsync(5);
         Execute("DELETE FROM audit_events WHERE seq >= 4");
-        var result = await _log.VerifyAsync(default);
+        var result = await _log.VerifyAsync(null, default);
         Assert.False(result.Valid);
         Assert.Equal(4, result.BrokenSequence);
         Assert.Contains("removed from the end", result.Problem);
@@ -100,6 +117,6 @@ public sealed class SqliteEventLogTests : IDisposable
         var reopened = new SqliteEventLog(_temp.Database, TimeProvider.System);
         var next = await reopened.AppendAsync([Event(3)], default);
         Assert.Equal(3, next[0].Sequence);
-        Assert.True((await reopened.VerifyAsync(default)).Valid);
+        Assert.True((await reopened.VerifyAsync(null, default)).Valid);
     }
 }

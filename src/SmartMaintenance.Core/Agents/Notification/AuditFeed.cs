@@ -50,5 +50,5 @@ public sealed class PublishingEventLog(IEventLog inner, AuditFeed feed) : IEvent
     public Task<IReadOnlyList<AuditEntry>> ListAsync(long tenantId, string? correlationId, long afterSequence, int limit, CancellationToken cancellationToken) =>
         inner.ListAsync(tenantId, correlationId, afterSequence, limit, cancellationToken);
 
-    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) => inner.VerifyAsync(cancellationToken);
+    public Task<AuditVerification> VerifyAsync(long? tenantId, CancellationToken cancellationToken) => inner.VerifyAsync(tenantId, cancellationToken);
 }

@@ -64,7 +64,10 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
             Read, cancellationToken, ("$t", tenantId), ("$c", correlationId), ("$after", afterSequence), ("$limit", limit));
     }
 
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    private const string OtherTenants =
+        "An entry outside this tenant was altered, removed or reordered: the shared trail cannot vouch for the entries after it. A platform admin's check names it.";
+
+    public async Task<AuditVerification> VerifyAsync(long? tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         // One read transaction: the chain and the head are checked as of the same moment, even while others append.
@@ -72,27 +75,33 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
         await using var command = connection.Command($"SELECT {Columns} FROM audit_events ORDER BY seq");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         long expected = 1;
+        long counted = 0;
         var previous = AuditChain.Genesis;
         while (await reader.ReadAsync(cancellationToken))
         {
             var entry = Read(reader);
             if (AuditChain.Check(entry, expected, previous) is { } problem)
             {
-                return new AuditVerification(false, expected - 1, entry.Sequence, $"Entry {entry.Sequence}: {problem}.");
+                return tenantId is null || entry.TenantId == tenantId
+                    ? new AuditVerification(false, counted, entry.Sequence, $"Entry {entry.Sequence}: {problem}.")
+                    : new AuditVerification(false, counted, null, OtherTenants);
             }
 
             expected++;
+            counted += tenantId is null || entry.TenantId == tenantId ? 1 : 0;
             previous = entry.Hash;
         }
 
         var (headSequence, headHash) = await ReadHeadAsync(connection, cancellationToken);
         if (headSequence != expected - 1 || headHash != previous)
         {
-            return new AuditVerification(false, expected - 1, expected,
-                $"The trail ends at entry {expected - 1} but its head records entry {headSequence}: entries were removed from the end.");
+            return tenantId is null
+                ? new AuditVerification(false, counted, expected,
+                    $"The trail ends at entry {expected - 1} but its head records entry {headSequence}: entries were removed from the end.")
+                : new AuditVerification(false, counted, null, "Entries were removed from the end of the trail.");
         }
 
-        return new AuditVerification(true, expected - 1, null, null);
+        return new AuditVerification(true, counted, null, null);
     }
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(SqliteConnection connection, CancellationToken cancellationToken)
