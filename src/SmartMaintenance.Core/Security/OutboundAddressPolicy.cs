@@ -84,7 +84,7 @@ public sealed class OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(url.DnsSafeHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(url.DnsSafeHost, cancellationToken);
+            addresses = await ResolveAsync(url.DnsSafeHost, cancellationToken);
         }
         catch (SocketException)
         {
@@ -108,8 +108,7 @@ public sealed class OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed)
         ConnectCallback = async (context, cancellationToken) =>
         {
             var host = context.DnsEndPoint.Host;
-            var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-            var target = addresses.FirstOrDefault(Allows)
+            var target = (await ResolveAsync(host, cancellationToken)).FirstOrDefault(Allows)
                 ?? throw new HttpRequestException($"Refused to connect to '{host}': it resolves only to addresses outbound requests may not reach.");
             var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -124,4 +123,7 @@ public sealed class OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed)
             }
         },
     };
+
+    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
 }

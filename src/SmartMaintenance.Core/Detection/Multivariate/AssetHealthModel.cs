@@ -101,7 +101,8 @@ public sealed record AssetHealthModel(
         return into;
     }
 
-    private static (double[] Means, double[] Scales) MeansAndScales(IReadOnlyList<double[]> rows)
+    /// <summary>Each column's mean and standard deviation over the finite values (0 for a column constant to rounding).</summary>
+    internal static (double[] Means, double[] Scales) MeansAndScales(IReadOnlyList<double[]> rows)
     {
         var sensors = rows[0].Length;
         var means = new double[sensors];

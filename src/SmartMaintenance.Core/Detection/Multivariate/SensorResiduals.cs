@@ -124,13 +124,7 @@ public sealed record SensorResiduals(
     private static SensorResiduals FitRows(IReadOnlyList<double[]> features, int sensors)
     {
         var width = features[0].Length;
-        var (means, scales) = (new double[width], new double[width]);
-        for (var f = 0; f < width; f++)
-        {
-            means[f] = features.Average(row => row[f]);
-            var variance = features.Sum(row => (row[f] - means[f]) * (row[f] - means[f])) / Math.Max(1, features.Count - 1);
-            scales[f] = Math.Sqrt(variance) > 1e-12 ? Math.Sqrt(variance) : 0;
-        }
+        var (means, scales) = AssetHealthModel.MeansAndScales(features);
 
         var coefficients = new double[sensors][];
         var residualScales = new double[sensors];

@@ -80,15 +80,16 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
         while (await reader.ReadAsync(cancellationToken))
         {
             var entry = Read(reader);
+            var counts = tenantId is null || entry.TenantId == tenantId;
             if (AuditChain.Check(entry, expected, previous) is { } problem)
             {
-                return tenantId is null || entry.TenantId == tenantId
+                return counts
                     ? new AuditVerification(false, counted, entry.Sequence, $"Entry {entry.Sequence}: {problem}.")
                     : new AuditVerification(false, counted, null, OtherTenants);
             }
 
             expected++;
-            counted += tenantId is null || entry.TenantId == tenantId ? 1 : 0;
+            counted += counts ? 1 : 0;
             previous = entry.Hash;
         }
 
