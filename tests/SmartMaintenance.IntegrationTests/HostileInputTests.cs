@@ -169,4 +169,96 @@ public sealed class HostileInputTests
 
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}");
     }
+
+    [Fact]
+    public async Task A_sensor_without_its_sample_interval_is_refused_naming_the_field_as_sent()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+
+        var problem = await (await admin.PutAsJsonAsync("/api/v1/sensors/pump-1-temp", new { asset_id = "pump-1", type = "temperature", unit = "°C" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("sample_interval_seconds field is required", errors.GetProperty("sample_interval_seconds")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, (await (await admin.GetAsync("/api/v1/sensors/pump-1-temp")).ReadJsonAsync()).GetProperty("sample_interval_seconds").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/sites/plant", """{"name":"Pl\u0000ant"}""", "$.name")]
+    [InlineData("/api/v1/sites/plant", """{"name":"Plant","location":"\u001b[31mred"}""", "$.location")]
+    [InlineData("/api/v1/sites/plant", """{"name":"Pl\ud800ant"}""", "$.name")]
+    [InlineData("/api/v1/sensors/pump-1-temp", """{"asset_id":"pump-1","type":"temperature","unit":"\u0000C","sample_interval_seconds":1}""", "$.unit")]
+    public async Task A_text_with_a_control_character_or_half_a_surrogate_pair_is_refused_naming_it(string path, string body, string field)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+
+        var problem = await (await admin.PutAsync(path, new StringContent(body, Encoding.UTF8, "application/json"))).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Plant", (await (await admin.GetAsync("/api/v1/sites/plant")).ReadJsonAsync()).GetProperty("name").GetString());
+        Assert.Equal("°C", (await (await admin.GetAsync("/api/v1/sensors/pump-1-temp")).ReadJsonAsync()).GetProperty("unit").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync(path, new StringContent(body.Replace("\\u0000", "", StringComparison.Ordinal)
+            .Replace("\\u001b", "", StringComparison.Ordinal).Replace("\\ud800", "", StringComparison.Ordinal), Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reading_that_would_register_a_sensor_with_an_odd_id_or_unit_is_rejected_alone()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = await app.CreateClientWithKeyAsync("operator", autoRegister: true);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        var report = await (await client.PostAsJsonAsync("/api/v1/readings", new object[]
+        {
+            new { sensor_id = "new\u0000one", timestamp = at, value = 1.0 },
+            new { sensor_id = "new one", timestamp = at, value = 1.0 },
+            new { sensor_id = "pump-1-flow", timestamp = at, value = 1.0, unit = "m3/h\u0007" },
+            new { sensor_id = "pump-1-flow", timestamp = at, value = 1.0, unit = new string('m', 33) },
+            new { sensor_id = "pump-1-flow", timestamp = at, value = 1.0, unit = "m3/h" },
+        })).ReadJsonAsync();
+
+        Assert.Equal(1, report.GetProperty("accepted").GetInt32());
+        Assert.Equal(["sensor_id", "sensor_id", "unit", "unit"], report.GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("field").GetString()));
+        using var admin = app.CreateAdminClient();
+        Assert.Equal(["pump-1-flow", "pump-1-temp"], (await (await admin.GetAsync("/api/v1/sensors")).ReadJsonAsync()).EnumerateArray().Select(s => s.GetProperty("sensor_id").GetString()).Order());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/anomalies?since=1.5", "since")]
+    [InlineData("/api/v1/anomalies?since=2026-01-01", "since")]
+    [InlineData("/api/v1/anomalies?since=2026-01-01T00:00:00", "since")]
+    [InlineData("/api/v1/anomalies?since=01/02/2026%2010:00:00Z", "since")]
+    [InlineData("/api/v1/sensors/pump-1-temp/series?from=2026-01-01T00:00:00", "from")]
+    [InlineData("/api/v1/sensors/pump-1-temp/readings/export?to=tomorrow", "to")]
+    [InlineData("/api/v1/sensors/readings?sensor_id=pump-1-temp&from=1.5", "from")]
+    public async Task A_query_time_must_be_iso_8601_with_an_offset(string url, string parameter)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+
+        var problem = await (await admin.GetAsync(url)).ProblemAsync(HttpStatusCode.BadRequest);
+
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains($" {parameter}\"", detail, StringComparison.Ordinal);
+        Assert.Contains("UTC offset", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/anomalies?since=2026-01-01T00:00:00Z")]
+    [InlineData("/api/v1/anomalies?since=2026-01-01T01:00%2B01:00")]
+    [InlineData("/api/v1/sensors/pump-1-temp/series?from=2026-01-01T00:00:00.123456Z&to=2026-01-02T00:00:00-05:00")]
+    public async Task A_query_time_in_iso_8601_with_an_offset_is_read(string url)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(url)).StatusCode);
+    }
 }

@@ -69,6 +69,12 @@ internal sealed class ReadingBatchBuilder : IDisposable
                 return;
             }
 
+            if (!CatalogText.IsId(item.SensorId))
+            {
+                Reject(index, "sensor_id", "a sensor registered by its first reading needs an id of a letter or digit, then letters, digits and . _ : - (at most 128)");
+                return;
+            }
+
             (_pending ??= []).Add(new PendingReading(index, item.SensorId.ToString(), item.Unit.Trim().ToString(), micros, item.Value, quality));
             return;
         }
@@ -188,6 +194,11 @@ internal sealed class ReadingBatchBuilder : IDisposable
         if (item.UnitState == FieldState.Invalid)
         {
             return ("unit", "must be a string");
+        }
+
+        if (item.Unit.Trim().Length > CatalogText.MaxUnitLength || CatalogText.HasControlCharacters(item.Unit))
+        {
+            return ("unit", $"must be at most {CatalogText.MaxUnitLength} characters without control characters");
         }
 
         if (item.QualityState == FieldState.Invalid || (item.QualityState == FieldState.Present && ParseQuality(item.Quality) is null))

@@ -45,6 +45,23 @@ public static class TimestampText
             text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
     }
 
+    /// <summary>
+    /// Strict ISO 8601 for query strings and the like: a date, a time (seconds and fractions optional) and an offset,
+    /// e.g. <c>2026-01-31T12:00:00Z</c>. Loose forms that a culture parser would take ("1.5", a date alone, no
+    /// offset) are refused, so a window never means something other than what was written.
+    /// </summary>
+    public static bool TryParseInstant(ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
+        value = default;
+        return HasOffset(text) &&
+            DateTimeOffset.TryParseExact(text, IsoForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
+
+    /// <summary>What <see cref="TryParseInstant"/> expects, worded for error messages.</summary>
+    public const string InstantForm = "an ISO 8601 date and time with a UTC offset, e.g. 2026-01-31T12:00:00Z or 2026-01-31T13:00:00+01:00";
+
+    private static readonly string[] IsoForms = ["yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
     private static char ToChar<T>(T unit)
         where T : unmanaged => unit switch
         {

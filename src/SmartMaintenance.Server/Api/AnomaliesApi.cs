@@ -27,7 +27,7 @@ internal static class AnomaliesApi
     private static async Task<Results<Ok<IEnumerable<AnomalyResponse>>, ProblemHttpResult>> ListAsync(
         HttpContext context, IAnomalyStore anomalies,
         [FromQuery(Name = "sensor_id")] string? sensorId, [FromQuery(Name = "asset_id")] string? assetId,
-        DateTimeOffset? since, int? limit)
+        QueryTimestamp? since, int? limit)
     {
         if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
         {
@@ -35,7 +35,7 @@ internal static class AnomaliesApi
         }
 
         var found = await anomalies.ListAsync(context.User.TenantIdOf(),
-            new AnomalyQuery(sensorId, assetId, since, limit ?? 100), context.RequestAborted);
+            new AnomalyQuery(sensorId, assetId, since?.Value, limit ?? 100), context.RequestAborted);
         return TypedResults.Ok(found.Select(AnomalyResponse.From));
     }
 

@@ -81,7 +81,7 @@ internal static class CatalogApi
     {
         var tenantId = c.User.TenantIdOf();
         var (result, _) = await store.UpsertSensorAsync(tenantId, new Sensor(0, tenantId, id, r.AssetId, r.Type, UnitNames.Canonical(r.Unit),
-            r.ExpectedMin, r.ExpectedMax, r.SampleIntervalSeconds, false, default), c.RequestAborted);
+            r.ExpectedMin, r.ExpectedMax, r.SampleIntervalSeconds!.Value, false, default), c.RequestAborted);
         directory.Invalidate(tenantId);
         return result;
     }

@@ -33,7 +33,7 @@ public sealed record SeriesResponse(
 internal static class Ids
 {
     /// <summary>Ids of sites, assets and sensors: a letter or digit, then letters, digits and . _ : - (max 128).</summary>
-    public const string Pattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
+    public const string Pattern = CatalogText.IdPattern;
 }
 
 public sealed record SiteRequest(
@@ -52,10 +52,10 @@ public sealed record SensorRequest(
     [property: RegularExpression(Ids.Pattern)] string? SensorId,
     [property: RegularExpression(Ids.Pattern)] string? AssetId,
     [property: Required, StringLength(64, MinimumLength = 1)] string Type,
-    [property: Required, StringLength(32, MinimumLength = 1)] string Unit,
+    [property: Required, StringLength(CatalogText.MaxUnitLength, MinimumLength = 1)] string Unit,
     double? ExpectedMin,
     double? ExpectedMax,
-    [property: Range(0, 86_400)] double SampleIntervalSeconds) : IValidatableObject
+    [property: Required, Range(0, 86_400)] double? SampleIntervalSeconds) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -238,7 +238,7 @@ internal static class ReadingsApi
 
     private static async Task<Results<Ok<ReadingsPage>, ProblemHttpResult>> GetReadingsAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings,
-        [FromQuery(Name = "sensor_id")] string? sensorId, DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor)
+        [FromQuery(Name = "sensor_id")] string? sensorId, QueryTimestamp? from, QueryTimestamp? to, int? limit, string? cursor)
     {
         var size = limit ?? 100;
         if (string.IsNullOrEmpty(sensorId))
@@ -270,8 +270,8 @@ internal static class ReadingsApi
             return UnknownSensor(sensorId);
         }
 
-        var fromMicros = from is { } f ? UnixMicros.From(f) : long.MinValue;
-        var toMicros = to is { } t ? UnixMicros.From(t) : long.MaxValue;
+        var fromMicros = from is { } f ? UnixMicros.From(f.Value) : long.MinValue;
+        var toMicros = to is { } t ? UnixMicros.From(t.Value) : long.MaxValue;
         var rows = await readings.QueryAsync(tenantId, sensor.Key, fromMicros, Math.Min(toMicros, before ?? long.MaxValue), size, context.RequestAborted);
         var page = new ReadingResponse[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -285,9 +285,9 @@ internal static class ReadingsApi
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult>> GetSeriesAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
-        string sensorId, DateTimeOffset? from, DateTimeOffset? to, string? bucket)
+        string sensorId, QueryTimestamp? from, QueryTimestamp? to, string? bucket)
     {
-        var (start, end) = QueryWindow.Resolve(from, to, time.GetUtcNow(), TimeSpan.FromHours(24));
+        var (start, end) = QueryWindow.Resolve(from?.Value, to?.Value, time.GetUtcNow(), TimeSpan.FromHours(24));
         if (start >= end)
         {
             return Problems.Result(400, "Invalid range", "from must be before to.");

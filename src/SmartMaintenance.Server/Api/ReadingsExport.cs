@@ -41,9 +41,9 @@ public static class ReadingsExport
 
     private static async Task ExportAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
-        string sensorId, DateTimeOffset? from, DateTimeOffset? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "tenant_id")] long? tenant)
+        string sensorId, QueryTimestamp? from, QueryTimestamp? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "tenant_id")] long? tenant)
     {
-        var (start, end) = QueryWindow.Resolve(from, to, time.GetUtcNow(), DefaultWindow);
+        var (start, end) = QueryWindow.Resolve(from?.Value, to?.Value, time.GetUtcNow(), DefaultWindow);
         if (start >= end)
         {
             await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid range", "from must be before to.");

@@ -36,13 +36,30 @@ internal static class ApiDocumentationExtensions
             return Task.CompletedTask;
         }));
 
-    // FiniteNumberConverter reads every double, which hides the type from the schema generator: say it is a number.
+    // FiniteNumberConverter and PlainTextConverter read every double and string, which hides their types from the
+    // schema generator: say what they are, nullable where the property is.
     private static Task DescribeNumbers(OpenApiSchema schema, Microsoft.AspNetCore.OpenApi.OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
         if (type == typeof(double) || type == typeof(double?))
         {
             schema.Type = type == typeof(double) ? JsonSchemaType.Number : JsonSchemaType.Number | JsonSchemaType.Null;
+        }
+        else if (type == typeof(string))
+        {
+            schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+        else if (context.JsonTypeInfo.ElementType == typeof(string))
+        {
+            // Lists and maps of texts lose their element schema the same way.
+            if (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Enumerable)
+            {
+                schema.Items ??= new OpenApiSchema { Type = JsonSchemaType.String };
+            }
+            else if (context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Dictionary)
+            {
+                schema.AdditionalProperties ??= new OpenApiSchema { Type = JsonSchemaType.String };
+            }
         }
 
         return Task.CompletedTask;

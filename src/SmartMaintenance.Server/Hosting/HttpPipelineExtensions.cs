@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 
 using Microsoft.AspNetCore.Diagnostics;
 
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 
 namespace SmartMaintenance.Server.Hosting;
@@ -19,6 +22,10 @@ internal static class HttpPipelineExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                validation.Errors = WireNames(validation.Errors);
+            }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -93,6 +100,25 @@ internal static class HttpPipelineExtensions
         });
     }
 
+    /// <summary>
+    /// Validation names a field as C# does (<c>SampleIntervalSeconds</c>); clients wrote <c>sample_interval_seconds</c>.
+    /// Keys and the messages that repeat them are rewritten in the wire's spelling.
+    /// </summary>
+    private static Dictionary<string, string[]> WireNames(IDictionary<string, string[]> errors)
+    {
+        var renamed = new Dictionary<string, string[]>(errors.Count, StringComparer.Ordinal);
+        foreach (var (key, messages) in errors)
+        {
+            var segments = key.Split('.');
+            var wire = string.Join('.', segments.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName));
+            var last = segments[^1];
+            var wireLast = JsonNamingPolicy.SnakeCaseLower.ConvertName(last);
+            renamed[wire] = [.. messages.Select(m => m.Replace(last, wireLast, StringComparison.Ordinal))];
+        }
+
+        return renamed;
+    }
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var headers = context.Response.Headers;
@@ -122,7 +148,9 @@ internal sealed class BadRequestExceptionHandler : IExceptionHandler
 
         var detail = bad.InnerException is System.Text.Json.JsonException json
             ? json.Path is { } path && !json.Message.Contains(path, StringComparison.Ordinal) ? $"{bad.Message} {json.Message} Path: {path}." : $"{bad.Message} {json.Message}"
-            : bad.Message;
+            : bad.Message.Contains(nameof(QueryTimestamp), StringComparison.Ordinal)
+                ? $"{bad.Message} Expected {TimestampText.InstantForm}."
+                : bad.Message;
         await Problems.WriteAsync(httpContext, bad.StatusCode, "Bad request", detail);
         return true;
     }

@@ -123,6 +123,7 @@ internal static class SmartMaintenanceExtensions
             // A key given twice is ambiguous: refused, not silently the last.
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new FiniteNumberConverter());
+            options.SerializerOptions.Converters.Add(new PlainTextConverter());
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         builder.Services.AddValidation();
