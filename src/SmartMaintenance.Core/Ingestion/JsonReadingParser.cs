@@ -98,7 +98,7 @@ internal static class JsonReadingParser
         }
 
         Span<char> sensorBuffer = stackalloc char[IngestionOptions.MaxSensorIdLength + 1];
-        Span<char> unitBuffer = stackalloc char[32];
+        Span<char> unitBuffer = stackalloc char[Domain.CatalogText.MaxUnitLength + 1];
         Span<char> qualityBuffer = stackalloc char[16];
         scoped RawReading item = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -149,19 +149,27 @@ internal static class JsonReadingParser
             return FieldState.Invalid;
         }
 
-        if (!reader.HasValueSequence && reader.ValueSpan.Length <= buffer.Length)
+        try
         {
-            value = buffer[..reader.CopyString(buffer)];
+            if (!reader.HasValueSequence && reader.ValueSpan.Length <= buffer.Length)
+            {
+                value = buffer[..reader.CopyString(buffer)];
+                return FieldState.Present;
+            }
+
+            // Rare: long or multi-byte text. A value longer than the buffer comes back as the full buffer, which
+            // validation reports as too long.
+            var text = reader.GetString()!;
+            var length = Math.Min(text.Length, buffer.Length);
+            text.AsSpan(0, length).CopyTo(buffer);
+            value = buffer[..length];
             return FieldState.Present;
         }
-
-        // Rare: long or multi-byte text. A value longer than the buffer comes back as the full buffer, which
-        // validation reports as too long.
-        var text = reader.GetString()!;
-        var length = Math.Min(text.Length, buffer.Length);
-        text.AsSpan(0, length).CopyTo(buffer);
-        value = buffer[..length];
-        return FieldState.Present;
+        catch (InvalidOperationException ex) when (ex.InnerException is not DecoderFallbackException)
+        {
+            // An escaped lone surrogate: valid JSON syntax, not text.
+            return FieldState.NotText;
+        }
     }
 
     private static FieldState ReadTimestamp(in Utf8JsonReader reader, out DateTimeOffset timestamp, out bool withoutOffset)
@@ -186,11 +194,18 @@ internal static class JsonReadingParser
 
         // Escaped text or a form System.Text.Json does not take (e.g. a space instead of 'T'): parse it as text.
         Span<char> text = stackalloc char[64];
-        if (reader.ValueSpan.Length <= text.Length &&
-            TimestampText.TryParse(text[..reader.CopyString(text)], out timestamp, out var hasOffset))
+        try
         {
-            withoutOffset = !hasOffset;
-            return FieldState.Present;
+            if (reader.ValueSpan.Length <= text.Length &&
+                TimestampText.TryParse(text[..reader.CopyString(text)], out timestamp, out var hasOffset))
+            {
+                withoutOffset = !hasOffset;
+                return FieldState.Present;
+            }
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is not DecoderFallbackException)
+        {
+            return FieldState.NotText;
         }
 
         return FieldState.Invalid;

@@ -6,6 +6,8 @@ public enum FieldState : byte
     Missing,
     /// <summary>Present but of the wrong type or not parseable.</summary>
     Invalid,
+    /// <summary>A string that is not text: it holds half of a UTF-16 surrogate pair (e.g. <c>"\ud800"</c> alone).</summary>
+    NotText,
     Present,
 }
 

@@ -137,6 +137,11 @@ internal sealed class ReadingBatchBuilder : IDisposable
 
     private (string Field, string Reason)? Validate(ref RawReading item)
     {
+        if (NotText(ref item) is { } field)
+        {
+            return (field, "holds half of a UTF-16 surrogate pair (e.g. \\ud800 alone), which is not text");
+        }
+
         switch (item.SensorIdState)
         {
             case FieldState.Missing:
@@ -208,6 +213,13 @@ internal sealed class ReadingBatchBuilder : IDisposable
 
         return null;
     }
+
+    private static string? NotText(ref RawReading item) =>
+        item.SensorIdState == FieldState.NotText ? "sensor_id"
+        : item.TimestampState == FieldState.NotText ? "timestamp"
+        : item.UnitState == FieldState.NotText ? "unit"
+        : item.QualityState == FieldState.NotText ? "quality"
+        : null;
 
     private static ReadingQuality? ParseQuality(ReadOnlySpan<char> text)
     {

@@ -132,4 +132,21 @@ public class JsonReadingParserTests
         Assert.Equal((1, "item"), (error.Index, error.Field));
         Assert.Contains("line 3", error.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Half_a_surrogate_pair_or_an_overlong_unit_rejects_only_its_item_naming_the_field()
+    {
+        using var batch = BatchFixture.Parse($$"""
+            [{"sensor_id":"pump-1-\ud800","timestamp":"2026-11-25T10:00:00Z","value":1},
+             {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00\udfffZ","value":1},
+             {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":1,"unit":"\ud800"},
+             {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":1,"quality":"good\udc00"},
+             {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":1,"unit":"{{new string('C', 33)}}"},
+             {"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":1,"unit":"\u00b0C"}]
+            """, ReadingFormat.JsonArray);
+
+        Assert.Equal([5], batch.Indices.ToArray());
+        Assert.Equal(["sensor_id", "timestamp", "unit", "quality", "unit"], batch.Report.Rejected.Select(e => e.Field));
+        Assert.All(batch.Report.Rejected.Take(4), e => Assert.Contains("surrogate", e.Reason, StringComparison.Ordinal));
+    }
 }
