@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Hosting;
 
@@ -28,6 +29,7 @@ internal static class HttpPipelineExtensions
             }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<StorageFullExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddRateLimiter(options =>
         {
@@ -152,6 +154,30 @@ internal sealed class BadRequestExceptionHandler : IExceptionHandler
                 ? $"{bad.Message} Expected {TimestampText.InstantForm}."
                 : bad.Message;
         await Problems.WriteAsync(httpContext, bad.StatusCode, "Bad request", detail);
+        return true;
+    }
+}
+
+/// <summary>
+/// A write that failed because the disk is full answers 503 with <c>Retry-After</c>: nothing of the request was stored
+/// (its transaction rolled back), and the client may send it again once space is back. Readiness reports it too.
+/// </summary>
+internal sealed class StorageFullExceptionHandler(StorageSpace space, ILogger<StorageFullExceptionHandler> logger) : IExceptionHandler
+{
+    public const int RetryAfterSeconds = 30;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!StorageSpace.IsOutOfSpace(exception))
+        {
+            return false;
+        }
+
+        space.ReportOutOfSpace();
+        logger.LogError("Disk full under {DataDirectory}: {Method} {Path} answered 503", space.DataDirectory, httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        await Problems.WriteAsync(httpContext, StatusCodes.Status503ServiceUnavailable, "Storage full",
+            $"The server's disk is full: nothing of this request was stored. Send it again in {RetryAfterSeconds} s or more.");
         return true;
     }
 }

@@ -63,6 +63,11 @@ internal static class SmartMaintenanceExtensions
             return database;
         });
         builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value;
+            return new StorageSpace(options.DataDir, options.MinFreeDiskMb * 1024L * 1024, sp.GetRequiredService<TimeProvider>());
+        });
         builder.Services.AddSingleton<SqliteReadingStore>();
         builder.Services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<SqliteReadingStore>());
         builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
@@ -152,13 +157,23 @@ internal static class SmartMaintenanceExtensions
 
         // Configure operations: health and Prometheus metrics.
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<StorageSpaceHealthCheck>("storage_space", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddMeter(Telemetry.IngestionMeterName, Telemetry.StorageMeterName, Agents.AgentTelemetry.MeterName)
             .AddPrometheusExporter());
         return builder;
     }
+}
+
+/// <summary>Ready when the data folder has room to write and no write failed for lack of it moments ago.</summary>
+internal sealed class StorageSpaceHealthCheck(StorageSpace space) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(space.Shortage() is { } shortage
+            ? HealthCheckResult.Unhealthy($"Disk full: {shortage}")
+            : HealthCheckResult.Healthy($"{space.FreeBytes() / (1024 * 1024)} MiB free"));
 }
 
 /// <summary>Ready when the database answers a query.</summary>

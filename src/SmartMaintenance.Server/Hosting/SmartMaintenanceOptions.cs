@@ -91,6 +91,14 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("WEBHOOK_ALLOWED_NETWORKS")]
     public string? WebhookAllowedNetworks { get; set; }
 
+    /// <summary>
+    /// Free space the data folder needs for the server to report itself ready (<c>SMX_MIN_FREE_DISK_MB</c>): the store's
+    /// write-ahead log grows up to 64 MiB between checkpoints.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    [ConfigurationKeyName("MIN_FREE_DISK_MB")]
+    public int MinFreeDiskMb { get; set; } = 64;
+
     /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
     [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
     public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);

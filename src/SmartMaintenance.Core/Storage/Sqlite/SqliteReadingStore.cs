@@ -290,7 +290,13 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             }
             catch
             {
-                RawStatement.Exec(db, "ROLLBACK;");
+                // SQLite rolls back by itself after some errors (a full disk, an I/O error): roll back only what is
+                // still open, so the original error is the one reported.
+                if (SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+                {
+                    RawStatement.Exec(db, "ROLLBACK;");
+                }
+
                 throw;
             }
         }
