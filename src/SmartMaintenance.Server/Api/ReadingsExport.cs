@@ -75,8 +75,8 @@ public static class ReadingsExport
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition =
             $"attachment; filename=\"{FileNameOf(sensor.SensorId)}_{start.UtcDateTime:yyyyMMdd'T'HHmm}_{end.UtcDateTime:yyyyMMdd'T'HHmm}.csv\"";
-        await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-        await ReadingsCsvWriter.WriteAsync(writer, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
+        await ReadingsCsvWriter.WriteAsync(
+            context.Response.BodyWriter, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
     }
 
     private static string FileNameOf(string sensorId)
