@@ -25,6 +25,14 @@ trap 'rm -f "$log"' EXIT
 dotnet build SmartMaintenance.slnx -c Release -nologo -v q
 # Formatting is part of the build contract: the repository's .editorconfig, no diff.
 dotnet format SmartMaintenance.slnx --verify-no-changes --no-restore
+# No package with a known vulnerability, direct or transitive, as NuGet's advisory feed lists them today.
+audit="$(dotnet list SmartMaintenance.slnx package --vulnerable --include-transitive 2>&1)" || { echo "$audit" >&2; exit 1; }
+if grep -q "has the following vulnerable packages" <<<"$audit"; then
+  echo "$audit" >&2
+  echo "Vulnerable packages found (above): update them before the tests can pass." >&2
+  exit 1
+fi
+echo "Package audit: no known vulnerable packages."
 status=0
 dotnet test SmartMaintenance.slnx -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
 

@@ -9,6 +9,7 @@ builder.AddSmartMaintenance();
 var app = builder.Build();
 
 // Configure the HTTP pipeline
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestCorrelation();
@@ -45,7 +46,8 @@ app.MapAdminApi();
 // Configure the web UI
 app.MapStaticAssets();
 app.MapAccountEndpoints();
-app.MapRazorComponents<SmartMaintenance.Server.Components.App>().AddInteractiveServerRenderMode();
+// The security headers middleware sends the UI's whole CSP, frame-ancestors included.
+app.MapRazorComponents<SmartMaintenance.Server.Components.App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();
 

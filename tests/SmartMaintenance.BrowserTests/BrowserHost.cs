@@ -59,6 +59,7 @@ public class BrowserHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Assert.True(PolicyViolations.IsEmpty, $"The UI's Content-Security-Policy blocked:\n{string.Join('\n', PolicyViolations)}");
         await Browser.DisposeAsync();
         _playwright?.Dispose();
         try
@@ -74,6 +75,12 @@ public class BrowserHost : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// What the UI's Content-Security-Policy blocked in any page of this host, as the browser reported it. Every page
+    /// runs under the policy the product sends; a blocked script, style or connection is a failure of the class.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> PolicyViolations { get; } = new();
+
     /// <summary>A fresh browser context (its own cookies) at a laptop's size, and its first page.</summary>
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {
@@ -82,6 +89,13 @@ public class BrowserHost : IAsyncLifetime
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
+        context.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                PolicyViolations.Enqueue(message.Text);
+            }
+        };
         return await context.NewPageAsync();
     }
 

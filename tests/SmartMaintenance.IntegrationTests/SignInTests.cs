@@ -46,6 +46,26 @@ public sealed partial class SignInTests
         Assert.Contains("Fleet overview", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("https", true)]
+    public async Task The_session_cookie_is_secure_when_a_proxy_says_the_client_came_over_https(string? forwardedProto, bool secure)
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["ADMIN_PASSWORD"] = Password });
+        var (client, token) = await OpenSignInAsync(app);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/account/signin") { Content = Form(token, Password, "/") };
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        var response = await client.SendAsync(request);
+
+        var session = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("smx_session=", StringComparison.Ordinal));
+        Assert.Equal(secure, session.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task A_sign_in_post_without_the_antiforgery_token_is_refused()
     {

@@ -29,23 +29,8 @@ public sealed class OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed)
     /// The policy for a comma-separated list of networks allowed beside the public internet (<c>10.0.0.0/8</c>,
     /// <c>127.0.0.1/32</c>, <c>fd00::/8</c>); null and a problem when an entry is not a network.
     /// </summary>
-    public static OutboundAddressPolicy? Parse(string? networks, out string? problem)
-    {
-        problem = null;
-        var list = new List<IPNetwork>();
-        foreach (var entry in (networks ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!IPNetwork.TryParse(entry, out var network))
-            {
-                problem = $"'{entry}' is not a network such as 10.0.0.0/8 or fd00::/8.";
-                return null;
-            }
-
-            list.Add(network);
-        }
-
-        return new OutboundAddressPolicy(list);
-    }
+    public static OutboundAddressPolicy? Parse(string? networks, out string? problem) =>
+        NetworkList.Parse(networks, out problem) is { } list ? new OutboundAddressPolicy(list) : null;
 
     /// <summary>Whether a request may go to <paramref name="address"/>.</summary>
     public bool Allows(IPAddress address)
@@ -105,6 +90,9 @@ public sealed class OutboundAddressPolicy(IReadOnlyList<IPNetwork> allowed)
     {
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        // A receiver that hangs holds at most this many connections; later deliveries wait their turn within their
+        // timeout instead of opening sockets without end.
+        MaxConnectionsPerServer = 8,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var host = context.DnsEndPoint.Host;

@@ -3,8 +3,11 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 using SmartMaintenance.Ingestion;
+using SmartMaintenance.Security;
 using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Storage;
@@ -26,6 +29,16 @@ internal static class HttpPipelineExtensions
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {
                 validation.Errors = WireNames(validation.Errors);
+            }
+        });
+        // Behind a reverse proxy (loopback ones, and those SMX_TRUSTED_PROXIES lists), the client's scheme and address
+        // are the proxy's X-Forwarded-Proto and X-Forwarded-For: an https proxy makes the session cookie Secure.
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<SmartMaintenanceOptions>>((options, settings) =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in NetworkList.Parse(settings.Value.TrustedProxies, out _) ?? [])
+            {
+                options.KnownIPNetworks.Add(network);
             }
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -121,6 +134,10 @@ internal static class HttpPipelineExtensions
         return renamed;
     }
 
+    public const string UiContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var headers = context.Response.Headers;
@@ -132,6 +149,12 @@ internal static class HttpPipelineExtensions
         {
             headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             headers.CacheControl = "no-store";
+        }
+        else if (!context.Request.Path.StartsWithSegments("/scalar"))
+        {
+            // The UI: its own scripts only (no inline or evaluated code); MudBlazor and Plotly set inline styles; the
+            // circuit and live feed connect back to this origin. The API reference (/scalar) inlines its configuration.
+            headers.ContentSecurityPolicy = UiContentSecurityPolicy;
         }
 
         return next(context);

@@ -36,6 +36,8 @@ internal static class SmartMaintenanceExtensions
                 "SMX_POSTGRES is set, but this build ships only the embedded SQLite store; unset SMX_POSTGRES to start.")
             .Validate(o => OutboundAddressPolicy.Parse(o.WebhookAllowedNetworks, out _) is not null,
                 "SMX_WEBHOOK_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8 or fd00::/8, separated by commas.")
+            .Validate(o => NetworkList.Parse(o.TrustedProxies, out _) is not null,
+                "SMX_TRUSTED_PROXIES must list networks such as 10.0.0.0/8 or 192.168.1.10/32, separated by commas.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
             OutboundAddressPolicy.Parse(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.WebhookAllowedNetworks, out _)!);

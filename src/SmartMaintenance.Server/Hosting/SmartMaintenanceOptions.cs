@@ -99,6 +99,14 @@ public sealed class SmartMaintenanceOptions
     [ConfigurationKeyName("MIN_FREE_DISK_MB")]
     public int MinFreeDiskMb { get; set; } = 64;
 
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (<c>SMX_TRUSTED_PROXIES</c>,
+    /// networks, comma-separated), beside the loopback ones always trusted: behind an https proxy the session cookie is
+    /// then marked Secure and sign-in throttling counts the real client's address.
+    /// </summary>
+    [ConfigurationKeyName("TRUSTED_PROXIES")]
+    public string? TrustedProxies { get; set; }
+
     /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
     [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
     public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
