@@ -66,6 +66,52 @@ public class NotificationTests
     }
 
     [Fact]
+    public async Task A_webhook_receiver_that_never_answers_holds_up_neither_ingest_nor_detection()
+    {
+        // A receiver that takes every delivery and never answers while the test runs.
+        var hanging = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receiverBuilder = WebApplication.CreateSlimBuilder();
+        receiverBuilder.Logging.ClearProviders();
+        await using var receiver = receiverBuilder.Build();
+        receiver.MapPost("/hook", async () =>
+        {
+            Interlocked.Increment(ref hanging);
+            await release.Task;
+            return Results.Ok();
+        });
+        receiver.Urls.Add("http://127.0.0.1:0");
+        await receiver.StartAsync();
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["WEBHOOK_ALLOWED_NETWORKS"] = "127.0.0.1/32" });
+        using var admin = app.CreateAdminClient();
+        admin.Timeout = TimeSpan.FromSeconds(5);
+        (await admin.PostAsJsonAsync("/api/v1/webhooks", new { url = new Uri(new Uri(receiver.Urls.First()), "/hook").ToString() })).EnsureSuccessStatusCode();
+
+        try
+        {
+            await PumpSignal.InjectSpikeAsync(app, admin);
+            await PumpSignal.PollAsync(() => Task.FromResult(Volatile.Read(ref hanging) > 0 ? (bool?)true : null), "a delivery held by the receiver");
+
+            // With deliveries hanging (the client gives each request 5 s), batches are still stored and a second spike
+            // is still judged.
+            for (var batch = 0; batch < 20; batch++)
+            {
+                await PumpSignal.PostAsync(admin, PumpSignal.Batch(301 + (batch * 100), 100, PumpSignal.Normal));
+            }
+
+            var before = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/anomalies")).GetArrayLength();
+            await PumpSignal.PostAsync(admin, PumpSignal.Batch(2301, 1, _ => 95));
+            await PumpSignal.PollAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/v1/anomalies")).GetArrayLength() > before ? (bool?)true : null,
+                "the second spike's anomaly");
+            Assert.True(Volatile.Read(ref hanging) > 0);
+        }
+        finally
+        {
+            release.SetResult();
+        }
+    }
+
+    [Fact]
     public async Task A_signalr_client_with_an_api_key_receives_its_tenants_events_live()
     {
         await using var app = new SmartMaintenanceApplication();

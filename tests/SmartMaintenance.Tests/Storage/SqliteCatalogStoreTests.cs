@@ -41,4 +41,24 @@ public sealed class SqliteCatalogStoreTests : IDisposable
         Assert.Equal(StoreResult.NotFound, await _catalog.DeleteSensorAsync(other.Id, "s-1", default));
         Assert.NotNull(await _catalog.FindSensorAsync(1, "s-1", default));
     }
+
+    [Fact]
+    public async Task Infinite_limits_stored_by_an_earlier_version_are_cleared_when_the_file_is_opened_again()
+    {
+        await _catalog.UpsertSiteAsync(1, new Site("plant", "Plant", null, default), default);
+        await _catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-1", null, "temperature", "°C", double.NegativeInfinity, double.PositiveInfinity, 1, false, default), default);
+        await _catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-2", null, "temperature", "°C", -5, 90, 1, false, default), default);
+        using (var connection = _temp.Database.Open())
+        {
+            using var back = connection.CreateCommand();
+            back.CommandText = "PRAGMA user_version = 8";
+            back.ExecuteNonQuery();
+        }
+
+        _temp.Database.Migrate();
+
+        var sensors = (await _catalog.ListSensorsAsync(1, null, default)).OrderBy(s => s.SensorId).ToArray();
+        Assert.Equal((null, null), (sensors[0].ExpectedMin, sensors[0].ExpectedMax));
+        Assert.Equal((-5, 90), (sensors[1].ExpectedMin, sensors[1].ExpectedMax));
+    }
 }

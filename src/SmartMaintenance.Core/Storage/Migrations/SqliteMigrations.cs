@@ -313,5 +313,9 @@ internal static class SqliteMigrations
                 body TEXT NOT NULL);
             CREATE INDEX drift_checks_by_model ON drift_checks(tenant_id, model_name, checked_at);
             """),
+        (9, "sensor limits stored as infinities before they were refused are cleared (they made every sensor list fail)", """
+            UPDATE sensors SET expected_min = NULL WHERE abs(expected_min) > 1.7976931348623157e308;
+            UPDATE sensors SET expected_max = NULL WHERE abs(expected_max) > 1.7976931348623157e308;
+            """),
     ];
 }
