@@ -22,9 +22,4 @@ internal static class Problems
     /// <summary>A problem result for endpoints, with optional extension members.</summary>
     public static ProblemHttpResult Result(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
-
-    /// <summary>A 400 when a page size is outside [1, <paramref name="max"/>]; null when it is fine or absent.</summary>
-    public static ProblemHttpResult? InvalidLimit(int? limit, int max) => limit is < 1 || limit > max
-        ? Result(StatusCodes.Status400BadRequest, "Invalid limit", $"limit must be between 1 and {max}.")
-        : null;
 }

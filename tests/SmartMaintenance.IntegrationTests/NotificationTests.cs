@@ -56,6 +56,7 @@ public class NotificationTests
         Assert.Equal("AnomalyDetected", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(95, body.RootElement.GetProperty("payload").GetProperty("value").GetDouble());
         Assert.False(received.Reader.TryRead(out var other) && other.Event != "AnomalyDetected", "Only subscribed event types are delivered.");
+        await AssertAsTheAuditApiShowsItAsync(admin, body.RootElement);
 
         var log = await PumpSignal.PollAsync(async () =>
         {
@@ -137,6 +138,7 @@ public class NotificationTests
         }
         while (live.GetProperty("type").GetString() != "AnomalyDetected");
         Assert.Equal(95, live.GetProperty("payload").GetProperty("value").GetDouble());
+        await AssertAsTheAuditApiShowsItAsync(admin, live);
 
         await using var anonymous = new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/events"), options =>
@@ -146,5 +148,15 @@ public class NotificationTests
             })
             .Build();
         await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+    }
+
+    /// <summary>An entry sent out (webhook body, live event) is the same JSON as the audit API's entry of that sequence.</summary>
+    private static async Task AssertAsTheAuditApiShowsItAsync(HttpClient admin, JsonElement sent)
+    {
+        var sequence = sent.GetProperty("sequence").GetInt64();
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/audit?after={sequence - 1}&limit=1");
+        var shown = page.GetProperty("entries")[0];
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(sent.GetRawText()), System.Text.Json.Nodes.JsonNode.Parse(shown.GetRawText())),
+            $"sent {sent.GetRawText()}\nshown {shown.GetRawText()}");
     }
 }

@@ -47,6 +47,25 @@ public class SecurityTests
         Assert.Equal(1, page.GetProperty("readings").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/api-keys?tenant_id=1")]
+    [InlineData("DELETE", "/api/v1/api-keys/1?tenant_id=1")]
+    [InlineData("GET", "/api/v1/sensors/pump-1-temp/readings/export?tenant_id=1")]
+    public async Task Naming_another_tenant_is_refused_alike_everywhere_unless_the_caller_administers_the_platform(string method, string url)
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var admin = app.CreateAdminClient();
+        var tenant = await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "acme", name = "ACME" })).ReadJsonAsync();
+        using var otherAdmin = await app.CreateClientWithKeyAsync("admin", tenant.GetProperty("id").GetInt64());
+
+        var problem = await (await otherAdmin.SendAsync(new HttpRequestMessage(new HttpMethod(method), url))).ProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Contains("other tenants", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/api-keys?tenant_id=" + tenant.GetProperty("id").GetInt64())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/api-keys")).StatusCode);
+    }
+
     [Fact]
     public async Task Roles_limit_what_a_key_may_do()
     {

@@ -152,12 +152,12 @@ public sealed class GoldenPath(
     private static Dictionary<string, string> LinksOf(AuditEntry entry)
     {
         var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var payload = JsonDocument.Parse(entry.Payload);
+        var view = AuditEntryView.Of(entry);
         foreach (var name in (ReadOnlySpan<string>)["anomaly_id", "prediction_id", "case_id", "work_order_id", "asset_id"])
         {
-            if (payload.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            if (view.Text(name) is { } value)
             {
-                links[name] = value.GetString()!;
+                links[name] = value;
             }
         }
 

@@ -14,12 +14,10 @@ internal static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Administration")
-            .RequireAuthorization(Scopes.Admin)
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Administration", scope: Scopes.Admin);
 
         group.MapGet("/tenants", async Task<Results<Ok<IReadOnlyList<Tenant>>, ProblemHttpResult>> (HttpContext c, ICatalogStore store) =>
-            c.User.IsPlatformAdmin() ? TypedResults.Ok(await store.ListTenantsAsync(c.RequestAborted)) : NotPlatformAdmin());
+            c.User.IsPlatformAdmin() ? TypedResults.Ok(await store.ListTenantsAsync(c.RequestAborted)) : NotPlatformAdmin()).WithName("ListTenants").WithSummary("Every tenant (platform admins)");
 
         group.MapPost("/tenants", async Task<Results<Created<Tenant>, ProblemHttpResult>> (HttpContext c, ICatalogStore store, TenantRequest body) =>
         {
@@ -35,37 +33,36 @@ internal static class AdminApi
 
             var tenant = await store.CreateTenantAsync(body.Slug, body.Name, c.RequestAborted);
             return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", tenant);
-        });
+        }).WithName("CreateTenant").WithSummary("Create a tenant (platform admins)");
 
-        group.MapGet("/api-keys", async (HttpContext c, IApiKeyStore keys, [FromQuery(Name = "tenant_id")] long? tenantId) =>
-        {
-            var tenant = c.User.IsPlatformAdmin() && tenantId is { } other ? other : c.User.TenantIdOf();
-            return TypedResults.Ok((await keys.ListAsync(tenant, c.RequestAborted)).Select(ApiKeyResponse.From));
-        });
+        group.MapGet("/api-keys", async Task<Results<Ok<IEnumerable<ApiKeyResponse>>, ProblemHttpResult>> (
+            HttpContext c, IApiKeyStore keys, [FromQuery(Name = "tenant_id")] long? tenantId) =>
+            c.User.TryActOnTenant(tenantId, out var tenant)
+                ? TypedResults.Ok((await keys.ListAsync(tenant, c.RequestAborted)).Select(ApiKeyResponse.From))
+                : NotPlatformAdmin()).WithName("ListApiKeys").WithSummary("The tenant's API keys, without their secrets; tenant_id for platform admins");
 
-        group.MapPost("/api-keys", CreateKeyAsync).WithSummary("Create an API key; its secret is returned only in this response");
+        group.MapPost("/api-keys", CreateKeyAsync).WithName("CreateApiKey").WithSummary("Create an API key; its secret is returned only in this response");
 
         group.MapDelete("/api-keys/{keyId:long}", async Task<Results<NoContent, ProblemHttpResult>> (
-            HttpContext c, IApiKeyStore keys, ApiKeyCache cache, TimeProvider time, long keyId, [FromQuery(Name = "tenant_id")] long? tenantId) =>
+            HttpContext c, ApiKeyIssuer issuer, long keyId, [FromQuery(Name = "tenant_id")] long? tenantId) =>
         {
-            var tenant = c.User.IsPlatformAdmin() && tenantId is { } other ? other : c.User.TenantIdOf();
-            if (!await keys.RevokeAsync(tenant, keyId, time.GetUtcNow(), c.RequestAborted))
+            if (!c.User.TryActOnTenant(tenantId, out var tenant))
             {
-                return Problems.Result(404, "Unknown API key", $"This tenant has no active API key {keyId}.");
+                return NotPlatformAdmin();
             }
 
-            cache.Forget(keyId);
-            return TypedResults.NoContent();
-        });
+            return await issuer.RevokeAsync(tenant, keyId, c.RequestAborted)
+                ? TypedResults.NoContent()
+                : Problems.Result(404, "Unknown API key", $"This tenant has no active API key {keyId}.");
+        }).WithName("RevokeApiKey").WithSummary("Revoke an API key: it stops working at once");
 
         return app;
     }
 
     private static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateKeyAsync(
-        HttpContext c, IApiKeyStore keys, ICatalogStore catalog, TimeProvider time, ApiKeyRequest body)
+        HttpContext c, ApiKeyIssuer issuer, ICatalogStore catalog, ApiKeyRequest body)
     {
-        var tenantId = body.TenantId ?? c.User.TenantIdOf();
-        if (tenantId != c.User.TenantIdOf() && !c.User.IsPlatformAdmin())
+        if (!c.User.TryActOnTenant(body.TenantId, out var tenantId))
         {
             return NotPlatformAdmin();
         }
@@ -75,23 +72,12 @@ internal static class AdminApi
             return Problems.Result(404, "Unknown tenant", $"There is no tenant {tenantId}.");
         }
 
-        var scopes = body.Scopes ?? Scopes.DefaultFor(body.Role);
-        if (scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } unknown)
-        {
-            return Problems.Result(400, "Unknown scope", $"'{unknown}' is not a scope; known scopes: {string.Join(", ", Scopes.All)}.");
-        }
-
-        if (scopes.FirstOrDefault(s => !Scopes.Allows(body.Role, s)) is { } excess)
-        {
-            return Problems.Result(400, "Scope beyond the role", $"A {body.Role.ToString().ToLowerInvariant()} key cannot hold '{excess}'.");
-        }
-
-        var secret = ApiKeySecret.Create();
-        var key = await keys.CreateAsync(new ApiKey(0, tenantId, body.Name, ApiKeySecret.Hint(secret), body.Role, scopes.Distinct().ToArray(),
-            body.AutoRegisterSensors, body.RateLimitPerSecond, time.GetUtcNow(), null), ApiKeySecret.Hash(secret), c.RequestAborted);
-        return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyResponse(ApiKeyResponse.From(key), secret));
+        var issued = await issuer.IssueAsync(tenantId, body.Name, body.Role, body.Scopes, body.AutoRegisterSensors, body.RateLimitPerSecond, c.RequestAborted);
+        return issued is { Key: { } key, Secret: { } secret }
+            ? TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyResponse(ApiKeyResponse.From(key), secret))
+            : Problems.Result(400, issued.ProblemTitle!, issued.Problem!);
     }
 
     private static ProblemHttpResult NotPlatformAdmin() =>
-        Problems.Result(403, "Not allowed", "Only admins of the default tenant manage tenants and other tenants' keys.");
+        Problems.Result(403, "Not allowed", SmxClaims.OtherTenantRefused);
 }

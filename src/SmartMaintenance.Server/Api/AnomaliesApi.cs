@@ -12,12 +12,9 @@ namespace SmartMaintenance.Server.Api;
 /// <summary>Anomalies the sensor agents raised in the caller's tenant.</summary>
 internal static class AnomaliesApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapAnomaliesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/anomalies").WithTags("Anomalies")
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit).RequireAuthorization(Scopes.DataRead);
+        var group = app.MapApiArea("Anomalies", "/anomalies", scope: Scopes.DataRead);
 
         group.MapGet("/", ListAsync).WithName("ListAnomalies").WithSummary("Anomalies, newest first, by sensor, asset and time");
         group.MapGet("/{anomalyId:guid}", FindAsync).WithName("GetAnomaly").WithSummary("One anomaly");
@@ -27,15 +24,15 @@ internal static class AnomaliesApi
     private static async Task<Results<Ok<IEnumerable<AnomalyResponse>>, ProblemHttpResult>> ListAsync(
         HttpContext context, IAnomalyStore anomalies,
         [FromQuery(Name = "sensor_id")] string? sensorId, [FromQuery(Name = "asset_id")] string? assetId,
-        QueryTimestamp? since, int? limit)
+        QueryTimestamp? since, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
+        if (page.Invalid() is { } invalid)
         {
             return invalid;
         }
 
         var found = await anomalies.ListAsync(context.User.TenantIdOf(),
-            new AnomalyQuery(sensorId, assetId, since?.Value, limit ?? 100), context.RequestAborted);
+            new AnomalyQuery(sensorId, assetId, since?.Value, page.Size), context.RequestAborted);
         return TypedResults.Ok(found.Select(AnomalyResponse.From));
     }
 

@@ -14,12 +14,9 @@ namespace SmartMaintenance.Server.Api;
 /// <summary>The audit trail: a tenant's events (a case's whole story by correlation id) and the chain's verification.</summary>
 internal static class AuditApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/audit").WithTags("Audit")
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit).RequireAuthorization(Scopes.DataRead);
+        var group = app.MapApiArea("Audit", "/audit", scope: Scopes.DataRead);
 
         group.MapGet("/", ListAsync).WithName("ListAuditEntries")
             .WithSummary("Audit entries in append order; filter by correlation_id, page with after (the last sequence seen)");
@@ -29,16 +26,16 @@ internal static class AuditApi
     }
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> ListAsync(
-        HttpContext context, IEventLog events, [FromQuery(Name = "correlation_id")] string? correlationId, long? after, int? limit)
+        HttpContext context, IEventLog events, [FromQuery(Name = "correlation_id")] string? correlationId, long? after, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
+        if (page.Invalid() is { } invalid)
         {
             return invalid;
         }
 
-        var take = limit ?? 100;
+        var take = page.Size;
         var entries = await events.ListAsync(context.User.TenantIdOf(), correlationId, after ?? 0, take, context.RequestAborted);
-        var items = entries.Select(AuditEntryResponse.From).ToList();
+        var items = entries.Select(AuditEntryView.Of).ToList();
         return TypedResults.Ok(new AuditPage(items, items.Count == take ? items[^1].Sequence : null));
     }
 
@@ -50,16 +47,6 @@ internal static class AuditApi
     }
 }
 
-public sealed record AuditEntryResponse(
-    long Sequence, DateTimeOffset At, string Type, string CorrelationId, string Actor, JsonElement Payload, string Hash, string PreviousHash)
-{
-    public static AuditEntryResponse From(AuditEntry e)
-    {
-        using var payload = JsonDocument.Parse(e.Payload);
-        return new AuditEntryResponse(e.Sequence, e.At, e.Type, e.CorrelationId, e.Actor, payload.RootElement.Clone(), e.Hash, e.PreviousHash);
-    }
-}
-
-public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Entries, long? NextAfter);
+public sealed record AuditPage(IReadOnlyList<AuditEntryView> Entries, long? NextAfter);
 
 public sealed record AuditVerificationResponse(bool Valid, long Checked, long? BrokenSequence, string? Problem);

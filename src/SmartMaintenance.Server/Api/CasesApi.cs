@@ -20,11 +20,9 @@ namespace SmartMaintenance.Server.Api;
 /// </summary>
 internal static class CasesApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Cases").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Cases");
 
         group.MapGet("/cases", ListCasesAsync).WithName("ListCases").RequireAuthorization(Scopes.DataRead)
             .WithSummary("Cases, most recently changed first; filter by state and asset");
@@ -36,8 +34,10 @@ internal static class CasesApi
             .WithSummary("The decision queue: cases awaiting a decision or deferred, oldest due first");
         group.MapGet("/decisions", ListDecisionsAsync).WithName("ListDecisions").RequireAuthorization(Scopes.DataRead)
             .WithSummary("The decision log, newest first");
-        group.MapGet("/work-orders", ListWorkOrdersAsync).WithName("ListWorkOrders").RequireAuthorization(Scopes.DataRead);
-        group.MapGet("/work-orders/{workOrderId:guid}", GetWorkOrderAsync).WithName("GetWorkOrder").RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/work-orders", ListWorkOrdersAsync).WithName("ListWorkOrders")
+            .WithSummary("Work orders, newest first; filter by status").RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/work-orders/{workOrderId:guid}", GetWorkOrderAsync).WithName("GetWorkOrder")
+            .WithSummary("One work order").RequireAuthorization(Scopes.DataRead);
         group.MapPost("/maintenance/{workOrderId:guid}/complete", CompleteAsync).WithName("CompleteMaintenance")
             .RequireAuthorization(Scopes.MaintenanceWrite)
             .WithSummary("Record what was found and done on a work order; completes and closes its case");
@@ -50,9 +50,9 @@ internal static class CasesApi
         Problems.Result(StatusCodes.Status404NotFound, "Unknown case", $"No case '{caseId}' in this tenant.");
 
     private static async Task<Results<Ok<IEnumerable<CaseResponse>>, ProblemHttpResult>> ListCasesAsync(
-        HttpContext context, IMaintenanceStore store, CaseState? state, [FromQuery(Name = "asset_id")] string? assetId, int? limit)
+        HttpContext context, IMaintenanceStore store, CaseState? state, [FromQuery(Name = "asset_id")] string? assetId, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } problem)
+        if (page.Invalid() is { } problem)
         {
             return problem;
         }
@@ -63,7 +63,7 @@ internal static class CasesApi
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid state", $"state must be one of {string.Join(", ", Enum.GetNames<CaseState>())}.");
         }
 
-        var cases = await store.ListCasesAsync(context.User.TenantIdOf(), state is { } s ? [s] : null, assetId, limit ?? 100, context.RequestAborted);
+        var cases = await store.ListCasesAsync(context.User.TenantIdOf(), state is { } s ? [s] : null, assetId, page.Size, context.RequestAborted);
         return TypedResults.Ok(cases.Select(CaseResponse.From));
     }
 
@@ -76,7 +76,7 @@ internal static class CasesApi
             return UnknownCase(caseId);
         }
 
-        var decisions = await store.ListDecisionsAsync(tenantId, caseId, MaxPageSize, context.RequestAborted);
+        var decisions = await store.ListDecisionsAsync(tenantId, caseId, PageLimit.MaxSize, context.RequestAborted);
         var workOrder = found.WorkOrderId is { } id ? await store.FindWorkOrderAsync(tenantId, id, context.RequestAborted) : null;
         return TypedResults.Ok(new CaseDetailResponse(CaseResponse.From(found), [.. decisions.Select(DecisionResponse.From)],
             workOrder is null ? null : WorkOrderResponse.From(workOrder)));
@@ -85,10 +85,10 @@ internal static class CasesApi
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult>> DecideAsync(
         HttpContext context, IMaintenanceStore store, IGrainFactory grains, TimeProvider time, Guid caseId, DecisionInput body)
     {
-        var verdict = body.Verdict!.Value;
-        if (verdict == DecisionVerdict.Defer && (body.DeferUntil is not { } until || until <= time.GetUtcNow()))
+        var request = new DecisionRequest(body.Verdict!.Value, body.Reason.Trim(), context.User.ActorOf(), body.DeferUntil);
+        if (request.Check(time.GetUtcNow()) is not DecisionFault.None and var fault)
         {
-            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid deferral", "A deferral needs defer_until, a time in the future.");
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid decision", DecisionRequest.Describe(fault));
         }
 
         if (await store.FindCaseAsync(context.User.TenantIdOf(), caseId, context.RequestAborted) is null)
@@ -97,7 +97,7 @@ internal static class CasesApi
         }
 
         var result = await grains.GetGrain<IMaintenanceCaseAgent>(caseId)
-            .DecideAsync(new DecisionRequest(verdict, body.Reason, context.User.ActorOf(), body.DeferUntil));
+            .DecideAsync(request);
         return result switch
         {
             { Case: { } decided } => TypedResults.Ok(CaseResponse.From(decided)),
@@ -109,31 +109,31 @@ internal static class CasesApi
     private static async Task<Ok<IEnumerable<CaseResponse>>> PendingAsync(HttpContext context, IMaintenanceStore store)
     {
         var cases = await store.ListCasesAsync(context.User.TenantIdOf(), [CaseState.AwaitingDecision, CaseState.Deferred], null,
-            MaxPageSize, context.RequestAborted);
+            PageLimit.MaxSize, context.RequestAborted);
         return TypedResults.Ok(cases.OrderBy(c => c.DeferredUntil ?? c.DecisionDueAt ?? c.UpdatedAt).Select(CaseResponse.From));
     }
 
     private static async Task<Results<Ok<IEnumerable<DecisionResponse>>, ProblemHttpResult>> ListDecisionsAsync(
-        HttpContext context, IMaintenanceStore store, [FromQuery(Name = "case_id")] Guid? caseId, int? limit)
+        HttpContext context, IMaintenanceStore store, [FromQuery(Name = "case_id")] Guid? caseId, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } problem)
+        if (page.Invalid() is { } problem)
         {
             return problem;
         }
 
-        var decisions = await store.ListDecisionsAsync(context.User.TenantIdOf(), caseId, limit ?? 100, context.RequestAborted);
+        var decisions = await store.ListDecisionsAsync(context.User.TenantIdOf(), caseId, page.Size, context.RequestAborted);
         return TypedResults.Ok(decisions.Select(DecisionResponse.From));
     }
 
     private static async Task<Results<Ok<IEnumerable<WorkOrderResponse>>, ProblemHttpResult>> ListWorkOrdersAsync(
-        HttpContext context, IMaintenanceStore store, WorkOrderStatus? status, int? limit)
+        HttpContext context, IMaintenanceStore store, WorkOrderStatus? status, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } problem)
+        if (page.Invalid() is { } problem)
         {
             return problem;
         }
 
-        var orders = await store.ListWorkOrdersAsync(context.User.TenantIdOf(), status, limit ?? 100, context.RequestAborted);
+        var orders = await store.ListWorkOrdersAsync(context.User.TenantIdOf(), status, page.Size, context.RequestAborted);
         return TypedResults.Ok(orders.Select(WorkOrderResponse.From));
     }
 
@@ -158,14 +158,14 @@ internal static class CasesApi
     }
 
     private static async Task<Results<Ok<IEnumerable<PredictionResponse>>, ProblemHttpResult>> ListPredictionsAsync(
-        HttpContext context, IPredictionStore predictions, [FromQuery(Name = "asset_id")] string? assetId, int? limit)
+        HttpContext context, IPredictionStore predictions, [FromQuery(Name = "asset_id")] string? assetId, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } problem)
+        if (page.Invalid() is { } problem)
         {
             return problem;
         }
 
-        var found = await predictions.ListAsync(context.User.TenantIdOf(), assetId, limit ?? 100, context.RequestAborted);
+        var found = await predictions.ListAsync(context.User.TenantIdOf(), assetId, page.Size, context.RequestAborted);
         return TypedResults.Ok(found.Select(PredictionResponse.From));
     }
 }
@@ -173,7 +173,7 @@ internal static class CasesApi
 // Enums are nullable so that a missing verdict or outcome is a 400, not the enum's first value.
 public sealed record DecisionInput(
     [property: Required] DecisionVerdict? Verdict,
-    [property: Required, StringLength(2000, MinimumLength = 3)] string Reason,
+    [property: Required, StringLength(DecisionRequest.MaxReasonLength, MinimumLength = DecisionRequest.MinReasonLength)] string Reason,
     DateTimeOffset? DeferUntil);
 
 public sealed record CompletionInput(

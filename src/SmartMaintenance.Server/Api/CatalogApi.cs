@@ -15,58 +15,58 @@ internal static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Catalog").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Catalog");
 
         group.MapGet("/sites", (HttpContext c, ICatalogStore s) => Read(c, s.ListSitesAsync(c.User.TenantIdOf(), c.RequestAborted)))
-            .RequireAuthorization(Scopes.DataRead);
+            .WithName("ListSites").WithSummary("The tenant's sites").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
-            Found(s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId)).RequireAuthorization(Scopes.DataRead);
+            Found(s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId)).WithName("GetSite").WithSummary("One site").RequireAuthorization(Scopes.DataRead);
         group.MapPost("/sites", (HttpContext c, ICatalogStore s, SiteRequest body) =>
             CreateAsync(c, body.SiteId, "site", id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted),
-                id => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(id, body), c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+                id => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(id, body), c.RequestAborted))).WithName("CreateSite").WithSummary("Create a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId, SiteRequest body) =>
             UpsertAsync(c, siteId, "site", () => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(siteId, body), c.RequestAborted),
-                () => s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+                () => s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).WithName("UpsertSite").WithSummary("Create or replace a site").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
             DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
-            .RequireAuthorization(Scopes.DataWrite);
+            .WithName("DeleteSite").WithSummary("Delete a site that has no assets").RequireAuthorization(Scopes.DataWrite);
 
         group.MapGet("/assets", (HttpContext c, ICatalogStore s, [FromQuery(Name = "site_id")] string? siteId) =>
-            Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).RequireAuthorization(Scopes.DataRead);
+            Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).WithName("ListAssets").WithSummary("The tenant's assets; site_id for one site's").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
-            Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).RequireAuthorization(Scopes.DataRead);
+            Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).WithName("GetAsset").WithSummary("One asset").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}/health", AssetHealthAsync).WithName("GetAssetHealth")
             .WithSummary("The asset's health from all its sensors together, judged up to the last complete minute")
             .RequireAuthorization(Scopes.DataRead);
         group.MapPost("/assets", (HttpContext c, ICatalogStore s, AssetRequest body) =>
             CreateAsync(c, body.AssetId, "asset", id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted),
-                id => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(id, body), c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+                id => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(id, body), c.RequestAborted))).WithName("CreateAsset").WithSummary("Create an asset on a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId, AssetRequest body) =>
             UpsertAsync(c, assetId, "asset", () => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(assetId, body), c.RequestAborted),
-                () => s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted))).RequireAuthorization(Scopes.DataWrite);
+                () => s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted))).WithName("UpsertAsset").WithSummary("Create or replace an asset").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
-            .RequireAuthorization(Scopes.DataWrite);
+            .WithName("DeleteAsset").WithSummary("Delete an asset that has no child assets or sensors").RequireAuthorization(Scopes.DataWrite);
 
         group.MapGet("/sensors", async (HttpContext c, ICatalogStore s, [FromQuery(Name = "asset_id")] string? assetId) =>
             TypedResults.Ok((await s.ListSensorsAsync(c.User.TenantIdOf(), assetId, c.RequestAborted)).Select(SensorResponse.From)))
-            .RequireAuthorization(Scopes.DataRead);
+            .WithName("ListSensors").WithSummary("The tenant's sensors; asset_id for one asset's").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/sensors/{sensorId}", async Task<Results<Ok<SensorResponse>, ProblemHttpResult>> (HttpContext c, ICatalogStore s, string sensorId) =>
             await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted) is { } sensor
                 ? TypedResults.Ok(SensorResponse.From(sensor))
-                : ReadingsApi.UnknownSensor(sensorId)).RequireAuthorization(Scopes.DataRead);
+                : ReadingsApi.UnknownSensor(sensorId)).WithName("GetSensor").WithSummary("One sensor").RequireAuthorization(Scopes.DataRead);
         group.MapPost("/sensors", (HttpContext c, ICatalogStore s, SensorDirectory d, SensorRequest body) =>
             CreateAsync(c, body.SensorId, "sensor", async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)),
-                id => UpsertSensorAsync(c, s, d, id, body))).RequireAuthorization(Scopes.DataWrite);
+                id => UpsertSensorAsync(c, s, d, id, body))).WithName("CreateSensor").WithSummary("Register a sensor; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId, SensorRequest body) =>
             UpsertAsync(c, sensorId, "sensor", () => UpsertSensorAsync(c, s, d, sensorId, body),
-                async () => Map(await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted)))).RequireAuthorization(Scopes.DataWrite);
+                async () => Map(await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted)))).WithName("UpsertSensor").WithSummary("Register or replace a sensor").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sensors/{sensorId}", async (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId) =>
         {
             var result = await DeleteAsync(s.DeleteSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted), "sensor", sensorId, "");
             d.Invalidate(c.User.TenantIdOf());
             return result;
-        }).RequireAuthorization(Scopes.DataWrite);
+        }).WithName("DeleteSensor").WithSummary("Delete a sensor").RequireAuthorization(Scopes.DataWrite);
 
         return app;
     }

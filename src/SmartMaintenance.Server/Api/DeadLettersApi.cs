@@ -13,12 +13,9 @@ namespace SmartMaintenance.Server.Api;
 /// <summary>Agent steps that failed after their retries: list them, and replay one once its cause is fixed.</summary>
 internal static class DeadLettersApi
 {
-    public const int MaxPageSize = 1000;
-
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/dead-letters").WithTags("Dead letters")
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit).RequireAuthorization(Scopes.Admin);
+        var group = app.MapApiArea("Dead letters", "/dead-letters", scope: Scopes.Admin);
 
         group.MapGet("/", ListAsync).WithName("ListDeadLetters")
             .WithSummary("Open dead letters, newest first (include_replayed=true for all)");
@@ -28,14 +25,14 @@ internal static class DeadLettersApi
     }
 
     private static async Task<Results<Ok<IEnumerable<DeadLetterResponse>>, ProblemHttpResult>> ListAsync(
-        HttpContext context, IDeadLetterStore store, [FromQuery(Name = "include_replayed")] bool? includeReplayed, int? limit)
+        HttpContext context, IDeadLetterStore store, [FromQuery(Name = "include_replayed")] bool? includeReplayed, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
+        if (page.Invalid() is { } invalid)
         {
             return invalid;
         }
 
-        var letters = await store.ListAsync(context.User.TenantIdOf(), includeReplayed ?? false, limit ?? 100, context.RequestAborted);
+        var letters = await store.ListAsync(context.User.TenantIdOf(), includeReplayed ?? false, page.Size, context.RequestAborted);
         return TypedResults.Ok(letters.Select(DeadLetterResponse.From));
     }
 

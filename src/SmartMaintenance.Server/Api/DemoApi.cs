@@ -12,7 +12,7 @@ internal static class DemoApi
 {
     public static IEndpointRouteBuilder MapDemoApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/demo").WithTags("Demo").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Demo", "/demo");
 
         group.MapPost("/golden-path", StartAsync).WithName("StartGoldenPath").RequireAuthorization(Scopes.DataWrite)
             .WithSummary("Injects a fault into a demo asset; with auto_decide the demo also approves and completes the work");

@@ -21,8 +21,7 @@ internal static class DetectionApi
 {
     public static IEndpointRouteBuilder MapDetectionApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/detection/settings").WithTags("Detection")
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Detection", "/detection/settings");
 
         group.MapGet("/", async (HttpContext c, DetectorSettingsProvider settings) =>
             TypedResults.Ok(new DetectionSettingsResponse(DetectorSettings.Default.Sensitivity, DetectorSettings.Default.ReportingLevel,

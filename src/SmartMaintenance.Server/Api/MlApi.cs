@@ -24,8 +24,7 @@ internal static class MlApi
 
     public static IEndpointRouteBuilder MapMlApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/ml").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
-            .RequireAuthorization(Scopes.MlPredict);
+        var group = app.MapApiArea("Models", "/ml", scope: Scopes.MlPredict);
         group.MapPost("/predict", (HttpContext c, RegisteredModels m, AssetReader a, PredictRequest r) => PredictAsync(c, m, a, r, r.Explain))
             .WithName("PredictWithModel").WithSummary("A registered model's prediction; explain=true adds SHAP values");
         group.MapPost("/explain", (HttpContext c, RegisteredModels m, AssetReader a, PredictRequest r) => PredictAsync(c, m, a, r, explain: true))

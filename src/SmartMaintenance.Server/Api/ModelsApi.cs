@@ -19,7 +19,7 @@ internal static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/ml/models").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Models", "/ml/models");
 
         group.MapGet("/", ListAsync).WithName("ListModels").RequireAuthorization(Scopes.MlPredict)
             .WithSummary("Registered models: kind, version count, latest and production versions");

@@ -25,7 +25,7 @@ internal static class ReadingsApi
 
     public static IEndpointRouteBuilder MapReadingsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Readings").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit);
+        var group = app.MapApiArea("Readings");
 
         group.MapPost("/readings", IngestBatchAsync)
             .WithName("IngestReadings")
@@ -238,15 +238,15 @@ internal static class ReadingsApi
 
     private static async Task<Results<Ok<ReadingsPage>, ProblemHttpResult>> GetReadingsAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings,
-        [FromQuery(Name = "sensor_id")] string? sensorId, QueryTimestamp? from, QueryTimestamp? to, int? limit, string? cursor)
+        [FromQuery(Name = "sensor_id")] string? sensorId, QueryTimestamp? from, QueryTimestamp? to, [AsParameters] PageLimit page, string? cursor)
     {
-        var size = limit ?? 100;
+        var size = page.Size;
         if (string.IsNullOrEmpty(sensorId))
         {
             return Problems.Result(400, "sensor_id is required", "Name the sensor: ?sensor_id=...");
         }
 
-        if (Problems.InvalidLimit(size, MaxPageSize) is { } invalid)
+        if (page.Invalid(MaxPageSize) is { } invalid)
         {
             return invalid;
         }
@@ -273,14 +273,14 @@ internal static class ReadingsApi
         var fromMicros = from is { } f ? UnixMicros.From(f.Value) : long.MinValue;
         var toMicros = to is { } t ? UnixMicros.From(t.Value) : long.MaxValue;
         var rows = await readings.QueryAsync(tenantId, sensor.Key, fromMicros, Math.Min(toMicros, before ?? long.MaxValue), size, context.RequestAborted);
-        var page = new ReadingResponse[rows.Count];
+        var found = new ReadingResponse[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            page[i] = new ReadingResponse(rows[i].Timestamp, rows[i].Value, rows[i].Quality);
+            found[i] = new ReadingResponse(rows[i].Timestamp, rows[i].Value, rows[i].Quality);
         }
 
         var next = rows.Count == size ? EncodeCursor(rows[^1].TimestampMicros) : null;
-        return TypedResults.Ok(new ReadingsPage(sensor.SensorId, sensor.Unit, page, next));
+        return TypedResults.Ok(new ReadingsPage(sensor.SensorId, sensor.Unit, found, next));
     }
 
     private static async Task<Results<Ok<SeriesResponse>, ProblemHttpResult>> GetSeriesAsync(

@@ -22,15 +22,13 @@ public static class ReadingsExport
 
     public static IEndpointRouteBuilder MapReadingsExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/sensors/{sensorId}/readings/export", ExportAsync)
-            .WithTags("Readings")
+        app.MapApiArea("Readings", scope: Scopes.DataRead).MapGet("/sensors/{sensorId}/readings/export", ExportAsync)
             .WithName("ExportReadings")
             .WithSummary("A sensor's raw readings in [from, to) as CSV, oldest first (default: the last 24 hours); tenant_id for platform admins")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
-            .RequireAuthorization(Scopes.DataRead);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/download/sensors/{sensorId}/readings.csv", ExportAsync)
             .ExcludeFromDescription()
@@ -39,37 +37,26 @@ public static class ReadingsExport
         return app;
     }
 
-    private static async Task ExportAsync(
+    private static async Task<IResult> ExportAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings, TimeProvider time,
         string sensorId, QueryTimestamp? from, QueryTimestamp? to, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "tenant_id")] long? tenant)
     {
         var (start, end) = QueryWindow.Resolve(from?.Value, to?.Value, time.GetUtcNow(), DefaultWindow);
         if (start >= end)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid range", "from must be before to.");
-            return;
+            return Problems.Result(StatusCodes.Status400BadRequest, "Invalid range", "from must be before to.");
         }
 
         // Platform admins may export another tenant's sensor (the UI passes the tenant they are looking at).
-        var tenantId = context.User.TenantIdOf();
-        if (tenant is { } other && other != tenantId)
+        if (!context.User.TryActOnTenant(tenant, out var tenantId))
         {
-            if (!context.User.IsPlatformAdmin())
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Not allowed",
-                    "Only admins of the default tenant read other tenants' readings.");
-                return;
-            }
-
-            tenantId = other;
+            return Problems.Result(StatusCodes.Status403Forbidden, "Not allowed", SmxClaims.OtherTenantRefused);
         }
 
         var sensor = (await sensors.GetAsync(tenantId, context.RequestAborted)).Find(sensorId);
         if (sensor is null)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Unknown sensor",
-                $"There is no sensor '{sensorId}' in this tenant.");
-            return;
+            return ReadingsApi.UnknownSensor(sensorId);
         }
 
         context.Response.ContentType = "text/csv; charset=utf-8";
@@ -77,6 +64,7 @@ public static class ReadingsExport
             $"attachment; filename=\"{FileNameOf(sensor.SensorId)}_{start.UtcDateTime:yyyyMMdd'T'HHmm}_{end.UtcDateTime:yyyyMMdd'T'HHmm}.csv\"";
         await ReadingsCsvWriter.WriteAsync(
             context.Response.BodyWriter, readings, tenantId, sensor, UnixMicros.From(start), UnixMicros.From(end), context.RequestAborted);
+        return Results.Empty;
     }
 
     private static string FileNameOf(string sensorId)

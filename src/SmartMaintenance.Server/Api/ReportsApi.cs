@@ -12,32 +12,30 @@ namespace SmartMaintenance.Server.Api;
 /// <summary>Reports the Reporting agent wrote (today: each closed case's report) and the Learning agent's labels.</summary>
 internal static class ReportsApi
 {
-    public const int MaxPageSize = 1000;
     public const string Sha256Header = "X-Content-SHA256";
 
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Reports").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
-            .RequireAuthorization(Scopes.DataRead);
+        var group = app.MapApiArea("Reports", scope: Scopes.DataRead);
 
         group.MapGet("/reports", ListAsync).WithName("ListReports").WithSummary("Reports, newest first; case_id for one case's");
         group.MapGet("/reports/{reportId:guid}", GetAsync).WithName("GetReport")
             .WithSummary($"The report body as written, with its SHA-256 in {Sha256Header}");
         group.MapGet("/learning/labels", async (HttpContext c, ILabelStore labels) =>
-            TypedResults.Ok(await labels.ListAsync(c.User.TenantIdOf(), MaxPageSize, c.RequestAborted)))
+            TypedResults.Ok(await labels.ListAsync(c.User.TenantIdOf(), PageLimit.MaxSize, c.RequestAborted)))
             .WithName("ListOutcomeLabels").WithSummary("Anomalies labelled true or false alarm by completed maintenance");
         return app;
     }
 
     private static async Task<Results<Ok<IEnumerable<ReportSummary>>, ProblemHttpResult>> ListAsync(
-        HttpContext context, IReportStore reports, [FromQuery(Name = "case_id")] Guid? caseId, int? limit)
+        HttpContext context, IReportStore reports, [FromQuery(Name = "case_id")] Guid? caseId, [AsParameters] PageLimit page)
     {
-        if (Problems.InvalidLimit(limit, MaxPageSize) is { } invalid)
+        if (page.Invalid() is { } invalid)
         {
             return invalid;
         }
 
-        var found = await reports.ListAsync(context.User.TenantIdOf(), caseId?.ToString(), limit ?? 100, context.RequestAborted);
+        var found = await reports.ListAsync(context.User.TenantIdOf(), caseId?.ToString(), page.Size, context.RequestAborted);
         return TypedResults.Ok(found.Select(r => new ReportSummary(r.ReportId, r.Kind, r.Subject, r.CreatedAt, r.Sha256)));
     }
 

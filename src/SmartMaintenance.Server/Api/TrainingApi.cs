@@ -21,8 +21,7 @@ internal static class TrainingApi
 
     public static IEndpointRouteBuilder MapTrainingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/ml").WithTags("Models").RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit)
-            .RequireAuthorization(Scopes.MlPredict);
+        var group = app.MapApiArea("Models", "/ml", scope: Scopes.MlPredict);
         group.MapPost("/train", StartAsync).WithName("TrainAssetModel").RequireAuthorization(Scopes.MlTrain)
             .WithSummary("Trains an asset model for one asset kind on the fleet's stored readings and confirmed failures; 202 with the run");
         group.MapGet("/training-runs", async (HttpContext c, AssetTrainingRuns runs) =>

@@ -16,19 +16,18 @@ internal static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks")
-            .RequireRateLimiting(HttpPipelineExtensions.PerKeyRateLimit).RequireAuthorization(Scopes.Admin);
+        var group = app.MapApiArea("Webhooks", "/webhooks", scope: Scopes.Admin);
 
         group.MapPost("/", CreateAsync).WithName("CreateWebhook")
             .WithSummary("Subscribes a URL to events (all when event_types is empty); the signing secret is shown once");
         group.MapGet("/", async (HttpContext c, IWebhookStore s) =>
             TypedResults.Ok((await s.ListAsync(c.User.TenantIdOf(), c.RequestAborted)).Select(w => WebhookResponse.From(w, null))))
-            .WithName("ListWebhooks");
+            .WithName("ListWebhooks").WithSummary("The tenant's webhooks, without their secrets");
         group.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (HttpContext c, IWebhookStore s, long id) =>
             await s.DeleteAsync(c.User.TenantIdOf(), id, c.RequestAborted)
                 ? TypedResults.NoContent()
                 : Problems.Result(StatusCodes.Status404NotFound, "Unknown webhook", $"No webhook {id} in this tenant."))
-            .WithName("DeleteWebhook");
+            .WithName("DeleteWebhook").WithSummary("Stop delivering events to a webhook");
         group.MapGet("/{id:long}/deliveries", async (HttpContext c, IWebhookStore s, long id) =>
             TypedResults.Ok(await s.ListDeliveriesAsync(c.User.TenantIdOf(), id, 100, c.RequestAborted)))
             .WithName("ListWebhookDeliveries").WithSummary("The last 100 delivery attempt series, newest first");

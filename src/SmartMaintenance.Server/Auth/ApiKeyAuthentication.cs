@@ -127,4 +127,28 @@ internal static class SmxClaims
 
     public static bool IsPlatformAdmin(this ClaimsPrincipal user) =>
         user.IsInRole(nameof(Role.Admin)) && user.TenantIdOf() == Domain.Tenant.DefaultId;
+
+    /// <summary>
+    /// The tenant a request acts on: the caller's own, or the one it names (<c>tenant_id</c>) when the caller is a
+    /// platform admin. False when anyone else names another tenant: the one rule for every endpoint that takes one.
+    /// </summary>
+    public static bool TryActOnTenant(this ClaimsPrincipal user, long? named, out long tenantId)
+    {
+        tenantId = user.TenantIdOf();
+        if (named is not { } other || other == tenantId)
+        {
+            return true;
+        }
+
+        if (!user.IsPlatformAdmin())
+        {
+            return false;
+        }
+
+        tenantId = other;
+        return true;
+    }
+
+    /// <summary>Why <see cref="TryActOnTenant"/> said no.</summary>
+    public const string OtherTenantRefused = "Only admins of the default tenant act on other tenants.";
 }

@@ -17,6 +17,7 @@ internal static class AuthorizationExtensions
     public static IServiceCollection AddPlatformAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyIssuer>();
         services.AddSingleton<UserSignIn>();
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "API key or session cookie", options => options.ForwardDefaultSelector = context =>

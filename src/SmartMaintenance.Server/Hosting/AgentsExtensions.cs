@@ -8,6 +8,7 @@ using SmartMaintenance.Agents.DataAcquisition;
 using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Agents.Validation;
+using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Storage.Sqlite;
 
@@ -49,7 +50,12 @@ internal static class AgentsExtensions
         builder.Services.AddSingleton<IAcceptedReadingsSink>(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DataAcquisitionAgent>());
         // Configure notifications: live pushes over SignalR and signed webhooks with a bounded timeout per attempt.
-        builder.Services.AddSignalR();
+        // Live events carry the audit API's shape, names included.
+        builder.Services.AddSignalR().AddJsonProtocol(options =>
+        {
+            options.PayloadSerializerOptions.PropertyNamingPolicy = AuditEntryView.Json.PropertyNamingPolicy;
+            options.PayloadSerializerOptions.Encoder = AuditEntryView.Json.Encoder;
+        });
         builder.Services.AddSingleton<ILiveEventPublisher, SignalRLiveEventPublisher>();
         // One long-lived client that connects only where the outbound policy allows.
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationAgent>(sp,

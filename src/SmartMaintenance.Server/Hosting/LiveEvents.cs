@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -26,15 +24,9 @@ internal sealed class EventsHub : Hub
     }
 }
 
-/// <summary>What a live event looks like on the wire: the audit entry as the audit API shows it.</summary>
-public sealed record LiveEvent(long Sequence, DateTimeOffset At, string Type, string CorrelationId, string Actor, JsonElement Payload);
-
+/// <summary>Sends each audit entry to its tenant's live connections as the audit API shows it (<see cref="AuditEntryView"/>).</summary>
 internal sealed class SignalRLiveEventPublisher(IHubContext<EventsHub> hub) : ILiveEventPublisher
 {
-    public Task PublishAsync(AuditEntry entry, CancellationToken cancellationToken)
-    {
-        using var payload = JsonDocument.Parse(entry.Payload);
-        return hub.Clients.Group(EventsHub.GroupOf(entry.TenantId)).SendAsync("event",
-            new LiveEvent(entry.Sequence, entry.At, entry.Type, entry.CorrelationId, entry.Actor, payload.RootElement.Clone()), cancellationToken);
-    }
+    public Task PublishAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        hub.Clients.Group(EventsHub.GroupOf(entry.TenantId)).SendAsync("event", AuditEntryView.Of(entry), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
@@ -24,9 +25,6 @@ internal sealed record FleetSnapshot(IReadOnlyList<SiteHealth> Sites, int Sensor
 internal sealed class FleetQueries(
     ICatalogStore catalog, IPredictionStore predictions, IMaintenanceStore maintenance, IAnomalyStore anomalies, IGrainFactory grains, TimeProvider time)
 {
-    public static readonly IReadOnlyCollection<CaseState> OpenStates =
-        [CaseState.Open, CaseState.AwaitingDecision, CaseState.Approved, CaseState.Deferred, CaseState.Scheduled, CaseState.InProgress];
-
     /// <summary>The tenant's fleet, or one site's part of it (its assets, their cases and anomalies) when <paramref name="siteId"/> is given.</summary>
     public async Task<FleetSnapshot> LoadAsync(long tenantId, string? siteId, CancellationToken cancellationToken)
     {
@@ -35,7 +33,7 @@ internal sealed class FleetQueries(
         var assetIds = assets.Select(a => a.AssetId).ToHashSet(StringComparer.Ordinal);
         bool InScope(string? assetId) => siteId is null || (assetId is not null && assetIds.Contains(assetId));
         var sensors = (await catalog.ListSensorsAsync(tenantId, null, cancellationToken)).Where(s => InScope(s.AssetId)).ToList();
-        var open = (await maintenance.ListCasesAsync(tenantId, OpenStates, null, 1000, cancellationToken)).Where(c => InScope(c.AssetId)).ToList();
+        var open = (await maintenance.ListCasesAsync(tenantId, CaseStateMachine.ActiveStates, null, 1000, cancellationToken)).Where(c => InScope(c.AssetId)).ToList();
         var openByAsset = open.GroupBy(c => c.AssetId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var midnight = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var today = await anomalies.CountSinceAsync(tenantId, midnight, siteId is null ? null : assetIds, cancellationToken);

@@ -15,6 +15,21 @@ public sealed class EndpointMatrixTests
     private const string Secret = "tenant-a-secret";
 
     [Fact]
+    public async Task Every_documented_operation_has_a_name_and_a_summary()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        var surface = await ApiSurface.ReadAsync(app);
+
+        var unnamed = surface.Document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Where: $"{operation.Name.ToUpperInvariant()} {path.Name}", operation.Value)))
+            .Where(o => !o.Value.TryGetProperty("operationId", out _) || !o.Value.TryGetProperty("summary", out _))
+            .Select(o => o.Where)
+            .ToList();
+
+        Assert.True(unnamed.Count == 0, "without a name or summary:\n" + string.Join('\n', unnamed));
+    }
+
+    [Fact]
     public async Task Every_operation_answers_403_exactly_to_the_roles_without_its_scopes()
     {
         await using var app = new SmartMaintenanceApplication();

@@ -1,3 +1,4 @@
+using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 
@@ -43,5 +44,21 @@ public sealed class CaseStateMachineTests
         Assert.Equal(
             [CaseState.Open, CaseState.AwaitingDecision, CaseState.Approved, CaseState.Deferred, CaseState.Scheduled, CaseState.InProgress],
             CaseStateMachine.ActiveStates);
+    }
+
+    [Theory]
+    [InlineData(DecisionVerdict.Approve, "ok, go", null, DecisionFault.None)]
+    [InlineData(DecisionVerdict.Approve, "  no ", null, DecisionFault.Reason)]
+    [InlineData(DecisionVerdict.Reject, "", null, DecisionFault.Reason)]
+    [InlineData(DecisionVerdict.Defer, "wait for the shutdown", null, DecisionFault.DeferUntil)]
+    [InlineData(DecisionVerdict.Defer, "wait for the shutdown", -1, DecisionFault.DeferUntil)]
+    [InlineData(DecisionVerdict.Defer, "wait for the shutdown", 1, DecisionFault.None)]
+    public void A_decision_needs_a_reason_and_a_deferral_a_future_time(DecisionVerdict verdict, string reason, int? deferHours, DecisionFault expected)
+    {
+        var now = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+        var request = new DecisionRequest(verdict, reason, "user:1:vera", deferHours is { } h ? now.AddHours(h) : null);
+
+        Assert.Equal(expected, request.Check(now));
+        Assert.Equal(DecisionFault.Reason, (request with { Reason = new string('x', DecisionRequest.MaxReasonLength + 1) }).Check(now));
     }
 }

@@ -30,7 +30,31 @@ public interface IMaintenanceCaseAgent : IGrainWithGuidKey
 }
 
 [GenerateSerializer, Immutable]
-public sealed record DecisionRequest(DecisionVerdict Verdict, string Reason, string DecidedBy, DateTimeOffset? DeferUntil);
+public sealed record DecisionRequest(DecisionVerdict Verdict, string Reason, string DecidedBy, DateTimeOffset? DeferUntil)
+{
+    public const int MinReasonLength = 3;
+    public const int MaxReasonLength = 2000;
+
+    /// <summary>
+    /// What makes a decision acceptable whatever the case's state, checked alike by the REST API, the case page and the
+    /// case's agent: a reason of 3 to 2,000 characters, and a deferral until a time in the future.
+    /// </summary>
+    public DecisionFault Check(DateTimeOffset now) =>
+        Reason?.Trim() is not { Length: >= MinReasonLength and <= MaxReasonLength } ? DecisionFault.Reason
+        : Verdict == DecisionVerdict.Defer && (DeferUntil is not { } until || until <= now) ? DecisionFault.DeferUntil
+        : DecisionFault.None;
+
+    /// <summary>The fault in words (the API's problem detail and the agent's refusal).</summary>
+    public static string Describe(DecisionFault fault) => fault switch
+    {
+        DecisionFault.Reason => $"Give a reason ({MinReasonLength} to {MaxReasonLength:N0} characters): it goes into the audit trail with the decision.",
+        DecisionFault.DeferUntil => "A deferral needs defer_until, a time in the future.",
+        _ => "",
+    };
+}
+
+/// <summary>Why <see cref="DecisionRequest.Check"/> refused a decision.</summary>
+public enum DecisionFault { None, Reason, DeferUntil }
 
 /// <summary>The case after a command, or why the command was refused (the case is unchanged then).</summary>
 [GenerateSerializer, Immutable]

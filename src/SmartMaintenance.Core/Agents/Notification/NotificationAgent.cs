@@ -36,19 +36,7 @@ public sealed class NotificationAgent(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     /// <summary>The webhook body: the audit entry as the audit API shows it.</summary>
-    public static byte[] BodyOf(AuditEntry entry)
-    {
-        using var payload = JsonDocument.Parse(entry.Payload);
-        return JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            entry.Sequence,
-            entry.At,
-            entry.Type,
-            entry.CorrelationId,
-            entry.Actor,
-            Payload = payload.RootElement,
-        }, AgentJson.Options);
-    }
+    public static byte[] BodyOf(AuditEntry entry) => AuditEntryView.Of(entry).ToUtf8Json();
 
     /// <summary><c>sha256=</c> and the hex HMAC-SHA256 of the body under the webhook's secret.</summary>
     public static string Sign(string secret, ReadOnlySpan<byte> body) =>

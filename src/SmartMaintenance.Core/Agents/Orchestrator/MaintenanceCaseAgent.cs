@@ -84,9 +84,9 @@ public sealed class MaintenanceCaseAgent(
             return new CaseCommandResult(null, CaseStateMachine.Move(current, target, time.GetUtcNow()).Error);
         }
 
-        if (request.Verdict == DecisionVerdict.Defer && (request.DeferUntil is not { } until || until <= time.GetUtcNow()))
+        if (request.Check(time.GetUtcNow()) is not DecisionFault.None and var fault)
         {
-            return new CaseCommandResult(null, "A deferral needs defer_until, a time in the future.");
+            return new CaseCommandResult(null, DecisionRequest.Describe(fault));
         }
 
         return request.Verdict == DecisionVerdict.Approve
