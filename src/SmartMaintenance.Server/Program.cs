@@ -1,4 +1,5 @@
 using SmartMaintenance.Server.Api;
+using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(UiAssetsExtensions.HostOptions(args));

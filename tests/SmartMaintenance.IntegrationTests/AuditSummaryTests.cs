@@ -1,4 +1,4 @@
-using SmartMaintenance.Server.Ui;
+using SmartMaintenance.Server.Components.Ui;
 
 namespace SmartMaintenance.IntegrationTests;
 

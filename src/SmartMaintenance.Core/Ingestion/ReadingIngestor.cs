@@ -18,7 +18,7 @@ public enum ReadingFormat
 public readonly record struct IngestSender(long TenantId, bool AutoRegisterSensors);
 
 /// <summary>
-/// The one ingestion path, used by the HTTP API, MQTT, file import and the demo simulator alike:
+/// The one ingestion path, used by the HTTP API, the CLI's file import and the demo simulator alike:
 /// parse → validate → durable append → per-item report.
 /// </summary>
 public sealed class ReadingIngestor(

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 using SmartMaintenance.Security;
+using SmartMaintenance.Server.Api;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Auth;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 
-using SmartMaintenance.Server.Ui;
+using SmartMaintenance.Server.Components.Ui;
 
 namespace SmartMaintenance.Server.Components;
 

@@ -10,6 +10,7 @@ using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
+using SmartMaintenance.Server.Api;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 using Microsoft.Extensions.Caching.Memory;
 
+using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 
 namespace SmartMaintenance.Server.Hosting;

@@ -150,11 +150,11 @@ internal static class SmartMaintenanceExtensions
             options.SetDefaultCulture(UiText.Cultures[0]).AddSupportedCultures(UiText.Cultures).AddSupportedUICultures(UiText.Cultures);
             options.ApplyCurrentCultureToResponseHeaders = true;
         });
-        builder.Services.AddSingleton<Ui.FleetQueries>();
-        builder.Services.AddSingleton<Ui.SensorSeries>();
-        builder.Services.AddScoped<Ui.UiScope>();
-        builder.Services.AddSingleton<Ui.LiveRates>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Ui.LiveRates>());
+        builder.Services.AddSingleton<Components.Ui.FleetQueries>();
+        builder.Services.AddSingleton<Components.Ui.SensorSeries>();
+        builder.Services.AddScoped<Components.Ui.UiScope>();
+        builder.Services.AddSingleton<Components.Ui.LiveRates>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Components.Ui.LiveRates>());
         builder.Services.AddApiDocumentation();
 
         // Configure operations: health and Prometheus metrics.

@@ -2,7 +2,7 @@ using SmartMaintenance.Agents.Orchestrator;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>One asset's line in the fleet overview.</summary>
 internal sealed record AssetHealth(

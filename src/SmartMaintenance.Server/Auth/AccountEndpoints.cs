@@ -9,7 +9,7 @@ using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Server.Hosting;
 using SmartMaintenance.Storage;
 
-namespace SmartMaintenance.Server.Api;
+namespace SmartMaintenance.Server.Auth;
 
 /// <summary>The web UI's sign-in and sign-out form posts (antiforgery-checked); the pages themselves are Blazor.</summary>
 internal static class AccountEndpoints

@@ -1,7 +1,7 @@
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>How finely a chart's window is drawn.</summary>
 public enum SeriesResolution

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 using SmartMaintenance.Agents.Notification;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>
 /// Live rates for the UI from the platform's own counters (the ones Prometheus scrapes) and the audit feed: readings

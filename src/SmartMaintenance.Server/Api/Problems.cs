@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace SmartMaintenance.Server;
+namespace SmartMaintenance.Server.Api;
 
 /// <summary>Writes <c>application/problem+json</c> bodies from places that are not endpoints (middleware, auth).</summary>
 internal static class Problems

@@ -5,7 +5,7 @@ using SmartMaintenance.Domain;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Storage;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>
 /// What a signed-in person is looking at, per circuit: the tenant (their own; platform admins may pick any) and

@@ -6,7 +6,7 @@ using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;
 
-namespace SmartMaintenance.Server.Hosting;
+namespace SmartMaintenance.Server.Api;
 
 /// <summary>
 /// Live events for API clients over SignalR (<c>/hubs/events</c>, authenticated with <c>X-API-Key</c>): each connection

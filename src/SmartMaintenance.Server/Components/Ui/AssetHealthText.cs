@@ -1,6 +1,6 @@
 using SmartMaintenance.Agents.Predictions;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>How the pages write an asset's health, so the fleet and the case page read alike.</summary>
 public static class AssetHealthText

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>Addresses of the UI's pages and downloads, built in one place so that pages link to each other alike.</summary>
 public static class Links

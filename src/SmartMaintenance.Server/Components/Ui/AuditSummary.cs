@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace SmartMaintenance.Server.Ui;
+namespace SmartMaintenance.Server.Components.Ui;
 
 /// <summary>An audit entry's payload in a line a person reads: its plain fields, without windows of readings or ids' noise.</summary>
 internal static class AuditSummary

@@ -1,0 +1,43 @@
+using SmartMaintenance.Domain;
+
+namespace SmartMaintenance.Storage;
+
+/// <summary>Filters for listing anomalies; null means any.</summary>
+/// <summary>
+/// <see cref="Since"/> filters on when an anomaly was detected; <see cref="OccurredFrom"/> and
+/// <see cref="OccurredBefore"/> on the time of the reading it was found in (which may lie far back for late data).
+/// </summary>
+public sealed record AnomalyQuery(
+    string? SensorId = null, string? AssetId = null, DateTimeOffset? Since = null, int Limit = 100,
+    DateTimeOffset? OccurredFrom = null, DateTimeOffset? OccurredBefore = null);
+
+public interface IAnomalyStore
+{
+    Task SaveAsync(Anomaly anomaly, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<Anomaly>> ListAsync(long tenantId, AnomalyQuery query, CancellationToken cancellationToken);
+
+    Task<Anomaly?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
+
+    /// <summary>The anomalies completed maintenance labelled with the outcome (<see cref="ILabelStore"/>), oldest first.</summary>
+    Task<IReadOnlyList<Anomaly>> ListLabelledAsync(long tenantId, AnomalyOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>How many anomalies were detected at or after <paramref name="since"/>, on the given assets when there are any.</summary>
+    Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken);
+}
+
+/// <summary>Outcome labels of anomalies, from completed maintenance.</summary>
+public interface ILabelStore
+{
+    Task SaveAsync(IReadOnlyList<AnomalyLabel> labels, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AnomalyLabel>> ListAsync(long tenantId, int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>The anomaly detector's sensitivity per tenant and sensor type (types without a row use the default).</summary>
+public interface IDetectorSettingsStore
+{
+    Task<IReadOnlyList<SensitivitySetting>> ListAsync(long tenantId, CancellationToken cancellationToken);
+    Task SetAsync(SensitivitySetting setting, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(long tenantId, string sensorType, CancellationToken cancellationToken);
+}
