@@ -1,12 +1,24 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace SmartMaintenance;
 
-/// <summary>The platform's meters, one per area, named <c>SmartMaintenance.&lt;Area&gt;</c>.</summary>
+/// <summary>
+/// The platform's meters and activity sources, one per area, named <c>SmartMaintenance.&lt;Area&gt;</c>. The sources
+/// follow one reading from the request that brought it through the store and the agents to an anomaly as one trace.
+/// </summary>
 public static class Telemetry
 {
     public const string IngestionMeterName = "SmartMaintenance.Ingestion";
     public const string StorageMeterName = "SmartMaintenance.Storage";
+    public const string AgentsSourceName = "SmartMaintenance.Agents";
+
+    /// <summary>Every activity source of the platform (the agents' meter is <c>AgentTelemetry</c>'s).</summary>
+    public static readonly IReadOnlyList<string> SourceNames = [IngestionMeterName, StorageMeterName, AgentsSourceName];
+
+    public static readonly ActivitySource Ingestion = new(IngestionMeterName);
+    public static readonly ActivitySource Storage = new(StorageMeterName);
+    public static readonly ActivitySource Agents = new(AgentsSourceName);
 
     private static readonly Meter IngestionMeter = new(IngestionMeterName);
     private static readonly Meter StorageMeter = new(StorageMeterName);

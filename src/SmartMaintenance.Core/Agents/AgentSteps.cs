@@ -122,6 +122,9 @@ public sealed class AgentStepRunner(
 {
     public async Task RunAsync<T>(AgentStep<T> step, long tenantId, string correlationId, T payload)
     {
+        using var activity = Telemetry.Agents.StartActivity(step.Name);
+        activity?.SetTag("smx.tenant_id", tenantId);
+        activity?.SetTag("smx.correlation_id", correlationId);
         var delay = policy.FirstDelay;
         for (var attempt = 1; ; attempt++)
         {

@@ -33,6 +33,9 @@ public sealed class ReadingIngestor(
     public async Task<IngestReport> IngestAsync(
         IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, CancellationToken cancellationToken, int? maxItems = null)
     {
+        using var activity = Telemetry.Ingestion.StartActivity("ingest readings");
+        activity?.SetTag("smx.tenant_id", sender.TenantId);
+        activity?.SetTag("smx.format", format.ToString());
         var sensors = await directory.GetAsync(sender.TenantId, cancellationToken);
         var limits = options.Value;
         if (maxItems is { } max && max < limits.MaxBatchItems)
@@ -49,6 +52,7 @@ public sealed class ReadingIngestor(
             await RegisterPendingSensorsAsync(sender.TenantId, builder, cancellationToken);
         }
 
+        activity?.SetTag("smx.readings.received", builder.Report.Received);
         var report = builder.Report;
         var inserted = ArrayPool<bool>.Shared.Rent(builder.Count);
         try

@@ -24,6 +24,8 @@ internal static class AgentsExtensions
         builder.Configuration.Bind(settings);
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort)
+            // Grain calls carry the caller's trace, so a reading's judgement continues the request's trace.
+            .AddActivityPropagation()
             .Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = "smartmaintenance";

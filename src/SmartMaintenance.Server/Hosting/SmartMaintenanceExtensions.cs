@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Detection;
@@ -161,10 +162,20 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<StorageSpaceHealthCheck>("storage_space", tags: ["ready"]);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
             .AddMeter(Telemetry.IngestionMeterName, Telemetry.StorageMeterName, Agents.AgentTelemetry.MeterName)
             .AddPrometheusExporter());
+        // Traces go to an OpenTelemetry collector when one is named (OTEL_EXPORTER_OTLP_ENDPOINT, the SDK's own setting):
+        // a request, the store's write and the agents' steps and grain calls it sets off are one trace.
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource("Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddSource([.. Telemetry.SourceNames])
+                .AddOtlpExporter());
+        }
+
         return builder;
     }
 }

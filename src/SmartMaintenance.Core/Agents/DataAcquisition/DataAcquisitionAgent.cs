@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 using Microsoft.Extensions.Hosting;
@@ -40,7 +41,8 @@ public sealed class DataAcquisitionAgent(
 
         try
         {
-            await _queue.Writer.WriteAsync(new Accepted(tenantId, readings, time.GetUtcNow()), cancellationToken);
+            // The queue breaks the call chain: the trace of the request that stored the readings travels with them.
+            await _queue.Writer.WriteAsync(new Accepted(tenantId, readings, time.GetUtcNow(), Activity.Current?.Context ?? default), cancellationToken);
         }
         catch (ChannelClosedException)
         {
@@ -74,6 +76,9 @@ public sealed class DataAcquisitionAgent(
 
     private async Task RouteAsync(Accepted batch, List<Task> calls, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Agents.StartActivity("route readings", ActivityKind.Internal, batch.Trace);
+        activity?.SetTag("smx.tenant_id", batch.TenantId);
+        activity?.SetTag("smx.readings", batch.Readings.Length);
         var sensors = await directory.GetAsync(batch.TenantId, cancellationToken);
         var readings = batch.Readings;
         Array.Sort(readings, BySensorThenTime);
@@ -100,5 +105,5 @@ public sealed class DataAcquisitionAgent(
         await Task.WhenAll(calls);
     }
 
-    private sealed record Accepted(long TenantId, Reading[] Readings, DateTimeOffset AcceptedAt);
+    private sealed record Accepted(long TenantId, Reading[] Readings, DateTimeOffset AcceptedAt, ActivityContext Trace);
 }

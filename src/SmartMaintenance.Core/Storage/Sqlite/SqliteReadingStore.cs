@@ -209,6 +209,12 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // One transaction serves many requests: its activity links to each request's trace.
+            using var activity = Telemetry.Storage.HasListeners()
+                ? Telemetry.Storage.StartActivity("store readings", System.Diagnostics.ActivityKind.Internal, default(System.Diagnostics.ActivityContext),
+                    links: pending.Where(p => p.Trace != default).Select(p => new System.Diagnostics.ActivityLink(p.Trace)))
+                : null;
+            activity?.SetTag("smx.readings", rows);
             try
             {
                 writer.Write(pending);
@@ -244,6 +250,8 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     private sealed class WriteRequest(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted)
     {
+        public System.Diagnostics.ActivityContext Trace { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
         public long TenantId { get; } = tenantId;
         public ReadOnlyMemory<Reading> Readings { get; } = readings;
         public Memory<bool> Inserted { get; } = inserted;
