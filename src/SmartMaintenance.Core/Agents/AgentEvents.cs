@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
+using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Agents;
@@ -84,6 +85,58 @@ public sealed record UserCreated(string Username, string DisplayName, string Rol
 
 /// <summary>An admin disabled, enabled or reset the password of a web UI user, or the user changed it (never the password itself).</summary>
 public sealed record UserChanged(string Username);
+
+/// <summary>A work order was planned for an approved case.</summary>
+public sealed record MaintenanceScheduled(
+    Guid WorkOrderId, Guid CaseId, string AssetId, int Priority, DateTimeOffset DueBy, IReadOnlyList<string> RequiredSkills);
+
+/// <summary>A technician recorded what a work order found and took.</summary>
+public sealed record MaintenanceCompleted(
+    Guid WorkOrderId, Guid CaseId, MaintenanceOutcome Outcome, string Findings, IReadOnlyList<string> Parts, double DurationMinutes, string CompletedBy);
+
+/// <summary>A closed case's outcome labelled its anomalies (true or false alarm) for learning.</summary>
+public sealed record OutcomeLabelled(Guid CaseId, Guid WorkOrderId, AnomalyOutcome Label, IReadOnlyList<Guid> AnomalyIds);
+
+/// <summary>An asset's failure risk and remaining useful life, with the model that judged it and why.</summary>
+public sealed record MaintenancePredicted(
+    Guid PredictionId, string AssetId, double FailureProbability, double? RemainingUsefulLifeHours, string Model, bool IsFallback,
+    string? FallbackReason, IReadOnlyDictionary<string, double> Explanation, double? ExplanationBase, int? AssetHealth, bool? AssetAbnormal,
+    IReadOnlyList<string>? DrivingSensors);
+
+/// <summary>A report was generated and stored, with the SHA-256 a copy is checked against.</summary>
+public sealed record ReportGenerated(Guid ReportId, string Kind, Guid CaseId, string Sha256);
+
+/// <summary>An agent step kept failing and was parked for an operator.</summary>
+public sealed record DeadLettered(long DeadLetterId, string Step, string Error, int Attempts);
+
+/// <summary>An operator replayed a parked step, and whether it succeeded this time.</summary>
+public sealed record DeadLetterReplayed(long DeadLetterId, string Step, bool Succeeded, string? Error);
+
+/// <summary>A model's inputs were checked for drift: how many features moved, the worst three, and what was decided.</summary>
+public sealed record ModelDriftChecked(
+    string Model, int Version, int Rows, int DriftedFeatures, IReadOnlyList<DriftedFeature> Worst, string? Problem, string Decision, Guid? RetrainingRun);
+
+/// <summary>One feature's drift figures in <see cref="ModelDriftChecked"/>.</summary>
+public sealed record DriftedFeature(string Feature, double Psi, double KsStatistic, bool Drifted);
+
+/// <summary>A demo fault was injected into an asset's sensors (the golden path).</summary>
+public sealed record FaultInjected(string AssetId, string Kind, int DurationMinutes, bool AutoDecide);
+
+/// <summary>
+/// An anomaly just raised, on its way to be recorded and validated: the data-quality flags of the reading that raised
+/// it, how far it was from the baseline, the window it was judged in, and when its readings were accepted.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record DetectedAnomaly(
+    Anomaly Anomaly, DataQualityIssues Issues, double Z, IReadOnlyList<ContextPoint> Window, DateTimeOffset AcceptedAt);
+
+/// <summary>A closed case and its completed work order, on their way to Learning.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CaseOutcome(MaintenanceCase Case, WorkOrder WorkOrder);
+
+/// <summary>A case of a tenant, on its way to Reporting.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CaseReference(long TenantId, Guid CaseId);
 
 /// <summary>How event payloads are written into the audit trail: the API's snake_case, enums as strings.</summary>
 public static class AgentJson

@@ -88,10 +88,6 @@ public sealed record MaintenanceRecord(
     MaintenanceOutcome Outcome, string Findings, IReadOnlyList<string> Parts, double DurationMinutes, string CompletedBy,
     DateTimeOffset CompletedAt);
 
-/// <summary>A person who carries out work orders, with the skills and shift that scheduling respects.</summary>
-public sealed record Technician(
-    string TechnicianId, string Name, IReadOnlyList<string> Skills, TimeOnly ShiftStart, TimeOnly ShiftEnd);
-
 /// <summary>What maintenance found about an anomaly: the ground truth learning trains and evaluates on.</summary>
 public sealed record AnomalyLabel(Guid AnomalyId, long TenantId, AnomalyOutcome Label, Guid WorkOrderId, DateTimeOffset LabelledAt);
 

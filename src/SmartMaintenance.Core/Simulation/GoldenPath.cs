@@ -64,7 +64,7 @@ public sealed class GoldenPath(
         var correlationId = Guid.NewGuid().ToString("N");
         drills.Register(TenantId, asset.AssetId, correlationId, time.GetUtcNow() + FaultLasts + NoAnomalyAfter);
         await events.RecordAsync(TenantId, AgentEventTypes.FaultInjected, correlationId, AgentNames.Simulation,
-            new { asset.AssetId, Kind = "step change on every sensor", DurationMinutes = 3, AutoDecide = autoDecide });
+            new FaultInjected(asset.AssetId, "step change on every sensor", 3, autoDecide));
         simulator.InjectFault(asset.AssetId, FaultLasts, magnitude: 6);
         if (autoDecide)
         {

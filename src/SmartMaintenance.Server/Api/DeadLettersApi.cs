@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 using SmartMaintenance.Agents;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;

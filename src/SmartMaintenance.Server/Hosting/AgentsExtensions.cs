@@ -7,6 +7,7 @@ using SmartMaintenance.Agents;
 using SmartMaintenance.Agents.DataAcquisition;
 using SmartMaintenance.Agents.Notification;
 using SmartMaintenance.Agents.Orchestrator;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;

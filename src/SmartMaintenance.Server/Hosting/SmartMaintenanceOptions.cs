@@ -2,6 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 using Microsoft.Extensions.Configuration;
 
+using SmartMaintenance.Agents.Steps;
+
 namespace SmartMaintenance.Server.Hosting;
 
 /// <summary>The platform's settings, bound from configuration and the <c>SMX_*</c> environment variables.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.Contracts;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Detection.Ensemble;
 using SmartMaintenance.Domain;
@@ -69,14 +70,13 @@ public sealed class SensorAgent(
         }
 
         List<AuditEvent>? raised = null;
+        List<DetectedAnomaly>? detected = null;
         foreach (var reading in batch.Readings)
         {
             var observation = _monitor.Observe(reading);
             if (observation.StartsAnomaly)
             {
-                var detected = Detect(_monitor, reading, observation, batch.AcceptedAt);
-                steps.Detach("Recording and validating an anomaly",
-                    () => steps.RunAsync(AgentSteps.Validate, detected.Anomaly.TenantId, detected.Anomaly.CorrelationId, detected));
+                (detected ??= []).Add(Detect(_monitor, reading, observation, batch.AcceptedAt));
             }
 
             if (observation.RaisedIssues != DataQualityIssues.None)
@@ -88,9 +88,24 @@ public sealed class SensorAgent(
             }
         }
 
+        // Hand-offs are grain calls awaited in this turn (Orleans schedules them, the trace and request context flow):
+        // the validation step retries and dead-letters by itself, so this turn never fails, and never repeats, for it.
+        foreach (var anomaly in detected ?? [])
+        {
+            await steps.RunAsync(AgentSteps.Validate, anomaly.Anomaly.TenantId, anomaly.Anomaly.CorrelationId, anomaly);
+        }
+
         if (raised is not null)
         {
-            steps.Detach("Recording data-quality issues", () => events.AppendAsync(raised, CancellationToken.None));
+            try
+            {
+                await events.AppendAsync(raised, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The readings are judged and their anomalies handed on; only the data-quality entries are lost, loudly.
+                logger.LogError(ex, "Recording {Count} data-quality issues of sensor {SensorId} failed", raised.Count, batch.Sensor.SensorId);
+            }
         }
 
         if (time.GetUtcNow() - _savedAt >= SaveEvery)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 
 using SmartMaintenance.Agents.AnomalyDetection;
 using SmartMaintenance.Agents.Contracts;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 

@@ -14,7 +14,7 @@ public sealed class LearningAgent(ILabelStore labels, IEventLog events, TimeProv
         var labelled = closed.AnomalyIds.Select(id => new AnomalyLabel(id, closed.TenantId, outcome, completed.WorkOrderId, now)).ToList();
         await labels.SaveAsync(labelled, CancellationToken.None);
         await events.RecordAsync(closed.TenantId, AgentEventTypes.OutcomeLabelled, closed.CorrelationId, AgentNames.Learning,
-            new { closed.CaseId, completed.WorkOrderId, Label = outcome, AnomalyIds = closed.AnomalyIds });
+            new OutcomeLabelled(closed.CaseId, completed.WorkOrderId, outcome, closed.AnomalyIds));
         return labelled.Count;
     }
 }

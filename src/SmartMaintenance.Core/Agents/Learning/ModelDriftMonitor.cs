@@ -65,18 +65,9 @@ public sealed class ModelDriftMonitor(
 
         await history.SaveDriftCheckAsync(tenantId, check, cancellationToken);
 
-        var worst = check.Features.OrderByDescending(f => f.Psi).Take(3).Select(f => new { f.Feature, f.Psi, f.KsStatistic, f.Drifted });
-        await audit.RecordAsync(tenantId, AgentEventTypes.ModelDriftChecked, $"model:{name}", AgentNames.Learning, new
-        {
-            Model = name,
-            check.Version,
-            check.Rows,
-            DriftedFeatures = check.Features.Count(f => f.Drifted),
-            Worst = worst,
-            check.Problem,
-            check.Decision,
-            check.RetrainingRun,
-        });
+        var worst = check.Features.OrderByDescending(f => f.Psi).Take(3).Select(f => new DriftedFeature(f.Feature, f.Psi, f.KsStatistic, f.Drifted)).ToList();
+        await audit.RecordAsync(tenantId, AgentEventTypes.ModelDriftChecked, $"model:{name}", AgentNames.Learning, new ModelDriftChecked(
+            name, check.Version, check.Rows, check.Features.Count(f => f.Drifted), worst, check.Problem, check.Decision, check.RetrainingRun));
         return check;
     }
 

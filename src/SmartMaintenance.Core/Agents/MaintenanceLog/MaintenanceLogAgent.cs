@@ -24,7 +24,7 @@ public sealed class MaintenanceLogAgent(IMaintenanceStore store, IEventLog event
         var completed = order with { Status = WorkOrderStatus.Completed, Completion = record };
         await store.SaveWorkOrderAsync(completed, CancellationToken.None);
         await events.RecordAsync(tenantId, AgentEventTypes.MaintenanceCompleted, order.CorrelationId, AgentNames.MaintenanceLog,
-            new { order.WorkOrderId, order.CaseId, record.Outcome, record.Findings, record.Parts, record.DurationMinutes, record.CompletedBy });
+            new MaintenanceCompleted(order.WorkOrderId, order.CaseId, record.Outcome, record.Findings, record.Parts, record.DurationMinutes, record.CompletedBy));
         var result = await GrainFactory.GetGrain<IMaintenanceCaseAgent>(order.CaseId).CompleteAsync(completed);
         return result.Error is null ? new WorkOrderCommandResult(completed, null) : new WorkOrderCommandResult(null, result.Error);
     }

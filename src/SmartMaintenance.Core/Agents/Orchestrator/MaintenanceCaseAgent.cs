@@ -4,6 +4,7 @@ using Orleans.Runtime;
 
 using SmartMaintenance.Agents.Contracts;
 using SmartMaintenance.Agents.Scheduling;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
 
@@ -36,7 +37,7 @@ public sealed class MaintenanceCaseAgent(
         }
         else
         {
-            var waiting = opened with { State = CaseState.AwaitingDecision, DecisionDueAt = now + policy.DecisionTimeout, UpdatedAt = now };
+            var waiting = MoveTo(opened, CaseState.AwaitingDecision, now) with { DecisionDueAt = now + policy.DecisionTimeout };
             await SaveAsync(waiting, AgentEventTypes.HumanDecisionRequired, AgentNames.Orchestrator,
                 $"failure probability below the auto-approval policy; decide by {waiting.DecisionDueAt:u}");
         }
@@ -109,7 +110,7 @@ public sealed class MaintenanceCaseAgent(
 
         // MaintenanceLog has recorded the completion itself; the case's own entry is its closing.
         await SaveAsync(done, null, AgentNames.Orchestrator, null);
-        var closed = done with { State = CaseState.Closed };
+        var closed = MoveTo(done, CaseState.Closed, done.UpdatedAt);
         await SaveAsync(closed, AgentEventTypes.CaseClosed, AgentNames.Orchestrator,
             $"work order {completed.WorkOrderId} completed: {completed.Completion?.Outcome}");
         await steps.RunAsync(AgentSteps.Learn, closed.TenantId, closed.CorrelationId, new CaseOutcome(closed, completed));
@@ -127,7 +128,7 @@ public sealed class MaintenanceCaseAgent(
 
         if (current.State == CaseState.Deferred)
         {
-            var back = current with { State = CaseState.AwaitingDecision, DeferredUntil = null, DecisionDueAt = now + policy.DecisionTimeout, UpdatedAt = now };
+            var back = MoveTo(current, CaseState.AwaitingDecision, now) with { DeferredUntil = null, DecisionDueAt = now + policy.DecisionTimeout };
             await SaveAsync(back, AgentEventTypes.HumanDecisionRequired, AgentNames.Orchestrator,
                 $"the deferral ended at {due:u}; decide by {back.DecisionDueAt:u}");
             return back;
@@ -153,7 +154,7 @@ public sealed class MaintenanceCaseAgent(
     {
         var approved = await RecordDecisionAsync(state.State.Case!, request, CaseState.Approved);
         var workOrder = await GrainFactory.GetGrain<ISchedulingAgent>(approved.TenantId).CreateWorkOrderAsync(approved);
-        var scheduled = approved with { State = CaseState.Scheduled, WorkOrderId = workOrder.WorkOrderId, UpdatedAt = time.GetUtcNow() };
+        var scheduled = MoveTo(approved, CaseState.Scheduled, time.GetUtcNow()) with { WorkOrderId = workOrder.WorkOrderId };
         await SaveAsync(scheduled, null, AgentNames.Orchestrator, null);
         return scheduled;
     }
@@ -164,16 +165,19 @@ public sealed class MaintenanceCaseAgent(
         var decision = new Decision(Guid.NewGuid(), current.TenantId, current.CaseId, request.Verdict, request.Reason, request.DecidedBy,
             now, request.DeferUntil, current.CorrelationId);
         await store.SaveDecisionAsync(decision, CancellationToken.None);
-        var decided = current with
-        {
-            State = target,
-            UpdatedAt = now,
-            DeferredUntil = request.Verdict == DecisionVerdict.Defer ? request.DeferUntil : null,
-        };
+        var decided = MoveTo(current, target, now) with { DeferredUntil = request.Verdict == DecisionVerdict.Defer ? request.DeferUntil : null };
         await SaveAsync(decided, AgentEventTypes.HumanDecision, request.DecidedBy,
             $"{request.Verdict.ToString().ToLowerInvariant()}: {request.Reason}");
         return decided;
     }
+
+    /// <summary>
+    /// A move this agent makes itself, after checking what allows it: through <see cref="CaseStateMachine"/> like every
+    /// other, so a move the machine forbids is a fault here, not a state nobody planned.
+    /// </summary>
+    private static MaintenanceCase MoveTo(MaintenanceCase current, CaseState to, DateTimeOffset at) =>
+        CaseStateMachine.Move(current, to, at) is { Case: { } moved } ? moved : throw new InvalidOperationException(
+            $"Case {current.CaseId} cannot move from {current.State} to {to}.");
 
     /// <summary>Persists the grain state first (the truth), then its queryable copy, then the audit entry.</summary>
     private async Task SaveAsync(MaintenanceCase updated, string? eventType, string actor, string? reason)

@@ -107,21 +107,10 @@ public sealed class AssetAgent(
         prediction ??= await FallbackAsync(validated, assetId, windows, now);
         var health = await RefreshHealthAsync();
         await predictions.SaveAsync(prediction, CancellationToken.None);
-        await events.RecordAsync(tenantId, AgentEventTypes.MaintenancePredicted, validated.CorrelationId, AgentNames.Prediction, new
-        {
-            prediction.PredictionId,
-            prediction.AssetId,
-            prediction.FailureProbability,
-            RemainingUsefulLifeHours = prediction.RemainingUsefulLife?.TotalHours,
-            Model = $"{prediction.ModelName} v{prediction.ModelVersion}",
-            prediction.IsFallback,
-            FallbackReason = fallbackReason,
-            prediction.Explanation,
-            prediction.ExplanationBase,
-            AssetHealth = health?.Health,
-            AssetAbnormal = health?.Abnormal,
-            DrivingSensors = health?.Drivers.Select(d => d.SensorId).ToArray(),
-        });
+        await events.RecordAsync(tenantId, AgentEventTypes.MaintenancePredicted, validated.CorrelationId, AgentNames.Prediction, new MaintenancePredicted(
+            prediction.PredictionId, prediction.AssetId, prediction.FailureProbability, prediction.RemainingUsefulLife?.TotalHours,
+            $"{prediction.ModelName} v{prediction.ModelVersion}", prediction.IsFallback, fallbackReason, prediction.Explanation,
+            prediction.ExplanationBase, health?.Health, health?.Abnormal, health?.Drivers.Select(d => d.SensorId).ToArray()));
 
         var open = await cases.ListCasesAsync(tenantId, CaseStateMachine.ActiveStates.ToArray(), assetId, 1, CancellationToken.None);
         if (open.Count > 0)

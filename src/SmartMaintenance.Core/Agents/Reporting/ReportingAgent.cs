@@ -58,7 +58,7 @@ public sealed class ReportingAgent(
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))), body);
         await reports.SaveAsync(report, CancellationToken.None);
         await events.RecordAsync(tenantId, AgentEventTypes.ReportGenerated, found.CorrelationId, AgentNames.Reporting,
-            new { report.ReportId, report.Kind, CaseId = caseId, report.Sha256 });
+            new ReportGenerated(report.ReportId, report.Kind, caseId, report.Sha256));
         return report.ReportId;
     }
 }

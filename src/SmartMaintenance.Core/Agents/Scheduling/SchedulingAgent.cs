@@ -37,7 +37,7 @@ public sealed class SchedulingAgent(IMaintenanceStore store, ICatalogStore catal
             SkillsFor(sensors), priority, now + within, null, now, approved.CorrelationId);
         await store.SaveWorkOrderAsync(workOrder, CancellationToken.None);
         await events.RecordAsync(approved.TenantId, AgentEventTypes.MaintenanceScheduled, approved.CorrelationId, AgentNames.Scheduling,
-            new { workOrder.WorkOrderId, workOrder.CaseId, workOrder.AssetId, workOrder.Priority, workOrder.DueBy, workOrder.RequiredSkills });
+            new MaintenanceScheduled(workOrder.WorkOrderId, workOrder.CaseId, workOrder.AssetId, workOrder.Priority, workOrder.DueBy, workOrder.RequiredSkills));
         return workOrder;
     }
 

@@ -1,4 +1,5 @@
 using SmartMaintenance.Agents.Contracts;
+using SmartMaintenance.Agents.Steps;
 using SmartMaintenance.Detection;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Storage;
