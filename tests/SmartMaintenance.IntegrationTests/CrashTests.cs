@@ -34,7 +34,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 using var client = server.CreateClient();
                 if (round == 0)
                 {
-                    await SeedAsync(client);
+                    await SmartMaintenanceApplication.SeedSensorAsync(client, "crash-1");
                 }
 
                 if (round == Kills)
@@ -56,7 +56,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                         Interlocked.Increment(ref sent);
                         try
                         {
-                            using var response = await client.PostAsync("/api/v1/readings", Batch(epoch, first), CancellationToken.None);
+                            using var response = await client.PostAsync("/api/v1/readings", CsvReadings.Batch("crash-1", epoch, first, BatchSize), CancellationToken.None);
                             var report = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(CancellationToken.None);
                             if (response.IsSuccessStatusCode && report.GetProperty("accepted").GetInt32() == BatchSize)
                             {
@@ -120,26 +120,6 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     private static long Micros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
-
-    /// <summary>Readings <paramref name="first"/>… of the run, one millisecond apart after the epoch.</summary>
-    private static StringContent Batch(DateTimeOffset epoch, long first)
-    {
-        var csv = new StringBuilder("sensor_id,timestamp,value\n");
-        for (var i = first; i < first + BatchSize; i++)
-        {
-            csv.Append("crash-1,").Append(epoch.AddMilliseconds(i).ToString("O", CultureInfo.InvariantCulture)).Append(',').Append(20 + (i % 7)).Append('\n');
-        }
-
-        return new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
-    }
-
-    private static async Task SeedAsync(HttpClient client)
-    {
-        (await client.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
-        (await client.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
-        (await client.PutAsJsonAsync("/api/v1/sensors/crash-1", new { asset_id = "pump-1", type = "temperature", unit = "°C", sample_interval_seconds = 1 }))
-            .EnsureSuccessStatusCode();
-    }
 
     private static T Scalar<T>(SqliteConnection connection, string sql)
     {

@@ -27,17 +27,14 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             var dataDir = Directory.CreateDirectory(Path.Combine(mount, "data")).FullName;
             using var server = await ServerProcess.StartAsync(dataDir, new Dictionary<string, string> { ["SMX_MIN_FREE_DISK_MB"] = "8" });
             using var client = server.CreateClient();
-            (await client.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
-            (await client.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
-            (await client.PutAsJsonAsync("/api/v1/sensors/full-1", new { asset_id = "pump-1", type = "temperature", unit = "°C", sample_interval_seconds = 1 }))
-                .EnsureSuccessStatusCode();
+            await SmartMaintenanceApplication.SeedSensorAsync(client, "full-1");
             var epoch = DateTimeOffset.UtcNow.AddDays(-1);
             var acknowledged = 0L;
             var next = 0L;
 
             async Task<HttpResponseMessage> IngestAsync()
             {
-                var response = await client.PostAsync("/api/v1/readings", Batch(epoch, next, 500));
+                var response = await client.PostAsync("/api/v1/readings", CsvReadings.Batch("full-1", epoch, next, 500));
                 if (response.IsSuccessStatusCode)
                 {
                     acknowledged += 500;
@@ -103,17 +100,6 @@ public sealed class DiskFullTests(ITestOutputHelper output)
             await RunAsync("umount", "--lazy", mount);
             Directory.Delete(mount, recursive: true);
         }
-    }
-
-    private static StringContent Batch(DateTimeOffset epoch, long first, int size)
-    {
-        var csv = new StringBuilder("sensor_id,timestamp,value\n");
-        for (var i = first; i < first + size; i++)
-        {
-            csv.Append("full-1,").Append(epoch.AddMilliseconds(i).ToString("O", CultureInfo.InvariantCulture)).Append(',').Append(20 + (i % 7)).Append('\n');
-        }
-
-        return new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
     }
 
     /// <summary>Writes zeros until the file system refuses more.</summary>

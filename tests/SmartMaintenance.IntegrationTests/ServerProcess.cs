@@ -25,7 +25,7 @@ internal sealed class ServerProcess : IDisposable
 
     public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = SmartMaintenanceApplication.FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = dataDir,
@@ -39,8 +39,8 @@ internal sealed class ServerProcess : IDisposable
         info.Environment["SMX_DATA_DIR"] = dataDir;
         info.Environment["SMX_DEMO"] = "0";
         info.Environment["SMX_ADMIN_API_KEY"] = AdminKey;
-        info.Environment["SMX_SILO_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        info.Environment["SMX_GATEWAY_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        info.Environment["SMX_SILO_PORT"] = SmartMaintenanceApplication.FreePort().ToString(CultureInfo.InvariantCulture);
+        info.Environment["SMX_GATEWAY_PORT"] = SmartMaintenanceApplication.FreePort().ToString(CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
@@ -122,12 +122,5 @@ internal sealed class ServerProcess : IDisposable
         {
             return _log.ToString();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -42,7 +42,8 @@ internal sealed class SmartMaintenanceApplication(
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
@@ -73,6 +74,16 @@ internal sealed class SmartMaintenanceApplication(
     public async Task SeedSensorAsync(string sensorId = "pump-1-temp", HttpClient? client = null)
     {
         var admin = client ?? CreateAdminClient();
+        await SeedSensorAsync(admin, sensorId);
+        if (client is null)
+        {
+            admin.Dispose();
+        }
+    }
+
+    /// <summary>The same through any client of any host (a server process, say).</summary>
+    public static async Task SeedSensorAsync(HttpClient admin, string sensorId)
+    {
         (await admin.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
@@ -84,10 +95,6 @@ internal sealed class SmartMaintenanceApplication(
             expected_max = 100,
             sample_interval_seconds = 1,
         })).EnsureSuccessStatusCode();
-        if (client is null)
-        {
-            admin.Dispose();
-        }
     }
 
     protected override void Dispose(bool disposing)
@@ -120,5 +127,22 @@ internal static class HttpAssertions
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return await response.ReadJsonAsync();
+    }
+}
+
+/// <summary>CSV ingest bodies for the tests that drive a server process hard.</summary>
+internal static class CsvReadings
+{
+    /// <summary>Readings <paramref name="first"/>… of a run for one sensor, one millisecond apart after <paramref name="epoch"/>.</summary>
+    public static StringContent Batch(string sensorId, DateTimeOffset epoch, long first, int size)
+    {
+        var csv = new System.Text.StringBuilder("sensor_id,timestamp,value\n");
+        for (var i = first; i < first + size; i++)
+        {
+            csv.Append(sensorId).Append(',').Append(epoch.AddMilliseconds(i).ToString("O", System.Globalization.CultureInfo.InvariantCulture))
+                .Append(',').Append(20 + (i % 7)).Append('\n');
+        }
+
+        return new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv");
     }
 }

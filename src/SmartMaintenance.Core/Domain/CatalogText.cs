@@ -5,31 +5,25 @@ namespace SmartMaintenance.Domain;
 /// ids are a letter or digit, then letters, digits and <c>. _ : -</c>; texts hold no control characters but tab
 /// and line breaks (a NUL or an escape sequence in a name or unit breaks exports, logs and terminals).
 /// </summary>
-public static class CatalogText
+public static partial class CatalogText
 {
     /// <summary>The id rule as a regular expression, for request validation and the API documentation.</summary>
     public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$";
 
-    public const int MaxIdLength = 128;
-
     public const int MaxUnitLength = 32;
 
+    /// <summary>
+    /// The id rule itself, for ids that do not pass through request validation (auto-registering ingest), matched as
+    /// <c>[RegularExpression]</c> matches it: the whole text, so a trailing line break (which <c>$</c> lets by) is refused.
+    /// </summary>
     public static bool IsId(ReadOnlySpan<char> text)
     {
-        if (text.IsEmpty || text.Length > MaxIdLength || !char.IsAsciiLetterOrDigit(text[0]))
+        foreach (var match in Id().EnumerateMatches(text))
         {
-            return false;
+            return match.Index == 0 && match.Length == text.Length;
         }
 
-        foreach (var c in text[1..])
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or ':' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return false;
     }
 
     /// <summary>True when the text holds a C0 control character other than tab, line feed and carriage return, or DEL.</summary>
@@ -45,4 +39,7 @@ public static class CatalogText
 
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(IdPattern)]
+    private static partial System.Text.RegularExpressions.Regex Id();
 }

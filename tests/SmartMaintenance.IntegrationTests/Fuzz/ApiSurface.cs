@@ -15,6 +15,10 @@ internal sealed record ApiOperation(
     IReadOnlyList<(string ContentType, JsonElement? Schema)> Bodies, IReadOnlyList<string> Policies)
 {
     public override string ToString() => $"{Method} {Template}";
+
+    /// <summary>The template with each route parameter (constraint, optional or catch-all mark included) replaced by its value, sent as given.</summary>
+    public string Path(Func<string, string> valueOf) => RouteParameters.Aggregate(Template, (path, name) =>
+        Regex.Replace(path, @"\{\**" + Regex.Escape(name) + @"(:[^}]*)?\??\}", valueOf(name).Replace("$", "$$", StringComparison.Ordinal)));
 }
 
 /// <summary>
@@ -82,7 +86,7 @@ internal sealed partial class ApiSurface
     }
 
     /// <summary>
-    /// Route and query values that name what <see cref="SmartMaintenanceApplication.SeedSensorAsync"/> creates in the
+    /// Route and query values that name what <see cref="SmartMaintenanceApplication.SeedSensorAsync(HttpClient, string)"/> creates in the
     /// default tenant (whose admins administer the platform), and an API key that may be revoked.
     /// </summary>
     public static Dictionary<string, string> KnownValues(long keyId) => new(StringComparer.Ordinal)

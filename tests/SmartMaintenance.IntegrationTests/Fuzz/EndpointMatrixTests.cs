@@ -122,11 +122,7 @@ public sealed class EndpointMatrixTests
     /// </summary>
     private static HttpRequestMessage Request(ApiOperation operation, Dictionary<string, string> known)
     {
-        var url = operation.Template;
-        foreach (var name in operation.RouteParameters)
-        {
-            url = System.Text.RegularExpressions.Regex.Replace(url, @"\{\**" + name + @"(:[^}]*)?\??\}", Uri.EscapeDataString(known.GetValueOrDefault(name, Guid.NewGuid().ToString())));
-        }
+        var url = operation.Path(name => Uri.EscapeDataString(known.GetValueOrDefault(name, Guid.NewGuid().ToString())));
 
         var query = operation.QueryParameters.Where(known.ContainsKey).Select(p => $"{p}={Uri.EscapeDataString(known[p])}");
         var request = new HttpRequestMessage(new HttpMethod(operation.Method), query.Any() ? $"{url}?{string.Join('&', query)}" : url);

@@ -74,15 +74,8 @@ internal sealed class RequestFuzzer(ApiSurface surface, IReadOnlyDictionary<stri
             ? Gen.Const((operation.Template, Hostile: false))
             : All(operation.RouteParameters.Select(PathValue)).Select(values =>
             {
-                var url = operation.Template;
-                var hostile = false;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    url = ReplaceParameter(url, operation.RouteParameters[i], values[i].Text);
-                    hostile |= values[i].Hostile;
-                }
-
-                return (url, hostile);
+                var byName = operation.RouteParameters.Zip(values).ToDictionary(p => p.First, p => p.Second.Text, StringComparer.Ordinal);
+                return (operation.Path(name => byName[name]), values.Any(v => v.Hostile));
             });
         var query = operation.QueryParameters.Count == 0
             ? Gen.Const((Text: "", Hostile: false))
@@ -98,9 +91,6 @@ internal sealed class RequestFuzzer(ApiSurface surface, IReadOnlyDictionary<stri
     /// <summary>One value from each generator, in order.</summary>
     private static Gen<T[]> All<T>(IEnumerable<Gen<T>> gens) =>
         gens.Aggregate(Gen.Const(Array.Empty<T>()), (all, next) => Gen.Select(all, next, (values, value) => (T[])[.. values, value]));
-
-    private static string ReplaceParameter(string template, string name, string value) =>
-        System.Text.RegularExpressions.Regex.Replace(template, @"\{\**" + name + @"(:[^}]*)?\??\}", value.Replace("$", "$$", StringComparison.Ordinal));
 
     private Gen<(string Text, bool Hostile)> PathValue(string name) => Gen.Frequency(
         (4, Gen.Const((Uri.EscapeDataString(Known(name)), false))),

@@ -94,6 +94,6 @@ public sealed class ParserPropertyTests
                 Assert.True(reading.Timestamp >= DateTimeOffset.UnixEpoch && reading.Timestamp <= BatchFixture.Now.AddMinutes(5));
             }
 
-            Assert.All(builder.Pending, p => Assert.Matches(Domain.CatalogText.IdPattern, p.SensorId));
+            Assert.All(builder.Pending, p => Assert.Matches(SmartMaintenance.Domain.CatalogText.IdPattern, p.SensorId));
         }, iter: 20_000, print: s => $"{s.Format}: {Encoding.UTF8.GetString(s.Body)}");
 }
