@@ -88,6 +88,70 @@ public class ReadingsApiTests
     }
 
     [Fact]
+    public async Task Idempotency_filter_replays_refusals_guards_both_ingest_endpoints_and_keeps_keys_per_tenant()
+    {
+        await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string> { ["Ingestion:MaxBodyBytes"] = "2000" });
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        async Task<HttpResponseMessage> SendAsync(string path, string key, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        // A refusal is an answer too: the same body under the same key gets it again, and nothing is ingested.
+        const string ghost = """[{"sensor_id":"ghost","timestamp":"2026-11-25T10:00:00Z","value":1}]""";
+        var refused = await (await SendAsync("/api/v1/readings", "k-refused", ghost)).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var replayed = await SendAsync("/api/v1/readings", "k-refused", ghost);
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("application/problem+json", replayed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(refused.GetProperty("request_id").GetString(), (await replayed.ProblemAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("request_id").GetString());
+
+        // The single-reading endpoint is guarded by the same filter.
+        const string one = """{"sensor_id":"pump-1-temp","timestamp":"2026-11-25T10:00:00Z","value":40}""";
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync("/api/v1/data/ingest", "k-one", one)).StatusCode);
+        var again = await SendAsync("/api/v1/data/ingest", "k-one", one);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode); // without the key, the second send is a 409 duplicate
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+
+        // A key over 200 characters is refused; an oversized body is refused whole and not remembered under its key.
+        await (await SendAsync("/api/v1/readings", new string('k', 201), "[]")).ProblemAsync(HttpStatusCode.BadRequest);
+        var oversized = "[" + string.Join(',', Enumerable.Repeat(one, 40)) + "]";
+        await (await SendAsync("/api/v1/readings", "k-big", oversized)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        var afterBig = await SendAsync("/api/v1/readings", "k-big", "[]");
+        Assert.Equal(HttpStatusCode.OK, afterBig.StatusCode);
+        Assert.False(afterBig.Headers.Contains("Idempotent-Replayed"));
+
+        // Keys are per tenant: another tenant's key of the same name is a new batch.
+        var tenant = await (await client.PostAsJsonAsync("/api/v1/tenants", new { slug = "other", name = "Other" })).ReadJsonAsync();
+        using var other = await app.CreateClientWithKeyAsync("operator", tenant.GetProperty("id").GetInt64());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/readings") { Content = Json("[]") };
+        request.Headers.Add("Idempotency-Key", "k-refused");
+        var otherTenant = await other.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, otherTenant.StatusCode);
+        Assert.False(otherTenant.Headers.Contains("Idempotent-Replayed"));
+    }
+
+    [Fact]
+    public async Task Ingest_problems_have_the_shape_of_every_other_api_problem()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        await app.SeedSensorAsync();
+        using var client = app.CreateAdminClient();
+
+        var ingest = await (await client.PostAsync("/api/v1/readings", Json("[{\"sensor_id\": }]"))).ProblemAsync(HttpStatusCode.BadRequest);
+        var read = await (await client.GetAsync("/api/v1/sensors/readings?sensor_id=ghost")).ProblemAsync(HttpStatusCode.NotFound);
+
+        static string[] Members(System.Text.Json.JsonElement problem) =>
+            [.. problem.EnumerateObject().Select(p => p.Name).Where(n => n != "detail").Order()];
+        Assert.Equal(Members(read), Members(ingest));
+        Assert.Equal("/api/v1/readings", ingest.GetProperty("instance").GetString());
+        Assert.Equal("/api/v1/sensors/readings", read.GetProperty("instance").GetString());
+    }
+
+    [Fact]
     public async Task Unreadable_oversized_or_entirely_invalid_bodies_get_problem_details()
     {
         await using var app = new SmartMaintenanceApplication(settings: new Dictionary<string, string>

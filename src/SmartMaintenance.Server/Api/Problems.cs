@@ -9,7 +9,7 @@ internal static class Problems
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[name] = value;

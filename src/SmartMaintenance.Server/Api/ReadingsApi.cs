@@ -1,18 +1,12 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text.Json;
 
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Security;
 using SmartMaintenance.Server.Auth;
-using SmartMaintenance.Server.Hosting;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Api;
@@ -39,6 +33,7 @@ internal static class ReadingsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AddEndpointFilter<IdempotencyFilter>()
             .RequireAuthorization(Scopes.DataIngest);
 
         group.MapPost("/data/ingest", IngestOneAsync)
@@ -48,6 +43,7 @@ internal static class ReadingsApi
             .Produces<IngestReportResponse>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AddEndpointFilter<IdempotencyFilter>()
             .RequireAuthorization(Scopes.DataIngest);
 
         group.MapGet("/sensors/readings", GetReadingsAsync)
@@ -63,112 +59,48 @@ internal static class ReadingsApi
         return app;
     }
 
-    /// <summary>The services the ingest endpoints need, resolved once.</summary>
-    internal sealed class IngestServices(
-        ReadingIngestor ingestor, IIdempotencyStore idempotency, IOptions<IngestionOptions> options,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider time)
+    private static Task<Results<Ok<IngestReportResponse>, ProblemHttpResult>> IngestBatchAsync(
+        HttpContext context, ReadingIngestor ingestor, IngestBody body) =>
+        IngestAsync(context, ingestor, body, body.Format, single: false);
+
+    private static Task<Results<Ok<IngestReportResponse>, ProblemHttpResult>> IngestOneAsync(
+        HttpContext context, ReadingIngestor ingestor, IngestBody body) =>
+        IngestAsync(context, ingestor, body, ReadingFormat.JsonArray, single: true);
+
+    private static async Task<Results<Ok<IngestReportResponse>, ProblemHttpResult>> IngestAsync(
+        HttpContext context, ReadingIngestor ingestor, IngestBody body, ReadingFormat format, bool single)
     {
-        public ReadingIngestor Ingestor { get; } = ingestor;
-        public IIdempotencyStore Idempotency { get; } = idempotency;
-        public IngestionOptions Options { get; } = options.Value;
-        public JsonSerializerOptions Json { get; } = json.Value.SerializerOptions;
-        public TimeProvider Time { get; } = time;
-    }
-
-    private static async Task IngestBatchAsync(HttpContext context, IngestServices services)
-    {
-        if (ParseFormat(context.Request.ContentType) is not { } format)
+        if (body.TooLarge)
         {
-            await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
-                $"Send application/json (an array), application/x-ndjson or text/csv, not '{context.Request.ContentType}'.");
-            return;
+            return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Body too large", body.DeclaredLength > body.Limit
+                ? $"The body has {body.DeclaredLength} bytes; the limit is {body.Limit}. Split the batch."
+                : $"The body exceeds the limit of {body.Limit} bytes. Split the batch.");
         }
 
-        await IngestAsync(context, services, format, single: false);
-    }
-
-    private static Task IngestOneAsync(HttpContext context, IngestServices services) =>
-        IngestAsync(context, services, ReadingFormat.JsonArray, single: true);
-
-    private static async Task IngestAsync(HttpContext context, IngestServices services, ReadingFormat format, bool single)
-    {
-        var limit = services.Options.MaxBodyBytes;
-        if (context.Request.ContentLength > limit)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Body too large",
-                $"The body has {context.Request.ContentLength} bytes; the limit is {limit}. Split the batch.");
-            return;
-        }
-
-        using var body = await RequestBody.ReadAsync(context.Request, limit, context.RequestAborted);
-        if (body is null)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Body too large",
-                $"The body exceeds the limit of {limit} bytes. Split the batch.");
-            return;
-        }
-
-        var tenantId = context.User.TenantIdOf();
-        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
-        string? requestHash = null;
-        if (idempotencyKey.Length > 0)
-        {
-            if (idempotencyKey.Length > 200)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", "The key is longer than 200 characters.");
-                return;
-            }
-
-            requestHash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span));
-            var earlier = await services.Idempotency.FindAsync(tenantId, idempotencyKey, context.RequestAborted);
-            if (earlier is not null)
-            {
-                await ReplayAsync(context, earlier, requestHash);
-                return;
-            }
-        }
-
-        var sender = new IngestSender(tenantId, context.User.HasClaim(SmxClaims.AutoRegister, "true"));
-        var (status, contentType, json) = await RunIngestAsync(services, sender, body.Memory, format, single, context);
-        if (requestHash is not null && status < 500)
-        {
-            await services.Idempotency.SaveAsync(tenantId, idempotencyKey, new IdempotentResponse(requestHash, status, json),
-                services.Time.GetUtcNow(), CancellationToken.None);
-        }
-
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        await context.Response.WriteAsync(json, context.RequestAborted);
-    }
-
-    private static async Task<(int Status, string ContentType, string Body)> RunIngestAsync(
-        IngestServices services, IngestSender sender, ReadOnlyMemory<byte> body, ReadingFormat format, bool single, HttpContext context)
-    {
+        var sender = new IngestSender(context.User.TenantIdOf(), context.User.HasClaim(SmxClaims.AutoRegister, "true"));
         IngestReport report;
         try
         {
             // The single-reading endpoint refuses a second item before anything is stored.
-            report = await services.Ingestor.IngestAsync(sender, body, format, context.RequestAborted, maxItems: single ? 1 : null);
+            report = await ingestor.IngestAsync(sender, body.Memory, format, context.RequestAborted, maxItems: single ? 1 : null);
         }
         catch (BatchFormatException ex)
         {
-            return Problem(context, services, StatusCodes.Status400BadRequest, "Malformed body",
+            return Problems.Result(StatusCodes.Status400BadRequest, "Malformed body",
                 ex.Location is null ? ex.Message : $"{ex.Message} (at {ex.Location})");
         }
         catch (BatchTooLargeException ex) when (!single)
         {
-            return Problem(context, services, StatusCodes.Status413PayloadTooLarge, "Too many readings", ex.Message);
+            return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too many readings", ex.Message);
         }
         catch (BatchTooLargeException)
         {
-            return Problem(context, services, StatusCodes.Status400BadRequest, "One reading expected",
-                "This endpoint takes one reading object; send batches to POST /api/v1/readings.");
+            return OneReadingExpected();
         }
 
         if (single && report.Received != 1)
         {
-            return Problem(context, services, StatusCodes.Status400BadRequest, "One reading expected",
-                "This endpoint takes one reading object; send batches to POST /api/v1/readings.");
+            return OneReadingExpected();
         }
 
         var response = IngestReportResponse.From(report);
@@ -179,62 +111,19 @@ internal static class ReadingsApi
         if (noneValid || singleDuplicate)
         {
             var first = report.Rejected[0];
-            return Problem(context, services,
+            return Problems.Result(
                 noneValid ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict,
                 noneValid ? "No reading was valid" : "Duplicate reading",
                 $"{report.Rejected.Count} of {report.Received} readings rejected; first: item {first.Index}, {first.Field} {first.Reason}.",
                 new Dictionary<string, object?> { ["report"] = response });
         }
 
-        return (StatusCodes.Status200OK, "application/json; charset=utf-8",
-            JsonSerializer.Serialize(response, services.Json.GetTypeInfo(typeof(IngestReportResponse))));
+        return TypedResults.Ok(response);
     }
 
-    private static (int, string, string) Problem(
-        HttpContext context, IngestServices services, int status, string title, string detail, Dictionary<string, object?>? extensions = null)
-    {
-        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Instance = context.Request.Path,
-            Extensions = { ["request_id"] = context.TraceIdentifier },
-        };
-        foreach (var (name, value) in extensions ?? [])
-        {
-            problem.Extensions[name] = value;
-        }
-
-        return (status, "application/problem+json; charset=utf-8", JsonSerializer.Serialize(problem, services.Json));
-    }
-
-    private static async Task ReplayAsync(HttpContext context, IdempotentResponse earlier, string requestHash)
-    {
-        if (earlier.RequestHash != requestHash)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused",
-                "This Idempotency-Key was used before with a different body; use a new key for a new batch.");
-            return;
-        }
-
-        context.Response.StatusCode = earlier.StatusCode;
-        context.Response.Headers["Idempotent-Replayed"] = "true";
-        context.Response.ContentType = earlier.StatusCode < 300 ? "application/json; charset=utf-8" : "application/problem+json; charset=utf-8";
-        await context.Response.WriteAsync(earlier.Body, context.RequestAborted);
-    }
-
-    private static ReadingFormat? ParseFormat(string? contentType)
-    {
-        var mediaType = (contentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
-        return mediaType switch
-        {
-            "application/json" or "text/json" => ReadingFormat.JsonArray,
-            "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" => ReadingFormat.NdJson,
-            "text/csv" or "application/csv" => ReadingFormat.Csv,
-            _ => null,
-        };
-    }
+    private static ProblemHttpResult OneReadingExpected() =>
+        Problems.Result(StatusCodes.Status400BadRequest, "One reading expected",
+            "This endpoint takes one reading object; send batches to POST /api/v1/readings.");
 
     private static async Task<Results<Ok<ReadingsPage>, ProblemHttpResult>> GetReadingsAsync(
         HttpContext context, SensorDirectory sensors, IReadingStore readings,

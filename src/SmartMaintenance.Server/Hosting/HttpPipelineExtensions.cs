@@ -25,6 +25,7 @@ internal static class HttpPipelineExtensions
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {

@@ -104,7 +104,6 @@ internal static class SmartMaintenanceExtensions
         // Configure ingestion and the demo fleet.
         builder.Services.AddSingleton<SensorDirectory>();
         builder.Services.AddSingleton<ReadingIngestor>();
-        builder.Services.AddSingleton<ReadingsApi.IngestServices>();
         builder.Services.AddSingleton(sp => new DemoFleetSimulator(
             sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,
             sp.GetRequiredService<ReadingIngestor>(), sp.GetRequiredService<ICatalogStore>(),

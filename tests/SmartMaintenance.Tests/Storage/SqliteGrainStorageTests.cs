@@ -38,6 +38,37 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_case_saved_by_the_earlier_mutable_state_class_reads_back_into_the_record_and_is_written_the_same()
+    {
+        // A row as the mutable CaseGrainState class wrote it (taken from a demo run's database).
+        const string saved = """
+            {"Case":{"CaseId":"3e83c099-b581-432b-95f8-4ac0e0c1d163","TenantId":1,"AssetId":"porto-pump-1","State":1,"Title":"Critical anomaly on porto-pump-1-pressure","Severity":3,"FailureProbability":0.3411901594109478,"RemainingUsefulLife":"3.23:13:07.9811697","OpenedAt":"2026-12-06T21:46:43.8049033+00:00","UpdatedAt":"2026-12-06T21:46:44.1950253+00:00","DecisionDueAt":"2026-12-07T01:46:43.8049033+00:00","DeferredUntil":null,"WorkOrderId":null,"PredictionId":"3250a61e-380b-4349-ada6-18fbb248490d","AnomalyIds":["cc9eb549-a878-48a5-8d98-a688cdbc9af0","83d308c6-44a6-4273-a424-03032e2ef9ad","952a1a5c-0a71-4e58-8699-2d256e87dcf9"],"CorrelationId":"a4a3d50672b04bdc8401efc065968234","Escalations":0,"DueAt":"2026-12-07T01:46:43.8049033+00:00"}}
+            """;
+        var grain = GrainId.Create("maintenancecaseagent", "3e83c099b581432b95f84ac0e0c1d163");
+        await using (var connection = await _temp.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO grain_state (grain_type, grain_id, state_name, etag, payload) VALUES ($type, $id, 'case', 'e1', $payload)",
+                CancellationToken.None, ("$type", grain.Type.ToString()), ("$id", grain.Key.ToString()), ("$payload", saved));
+        }
+
+        var storage = new SqliteGrainStorage(_temp.Database);
+        var read = new Slot<SmartMaintenance.Agents.Orchestrator.CaseGrainState>();
+        await storage.ReadStateAsync("case", grain, read);
+        var found = read.State.Case!;
+        Assert.Equal(SmartMaintenance.Domain.CaseState.AwaitingDecision, found.State);
+        Assert.Equal(3, found.AnomalyIds.Count);
+        Assert.Equal(new TimeSpan(3, 23, 13, 7) + TimeSpan.FromTicks(9811697), found.RemainingUsefulLife);
+        Assert.Equal(found.DecisionDueAt, found.DueAt);
+
+        // Written back unchanged, the row is the same JSON the old class wrote.
+        await storage.WriteStateAsync("case", grain, read);
+        await using var reopened = await _temp.Database.OpenAsync();
+        var payload = await reopened.ListAsync("SELECT payload FROM grain_state WHERE state_name = 'case'", r => r.GetString(0), CancellationToken.None);
+        Assert.Equal(saved, Assert.Single(payload));
+    }
+
+    [Fact]
     public async Task An_asset_health_model_survives_the_round_trip_and_judges_the_same()
     {
         var random = new Random(8);

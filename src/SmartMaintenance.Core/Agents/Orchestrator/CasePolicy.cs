@@ -15,10 +15,13 @@ public sealed record CasePolicy
     public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromHours(4);
 }
 
-/// <summary>The persisted state of a case grain.</summary>
-[GenerateSerializer]
-public sealed class CaseGrainState
+/// <summary>
+/// The persisted state of a case grain, replaced whole (<c>with</c>) on every move. Stored as JSON <c>{"Case": {...}}</c>,
+/// the shape the earlier mutable class wrote, so cases saved before read back unchanged.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CaseGrainState
 {
     [Id(0)]
-    public MaintenanceCase? Case { get; set; }
+    public MaintenanceCase? Case { get; init; }
 }

@@ -182,7 +182,7 @@ public sealed class MaintenanceCaseAgent(
     /// <summary>Persists the grain state first (the truth), then its queryable copy, then the audit entry.</summary>
     private async Task SaveAsync(MaintenanceCase updated, string? eventType, string actor, string? reason)
     {
-        state.State.Case = updated;
+        state.State = state.State with { Case = updated };
         await state.WriteStateAsync();
         await store.SaveCaseAsync(updated, CancellationToken.None);
         if (eventType is not null)
