@@ -139,12 +139,12 @@ public class BrowserHost : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A site, an asset on it and one sensor of the asset, created through the API (ids double as names).</summary>
+    /// <summary>A site, an asset on it and one sensor of the asset, created through the API (ids double as names unless one is given).</summary>
     public static async Task CreateSensorAsync(HttpClient api, string siteId, string assetId, string assetKind, string sensorId, string type,
-        string unit, double expectedMin, double expectedMax, double sampleIntervalSeconds)
+        string unit, double expectedMin, double expectedMax, double sampleIntervalSeconds, string? assetName = null)
     {
         (await api.PutAsJsonAsync($"/api/v1/sites/{siteId}", new { name = siteId })).EnsureSuccessStatusCode();
-        (await api.PutAsJsonAsync($"/api/v1/assets/{assetId}", new { site_id = siteId, name = assetId, kind = assetKind })).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync($"/api/v1/assets/{assetId}", new { site_id = siteId, name = assetName ?? assetId, kind = assetKind })).EnsureSuccessStatusCode();
         (await api.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
         {
             asset_id = assetId,

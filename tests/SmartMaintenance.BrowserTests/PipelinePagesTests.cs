@@ -8,10 +8,12 @@ namespace SmartMaintenance.BrowserTests;
 /// <summary>The pages that drive the pipeline: a case and its decision, the users admin.</summary>
 public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
+    private const string PumpName = "Test pump P-7";
+
     /// <summary>A pump with a calm temperature for five minutes, then 95 °C; returns the id of the case awaiting a decision.</summary>
     private static async Task<string> InjectFaultAndWaitForPendingCaseAsync(HttpClient api)
     {
-        await BrowserHost.CreateSensorAsync(api, "test-plant", "test-pump", "pump", "test-pump-temp", "temperature", "°C", 0, 100, 1);
+        await BrowserHost.CreateSensorAsync(api, "test-plant", "test-pump", "pump", "test-pump-temp", "temperature", "°C", 0, 100, 1, PumpName);
         var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
         object Reading(int second, double value) => new { sensor_id = "test-pump-temp", timestamp = start.AddSeconds(second), value };
         (await api.PostAsJsonAsync("/api/v1/readings",
@@ -52,6 +54,14 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await admin.GetByTestId("notification").Filter(new() { HasText = "HumanDecisionRequired" }).Filter(new() { HasText = "test-pump" })
             .First.ClickAsync();
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(caseUrl + "$"));
+
+        // An anomaly validated on the pump leads to the pump's page, which knows of the case.
+        await admin.Locator("button[aria-label^='Notifications, ']").ClickAsync();
+        await admin.GetByTestId("notification").Filter(new() { HasText = "AnomalyValidated" }).Filter(new() { HasText = "test-pump" })
+            .First.ClickAsync();
+        await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("assets/test-pump$"));
+        await Assertions.Expect(admin.GetByTestId("asset-name")).ToHaveTextAsync(PumpName);
+        await Assertions.Expect(admin.GetByTestId("asset-case").Filter(new() { HasText = "AwaitingDecision" })).Not.ToHaveCountAsync(0);
         await BrowserHost.LiveAsync(admin);
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
@@ -86,13 +96,27 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e =>
             e.GetProperty("type").GetString() == "HumanDecision" && e.GetProperty("actor").GetString() == "user:1:Administrator");
 
-        // The other pages show the same story's data.
+        // The case names its asset and leads to it; the asset page holds the case, its anomaly, and the work order the
+        // approval planned.
+        await admin.GetByTestId("asset-link").Filter(new() { HasText = PumpName }).ClickAsync();
+        await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("assets/test-pump$"));
+        await Assertions.Expect(admin.GetByTestId("asset-anomaly").Filter(new() { HasText = "test-pump-temp" })).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByTestId("asset-work-order")).Not.ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        await Assertions.Expect(admin.GetByTestId("asset-sensor")).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.GetByTestId("asset-sensor-chart")).Not.ToHaveAttributeAsync("data-points", "0");
+        await Assertions.Expect(admin.GetByTestId("asset-prediction")).Not.ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(admin, "asset-page-after-decision");
+
+        // The other pages show the same story's data, the asset by its name, leading to its page.
         await BrowserHost.GoLiveAsync(admin, "/anomalies");
-        await Assertions.Expect(admin.GetByTestId("anomaly-row").Filter(new() { HasText = "test-pump-temp" })).Not.ToHaveCountAsync(0);
+        var anomalyRow = admin.GetByTestId("anomaly-row").Filter(new() { HasText = "test-pump-temp" }).First;
+        await Assertions.Expect(anomalyRow).ToContainTextAsync(PumpName);
         await BrowserHost.ScreenshotAsync(admin, "anomalies");
+        await anomalyRow.GetByTestId("asset-link").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("asset-name")).ToHaveTextAsync(PumpName);
         await BrowserHost.GoLiveAsync(admin, "/cases");
         await admin.GetByText("All", new() { Exact = true }).ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("case-row").Filter(new() { HasText = "test-pump" })).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByTestId("case-row").Filter(new() { HasText = PumpName })).Not.ToHaveCountAsync(0);
         await BrowserHost.ScreenshotAsync(admin, "cases");
         await BrowserHost.GoLiveAsync(admin, "/system");
         await Assertions.Expect(admin.GetByTestId("health-entry")).Not.ToHaveCountAsync(0);

@@ -63,6 +63,18 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         Assert.InRange(int.Parse(await chip.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture), 0, 100);
         Assert.Contains("Driven by", await chip.GetAttributeAsync("title") ?? "", StringComparison.Ordinal);
         await BrowserHost.ScreenshotAsync(page, "fleet-asset-health");
+
+        // The asset's name leads to its page: health now and over the judged hours, each sensor's recent minutes.
+        var row = page.GetByTestId("asset-row").Filter(new() { Has = page.GetByTestId("asset-health") }).First;
+        var name = await row.GetByTestId("asset-link").InnerTextAsync();
+        await BrowserHost.LiveAsync(page);
+        await row.GetByTestId("asset-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("asset-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.GetByTestId("asset-health-now")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("asset-health-chart")).Not.ToHaveAttributeAsync("data-points", "0");
+        Assert.True(await page.GetByTestId("asset-sensor").CountAsync() >= 2);
+        await Assertions.Expect(page.GetByTestId("asset-sensor-chart").First).Not.ToHaveAttributeAsync("data-points", "0");
+        await BrowserHost.ScreenshotAsync(page, "asset-page");
     }
 
     [Fact]

@@ -39,6 +39,23 @@ public sealed class AssetHealthApiTests
         // Two sensors that predict each other share a break between them: both are named, the one that moved among them.
         var drivers = health.GetProperty("drivers").EnumerateArray().Select(d => d.GetProperty("sensor_id").GetString()).ToList();
         Assert.Equal(["pump-1-current", "pump-1-flow"], drivers.Order(StringComparer.Ordinal));
+
+        // Each minute judged after the learned ones is kept: the history shows the health falling when the current broke away.
+        var history = await (await client.GetAsync("/api/v1/assets/pump-1/health/history")).ReadJsonAsync();
+        var points = history.GetProperty("points").EnumerateArray()
+            .Select(p => (At: p.GetProperty("at").GetDateTimeOffset(), Health: p.GetProperty("health").GetInt32())).ToList();
+        Assert.Equal(780 - 720, points.Count);
+        Assert.Equal(start.AddMinutes(720), points[0].At);
+        Assert.True(points.Zip(points.Skip(1)).All(pair => pair.First.At < pair.Second.At));
+        Assert.True(points.Take(25).Average(p => p.Health) > points.TakeLast(25).Average(p => p.Health) + 20, string.Join(' ', points.Select(p => p.Health)));
+        Assert.Equal(health.GetProperty("health").GetInt32(), points[^1].Health);
+
+        var narrowed = await (await client.GetAsync(
+            $"/api/v1/assets/pump-1/health/history?from={Uri.EscapeDataString(start.AddMinutes(750).ToString("O", CultureInfo.InvariantCulture))}")).ReadJsonAsync();
+        Assert.Equal(30, narrowed.GetProperty("points").GetArrayLength());
+        await (await client.GetAsync("/api/v1/assets/pump-9/health/history")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.GetAsync(
+            $"/api/v1/assets/pump-1/health/history?from={Uri.EscapeDataString(start.AddDays(-40).ToString("O", CultureInfo.InvariantCulture))}")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]

@@ -2,9 +2,8 @@ using SmartMaintenance.Domain;
 
 namespace SmartMaintenance.Storage;
 
-/// <summary>Filters for listing anomalies; null means any.</summary>
 /// <summary>
-/// <see cref="Since"/> filters on when an anomaly was detected; <see cref="OccurredFrom"/> and
+/// Filters for listing anomalies; null means any. <see cref="Since"/> filters on when an anomaly was detected; <see cref="OccurredFrom"/> and
 /// <see cref="OccurredBefore"/> on the time of the reading it was found in (which may lie far back for late data).
 /// </summary>
 public sealed record AnomalyQuery(
@@ -40,4 +39,25 @@ public interface IDetectorSettingsStore
     Task<IReadOnlyList<SensitivitySetting>> ListAsync(long tenantId, CancellationToken cancellationToken);
     Task SetAsync(SensitivitySetting setting, CancellationToken cancellationToken);
     Task<bool> DeleteAsync(long tenantId, string sensorType, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One judgement of an asset's health from all its sensors together: the minute judged, the 0–100 figure, whether it
+/// was abnormal, and the sensors that moved it most.
+/// </summary>
+public sealed record AssetHealthPoint(DateTimeOffset At, int Health, bool Abnormal, IReadOnlyList<string> Drivers);
+
+/// <summary>Each asset's health over time, as its agent judges it (about once a minute), kept for <see cref="Retention"/>.</summary>
+public interface IAssetHealthStore
+{
+    static readonly TimeSpan Retention = TimeSpan.FromDays(90);
+
+    /// <summary>Records points in one write; a second point for the same minute replaces the first.</summary>
+    Task AppendAsync(long tenantId, string assetId, IReadOnlyList<AssetHealthPoint> points, CancellationToken cancellationToken);
+
+    /// <summary>The points in [from, to), oldest first.</summary>
+    Task<IReadOnlyList<AssetHealthPoint>> ListAsync(long tenantId, string assetId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <summary>Forgets every point older than <paramref name="before"/>; returns how many.</summary>
+    Task<int> DeleteBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -35,6 +35,9 @@ internal static class CatalogApi
             Read(c, s.ListAssetsAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).WithName("ListAssets").WithSummary("The tenant's assets; site_id for one site's").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             Found(s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId)).WithName("GetAsset").WithSummary("One asset").RequireAuthorization(Scopes.DataRead);
+        group.MapGet("/assets/{assetId}/health/history", AssetHealthHistoryAsync).WithName("GetAssetHealthHistory")
+            .WithSummary("The asset's health minute by minute as its agent judged it, oldest first (default: the last 24 h; kept 90 days)")
+            .RequireAuthorization(Scopes.DataRead);
         group.MapGet("/assets/{assetId}/health", AssetHealthAsync).WithName("GetAssetHealth")
             .WithSummary("The asset's health from all its sensors together, judged up to the last complete minute")
             .RequireAuthorization(Scopes.DataRead);
@@ -154,6 +157,33 @@ internal static class CatalogApi
         return report is null
             ? Problems.Result(404, "No asset health", $"The asset '{assetId}' has fewer than two sensors: there is no relationship between sensors to judge.")
             : TypedResults.Ok(AssetHealthResponse.From(assetId, report));
+    }
+
+    private const int MaxHistoryDays = 31;
+
+    private static async Task<Results<Ok<AssetHealthHistoryResponse>, ProblemHttpResult>> AssetHealthHistoryAsync(
+        HttpContext c, ICatalogStore catalog, IAssetHealthStore history, TimeProvider time, string assetId, QueryTimestamp? from, QueryTimestamp? to)
+    {
+        var (start, end) = QueryWindow.Resolve(from?.Value, to?.Value, time.GetUtcNow(), TimeSpan.FromHours(24));
+        if (start >= end)
+        {
+            return Problems.Result(400, "Invalid range", "from must be before to.");
+        }
+
+        if (end - start > TimeSpan.FromDays(MaxHistoryDays))
+        {
+            return Problems.Result(400, "Range too long", $"Ask for at most {MaxHistoryDays} days at a time (a point a minute).");
+        }
+
+        var tenantId = c.User.TenantIdOf();
+        if (await catalog.FindAssetAsync(tenantId, assetId, c.RequestAborted) is null)
+        {
+            return NotFoundProblem("asset", assetId);
+        }
+
+        var points = await history.ListAsync(tenantId, assetId, start, end, c.RequestAborted);
+        return TypedResults.Ok(new AssetHealthHistoryResponse(assetId, start, end,
+            [.. points.Select(p => new AssetHealthPointResponse(p.At, p.Health, p.Abnormal, p.Drivers))]));
     }
 
     private static ProblemHttpResult NotFoundProblem(string kind, string id) =>

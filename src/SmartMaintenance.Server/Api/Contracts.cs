@@ -85,6 +85,11 @@ public sealed record AssetHealthResponse(
 
 public sealed record SensorShareResponse(string SensorId, double Share);
 
+/// <summary>An asset's health over a window: a point per judged minute, with the sensors that drove the newest of a run.</summary>
+public sealed record AssetHealthHistoryResponse(string AssetId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<AssetHealthPointResponse> Points);
+
+public sealed record AssetHealthPointResponse(DateTimeOffset At, int Health, bool Abnormal, IReadOnlyList<string> Drivers);
+
 public sealed record TenantRequest(
     [property: Required, RegularExpression("^[a-z0-9][a-z0-9-]{1,62}$")] string Slug,
     [property: Required, StringLength(200, MinimumLength = 1)] string Name);

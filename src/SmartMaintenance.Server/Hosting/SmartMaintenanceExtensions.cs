@@ -87,6 +87,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
+        builder.Services.AddSingleton<IAssetHealthStore, SqliteAssetHealthStore>();
         builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
         builder.Services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         builder.Services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
@@ -151,6 +152,7 @@ internal static class SmartMaintenanceExtensions
             options.ApplyCurrentCultureToResponseHeaders = true;
         });
         builder.Services.AddSingleton<Components.Ui.FleetQueries>();
+        builder.Services.AddSingleton<Components.Ui.AssetQueries>();
         builder.Services.AddSingleton<Components.Ui.SensorSeries>();
         builder.Services.AddScoped<Components.Ui.UiScope>();
         builder.Services.AddSingleton<Components.Ui.LiveRates>();

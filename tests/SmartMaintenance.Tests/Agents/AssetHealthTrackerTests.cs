@@ -58,6 +58,20 @@ public sealed class AssetHealthTrackerTests : IAsyncLifetime
         Assert.True(report.Abnormal, $"{report}");
         Assert.InRange(report.Health!.Value, 0, 49);
         Assert.Equal("pump-current", report.Drivers[0].SensorId);
+
+        // Every minute judged after the learned ones is a point of the asset's history, each at its minute; the newest
+        // names what drove it, and the minutes after the break are the abnormal ones.
+        var judged = tracker.Judged;
+        Assert.Equal(840 - AssetHealthTracker.TrainingMinutes, judged.Count);
+        Assert.Equal(Start.AddMinutes(AssetHealthTracker.TrainingMinutes), judged[0].At);
+        Assert.Equal(Start.AddMinutes(839), judged[^1].At);
+        Assert.Equal(report.Health, judged[^1].Health);
+        Assert.Equal("pump-current", judged[^1].Drivers[0]);
+        Assert.True(judged.Take(780 - AssetHealthTracker.TrainingMinutes).Average(p => p.Health) > judged.Skip(790 - AssetHealthTracker.TrainingMinutes).Average(p => p.Health));
+
+        // A refresh with nothing new to read adds nothing to the history.
+        await tracker.RefreshAsync(_store, Sensors, Start.AddMinutes(840), default);
+        Assert.Empty(tracker.Judged);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace SmartMaintenance.Agents.Predictions;
 public sealed class AssetAgent(
     [PersistentState("health", "assets")] IPersistentState<AssetHealthState> state,
     ICatalogStore catalog, IReadingStore readings, IAnomalyStore anomalies, IPredictionStore predictions, IMaintenanceStore cases,
-    IEventLog events, RegisteredModels models, AssetAssessmentOptions assessment, TimeProvider time)
+    IEventLog events, IAssetHealthStore history, RegisteredModels models, AssetAssessmentOptions assessment, TimeProvider time)
     : Grain, IAssetAgent
 {
     /// <summary>The correlation id of routine predictions: the asset's trend, made without an anomaly, opening nothing.</summary>
@@ -52,6 +52,7 @@ public sealed class AssetAgent(
         var sensors = await catalog.ListSensorsAsync(tenantId, assetId, CancellationToken.None);
         var now = time.GetUtcNow();
         var fitted = await _health.RefreshAsync(readings, sensors, now, CancellationToken.None);
+        await history.AppendAsync(tenantId, assetId, _health.Judged, CancellationToken.None);
         // Written when the model is fitted and then hourly: between writes only the read position moves, and a restart
         // reads those minutes again.
         if (fitted || (_health.Latest is { Learning: false } && now - _persisted >= TimeSpan.FromHours(1)))

@@ -9,16 +9,31 @@ namespace SmartMaintenance.Agents.Predictions;
 /// <summary>
 /// Asks every asset's agent to judge its newest complete minutes, once a minute (and soon after start, so a fresh
 /// install's back-filled day is learned at once). An asset that fails is logged and tried again on the next tick.
+/// Hourly, it forgets health history older than <see cref="IAssetHealthStore.Retention"/>.
 /// </summary>
-public sealed class AssetHealthRefresher(ICatalogStore catalog, IGrainFactory grains, TimeProvider time, AssetHealthRefresherOptions options,
-    ILogger<AssetHealthRefresher> logger) : BackgroundService
+public sealed class AssetHealthRefresher(ICatalogStore catalog, IAssetHealthStore history, IGrainFactory grains, TimeProvider time,
+    AssetHealthRefresherOptions options, ILogger<AssetHealthRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Delay(options.FirstDelay, time, stoppingToken);
         using var timer = new PeriodicTimer(options.Interval, time);
+        var pruned = DateTimeOffset.MinValue;
         do
         {
+            if (time.GetUtcNow() - pruned >= TimeSpan.FromHours(1))
+            {
+                pruned = time.GetUtcNow();
+                try
+                {
+                    await history.DeleteBeforeAsync(pruned - IAssetHealthStore.Retention, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Forgetting old asset health history failed; the next hour tries again");
+                }
+            }
+
             foreach (var tenant in await catalog.ListTenantsAsync(stoppingToken))
             {
                 foreach (var asset in await catalog.ListAssetsAsync(tenant.Id, null, stoppingToken))

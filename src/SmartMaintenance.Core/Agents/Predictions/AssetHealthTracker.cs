@@ -55,6 +55,12 @@ public sealed class AssetHealthTracker
     public AssetHealthReport? Latest => _latest;
 
     /// <summary>
+    /// The minutes the last refresh judged, oldest first, for the asset's health history (the newest carries its
+    /// drivers; the others, judged in one go after a pause, none).
+    /// </summary>
+    public IReadOnlyList<AssetHealthPoint> Judged { get; private set; } = [];
+
+    /// <summary>
     /// Restores the model and the read position persisted by <see cref="Snapshot"/>; a model an earlier version wrote
     /// (without the sensors' residual models) is learned again from the look-back.
     /// </summary>
@@ -71,6 +77,7 @@ public sealed class AssetHealthTracker
     /// <summary>Reads the complete minutes since the last refresh and judges them; returns whether the model was fitted now.</summary>
     public async Task<bool> RefreshAsync(IReadingStore readings, IReadOnlyList<Sensor> sensors, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        Judged = [];
         var ordered = sensors.OrderBy(s => s.SensorId, StringComparer.Ordinal).ToList();
         if (ordered.Count < 2)
         {
@@ -105,6 +112,7 @@ public sealed class AssetHealthTracker
         }
 
         var fitted = false;
+        var judged = new List<AssetHealthPoint>();
         var row = new double[keys.Length];
         var shares = new double[keys.Length];
         AssetHealthVerdict verdict = default;
@@ -124,6 +132,10 @@ public sealed class AssetHealthTracker
 
             verdict = _detector.Update(row);
             fitted |= !wasFitted && _detector.Model is not null;
+            if (verdict.Judged)
+            {
+                judged.Add(new AssetHealthPoint(UnixMicros.ToDateTimeOffset(minute), (int)Math.Round(verdict.Health), verdict.Abnormal, []));
+            }
         }
 
         _watermark = lastComplete;
@@ -136,6 +148,12 @@ public sealed class AssetHealthTracker
             ? ordered.Select((sensor, s) => new SensorShare(sensor.SensorId, Math.Round(shares[s], 3)))
                 .Where(d => d.Share >= DriverShare).OrderByDescending(d => d.Share).Take(3).ToList()
             : [];
+        if (judged.Count > 0)
+        {
+            judged[^1] = judged[^1] with { Drivers = [.. drivers.Select(d => d.SensorId)] };
+        }
+
+        Judged = judged;
         _latest = new AssetHealthReport(now, verdict.Judged ? (int)Math.Round(verdict.Health) : _latest?.Health,
             verdict.Judged ? verdict.Abnormal : _latest?.Abnormal ?? false, _detector.Model is null, _detector.RowsLearned, TrainingMinutes,
             verdict.Judged ? drivers : _latest?.Drivers ?? []);

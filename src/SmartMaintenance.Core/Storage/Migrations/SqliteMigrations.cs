@@ -317,5 +317,16 @@ internal static class SqliteMigrations
             UPDATE sensors SET expected_min = NULL WHERE abs(expected_min) > 1.7976931348623157e308;
             UPDATE sensors SET expected_max = NULL WHERE abs(expected_max) > 1.7976931348623157e308;
             """),
+        (10, "each asset's health over time", """
+            CREATE TABLE asset_health (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                asset_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                health INTEGER NOT NULL,
+                abnormal INTEGER NOT NULL,
+                drivers TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, asset_id, at)) WITHOUT ROWID;
+            CREATE INDEX asset_health_by_time ON asset_health(at);
+            """),
     ];
 }

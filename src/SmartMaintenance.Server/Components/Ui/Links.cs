@@ -18,5 +18,8 @@ public static class Links
 
     public static string Case(Guid caseId) => $"cases/{caseId}";
 
+    /// <summary>An asset's page: its health, sensors, anomalies, cases, predictions and maintenance.</summary>
+    public static string Asset(string assetId) => $"assets/{Uri.EscapeDataString(assetId)}";
+
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
 }
