@@ -42,7 +42,7 @@ public sealed partial class LocalisationTests
             .Concat(Enum.GetNames<CaseState>()).Concat(Enum.GetNames<AnomalySeverity>()).Concat(Enum.GetNames<AnomalyStatus>())
             .Concat(Enum.GetNames<ReadingQuality>()).Concat(Enum.GetNames<DecisionVerdict>()).Concat(Enum.GetNames<Role>())
             .Concat(Enum.GetNames<SimulatedFault>()).Concat(Enum.GetNames<HealthStatus>()).Concat(Enum.GetNames<Models.Registry.ModelStage>())
-            .Concat(Enum.GetNames<WorkOrderStatus>()).Concat(Enum.GetNames<MaintenanceOutcome>())
+            .Concat(Enum.GetNames<WorkOrderStatus>()).Concat(Enum.GetNames<MaintenanceOutcome>()).Concat(Enum.GetNames<AssetCriticality>())
             .Distinct().ToList();
         Assert.True(asked.Count > 150, $"only {asked.Count} texts found: is the lookup pattern still right?");
         var missing = asked.Where(text => !english.ContainsKey(text)).ToList();

@@ -28,6 +28,7 @@ public static class AgentEventTypes
     public const string ReportGenerated = "ReportGenerated";
     public const string DeadLetterReplayed = "DeadLetterReplayed";
     public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
+    public const string CatalogChanged = "CatalogChanged";
     public const string UserCreated = "UserCreated";
     public const string UserDisabled = "UserDisabled";
     public const string UserEnabled = "UserEnabled";
@@ -82,6 +83,9 @@ public sealed record DetectorSensitivityChanged(string SensorType, double? Sensi
 
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);
+
+/// <summary>A site, asset or sensor was created or changed (the names of the fields that changed), through the API or the UI.</summary>
+public sealed record CatalogChanged(string Kind, string Id, string Name, string Action, string? AssetId, IReadOnlyList<string> Changed);
 
 /// <summary>An admin disabled, enabled or reset the password of a web UI user, or the user changed it (never the password itself).</summary>
 public sealed record UserChanged(string Username);

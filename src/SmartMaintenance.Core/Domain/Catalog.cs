@@ -10,9 +10,16 @@ public sealed record Tenant(long Id, string Slug, string Name, DateTimeOffset Cr
 /// <summary>A plant, depot or yard that holds assets.</summary>
 public sealed record Site(string SiteId, string Name, string? Location, DateTimeOffset CreatedAt);
 
-/// <summary>A machine or component; <see cref="ParentAssetId"/> builds hierarchies (line → pump → motor).</summary>
+/// <summary>
+/// A machine or component; <see cref="ParentAssetId"/> builds hierarchies (line → pump → motor). Its
+/// <see cref="Criticality"/> says how much its failure costs the plant, for planners ranking work.
+/// </summary>
 public sealed record Asset(
-    string AssetId, string SiteId, string? ParentAssetId, string Name, string Kind, DateTimeOffset CreatedAt);
+    string AssetId, string SiteId, string? ParentAssetId, string Name, string Kind, DateTimeOffset CreatedAt,
+    AssetCriticality Criticality = AssetCriticality.Medium);
+
+/// <summary>How much an asset's failure costs: low (a spare takes over), up to critical (the plant or line stops, or people are at risk).</summary>
+public enum AssetCriticality { Low, Medium, High, Critical }
 
 /// <summary>
 /// A measuring point. <see cref="Key"/> is the store's compact internal id; <see cref="SensorId"/> is the

@@ -19,16 +19,16 @@ public static class DemoFleet
 
     public static readonly IReadOnlyList<Asset> Assets =
     [
-        new("porto-line-1", "porto-plant", null, "Filling line 1", "line", default),
-        new("porto-pump-1", "porto-plant", "porto-line-1", "Feed pump P-101", "pump", default),
+        new("porto-line-1", "porto-plant", null, "Filling line 1", "line", default, AssetCriticality.Critical),
+        new("porto-pump-1", "porto-plant", "porto-line-1", "Feed pump P-101", "pump", default, AssetCriticality.High),
         new("porto-motor-1", "porto-plant", "porto-line-1", "Conveyor motor M-102", "motor", default),
-        new("porto-chiller-1", "porto-plant", null, "Glycol chiller CH-1", "chiller", default),
+        new("porto-chiller-1", "porto-plant", null, "Glycol chiller CH-1", "chiller", default, AssetCriticality.High),
         new("lisbon-pump-1", "lisbon-plant", null, "Raw water pump P-201", "pump", default),
-        new("lisbon-pump-2", "lisbon-plant", null, "Raw water pump P-202", "pump", default),
+        new("lisbon-pump-2", "lisbon-plant", null, "Raw water pump P-202", "pump", default, AssetCriticality.Low),
         new("lisbon-motor-1", "lisbon-plant", "lisbon-pump-1", "Drive motor M-201", "motor", default),
         new("rotterdam-comp-1", "rotterdam-depot", null, "Screw compressor C-301", "compressor", default),
         new("rotterdam-comp-2", "rotterdam-depot", null, "Screw compressor C-302", "compressor", default),
-        new("rotterdam-fan-1", "rotterdam-depot", null, "Cooling fan F-303", "fan", default),
+        new("rotterdam-fan-1", "rotterdam-depot", null, "Cooling fan F-303", "fan", default, AssetCriticality.Low),
     ];
 
     /// <summary>Assets that slowly wear out, so their vibration and temperature creep up day by day.</summary>

@@ -21,12 +21,12 @@ internal static class CatalogApi
             .WithName("ListSites").WithSummary("The tenant's sites").RequireAuthorization(Scopes.DataRead);
         group.MapGet("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
             Found(s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId)).WithName("GetSite").WithSummary("One site").RequireAuthorization(Scopes.DataRead);
-        group.MapPost("/sites", (HttpContext c, ICatalogStore s, SiteRequest body) =>
-            CreateAsync(c, body.SiteId, "site", id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted),
-                id => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(id, body), c.RequestAborted))).WithName("CreateSite").WithSummary("Create a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
-        group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId, SiteRequest body) =>
-            UpsertAsync(c, siteId, "site", () => s.UpsertSiteAsync(c.User.TenantIdOf(), ToSite(siteId, body), c.RequestAborted),
-                () => s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted))).WithName("UpsertSite").WithSummary("Create or replace a site").RequireAuthorization(Scopes.DataWrite);
+        group.MapPost("/sites", (HttpContext c, ICatalogStore s, CatalogEditor e, SiteRequest body) =>
+            SaveAsync(c, "site", body.SiteId, id => e.SaveSiteAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+                id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("CreateSite").WithSummary("Create a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string siteId, SiteRequest body) =>
+            SaveAsync(c, "site", siteId, id => e.SaveSiteAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+                id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertSite").WithSummary("Create or replace a site").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
             DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
             .WithName("DeleteSite").WithSummary("Delete a site that has no assets").RequireAuthorization(Scopes.DataWrite);
@@ -41,12 +41,12 @@ internal static class CatalogApi
         group.MapGet("/assets/{assetId}/health", AssetHealthAsync).WithName("GetAssetHealth")
             .WithSummary("The asset's health from all its sensors together, judged up to the last complete minute")
             .RequireAuthorization(Scopes.DataRead);
-        group.MapPost("/assets", (HttpContext c, ICatalogStore s, AssetRequest body) =>
-            CreateAsync(c, body.AssetId, "asset", id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted),
-                id => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(id, body), c.RequestAborted))).WithName("CreateAsset").WithSummary("Create an asset on a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
-        group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId, AssetRequest body) =>
-            UpsertAsync(c, assetId, "asset", () => s.UpsertAssetAsync(c.User.TenantIdOf(), ToAsset(assetId, body), c.RequestAborted),
-                () => s.FindAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted))).WithName("UpsertAsset").WithSummary("Create or replace an asset").RequireAuthorization(Scopes.DataWrite);
+        group.MapPost("/assets", (HttpContext c, ICatalogStore s, CatalogEditor e, AssetRequest body) =>
+            SaveAsync(c, "asset", body.AssetId, id => e.SaveAssetAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+                id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("CreateAsset").WithSummary("Create an asset on a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string assetId, AssetRequest body) =>
+            SaveAsync(c, "asset", assetId, id => e.SaveAssetAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+                id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertAsset").WithSummary("Create or replace an asset").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
             .WithName("DeleteAsset").WithSummary("Delete an asset that has no child assets or sensors").RequireAuthorization(Scopes.DataWrite);
@@ -58,12 +58,12 @@ internal static class CatalogApi
             await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted) is { } sensor
                 ? TypedResults.Ok(SensorResponse.From(sensor))
                 : ReadingsApi.UnknownSensor(sensorId)).WithName("GetSensor").WithSummary("One sensor").RequireAuthorization(Scopes.DataRead);
-        group.MapPost("/sensors", (HttpContext c, ICatalogStore s, SensorDirectory d, SensorRequest body) =>
-            CreateAsync(c, body.SensorId, "sensor", async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)),
-                id => UpsertSensorAsync(c, s, d, id, body))).WithName("CreateSensor").WithSummary("Register a sensor; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
-        group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId, SensorRequest body) =>
-            UpsertAsync(c, sensorId, "sensor", () => UpsertSensorAsync(c, s, d, sensorId, body),
-                async () => Map(await s.FindSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted)))).WithName("UpsertSensor").WithSummary("Register or replace a sensor").RequireAuthorization(Scopes.DataWrite);
+        group.MapPost("/sensors", (HttpContext c, ICatalogStore s, CatalogEditor e, SensorRequest body) =>
+            SaveAsync(c, "sensor", body.SensorId, id => e.SaveSensorAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+                async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)))).WithName("CreateSensor").WithSummary("Register a sensor; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
+        group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string sensorId, SensorRequest body) =>
+            SaveAsync(c, "sensor", sensorId, id => e.SaveSensorAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+                async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)))).WithName("UpsertSensor").WithSummary("Register or replace a sensor").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sensors/{sensorId}", async (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId) =>
         {
             var result = await DeleteAsync(s.DeleteSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted), "sensor", sensorId, "");
@@ -74,20 +74,7 @@ internal static class CatalogApi
         return app;
     }
 
-    private static Site ToSite(string id, SiteRequest r) => new(id, r.Name, r.Location, default);
-
-    private static Asset ToAsset(string id, AssetRequest r) => new(id, r.SiteId, r.ParentAssetId, r.Name, r.Kind, default);
-
     private static SensorResponse? Map(Sensor? sensor) => sensor is null ? null : SensorResponse.From(sensor);
-
-    private static async Task<StoreResult> UpsertSensorAsync(HttpContext c, ICatalogStore store, SensorDirectory directory, string id, SensorRequest r)
-    {
-        var tenantId = c.User.TenantIdOf();
-        var (result, _) = await store.UpsertSensorAsync(tenantId, new Sensor(0, tenantId, id, r.AssetId, r.Type, UnitNames.Canonical(r.Unit),
-            r.ExpectedMin, r.ExpectedMax, r.SampleIntervalSeconds!.Value, false, default), c.RequestAborted);
-        directory.Invalidate(tenantId);
-        return result;
-    }
 
     private static async Task<Ok<IReadOnlyList<T>>> Read<T>(HttpContext context, Task<IReadOnlyList<T>> list) => TypedResults.Ok(await list);
 
@@ -95,8 +82,9 @@ internal static class CatalogApi
         where T : class =>
         await find is { } item ? TypedResults.Ok(item) : NotFoundProblem(kind, id);
 
-    private static async Task<Results<Created<T>, ProblemHttpResult>> CreateAsync<T>(
-        HttpContext context, string? id, string kind, Func<string, Task<T?>> find, Func<string, Task<StoreResult>> upsert)
+    /// <summary>A create (POST, the id in the body) or an upsert (PUT, the id in the path) through the <see cref="CatalogEditor"/>.</summary>
+    private static async Task<Results<Ok<T>, Created<T>, ValidationProblem, ProblemHttpResult>> SaveAsync<T>(
+        HttpContext context, string kind, string? id, Func<string, Task<CatalogChange>> save, Func<string, Task<T?>> find)
         where T : class
     {
         if (string.IsNullOrEmpty(id))
@@ -104,36 +92,15 @@ internal static class CatalogApi
             return Problems.Result(400, $"{kind}_id is required", $"Name the new {kind} in {kind}_id.");
         }
 
-        if (await find(id) is not null)
+        var change = await save(id);
+        return change.Outcome switch
         {
-            return Problems.Result(409, $"The {kind} exists", $"A {kind} '{id}' exists already; PUT to update it.");
-        }
-
-        if (await upsert(id) == StoreResult.Conflict)
-        {
-            return Problems.Result(409, "Missing reference", $"The {kind} refers to a site, asset or parent that does not exist.");
-        }
-
-        return TypedResults.Created($"{context.Request.Path}/{id}", (await find(id))!);
-    }
-
-    private static async Task<Results<Ok<T>, Created<T>, ProblemHttpResult>> UpsertAsync<T>(
-        HttpContext context, string id, string kind, Func<Task<StoreResult>> upsert, Func<Task<T?>> find)
-        where T : class
-    {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(id, Ids.Pattern))
-        {
-            return Problems.Result(400, $"Invalid {kind}_id", $"Ids start with a letter or digit and hold letters, digits and . _ : - (max 128).");
-        }
-
-        var result = await upsert();
-        if (result == StoreResult.Conflict)
-        {
-            return Problems.Result(409, "Missing reference", $"The {kind} refers to a site, asset or parent that does not exist.");
-        }
-
-        var item = (await find())!;
-        return result == StoreResult.Created ? TypedResults.Created(context.Request.Path.ToString(), item) : TypedResults.Ok(item);
+            CatalogOutcome.Invalid => TypedResults.ValidationProblem(change.Errors),
+            CatalogOutcome.Exists => Problems.Result(409, $"The {kind} exists", $"A {kind} '{id}' exists already; PUT to update it."),
+            CatalogOutcome.MissingReference => Problems.Result(409, "Missing reference", $"The {kind} refers to a site, asset or parent that does not exist."),
+            CatalogOutcome.Created => TypedResults.Created(context.Request.Method == HttpMethods.Post ? $"{context.Request.Path}/{id}" : context.Request.Path.ToString(), (await find(id))!),
+            _ => TypedResults.Ok((await find(id))!),
+        };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

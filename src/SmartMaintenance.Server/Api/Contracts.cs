@@ -46,7 +46,8 @@ public sealed record AssetRequest(
     [property: Required, RegularExpression(Ids.Pattern)] string SiteId,
     [property: RegularExpression(Ids.Pattern)] string? ParentAssetId,
     [property: Required, StringLength(200, MinimumLength = 1)] string Name,
-    [property: Required, StringLength(64, MinimumLength = 1)] string Kind);
+    [property: Required, StringLength(64, MinimumLength = 1)] string Kind,
+    AssetCriticality? Criticality = null);
 
 public sealed record SensorRequest(
     [property: RegularExpression(Ids.Pattern)] string? SensorId,

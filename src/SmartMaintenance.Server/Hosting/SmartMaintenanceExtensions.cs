@@ -104,6 +104,7 @@ internal static class SmartMaintenanceExtensions
 
         // Configure ingestion and the demo fleet.
         builder.Services.AddSingleton<SensorDirectory>();
+        builder.Services.AddSingleton<Api.CatalogEditor>();
         builder.Services.AddSingleton<ReadingIngestor>();
         builder.Services.AddSingleton(sp => new DemoFleetSimulator(
             sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,

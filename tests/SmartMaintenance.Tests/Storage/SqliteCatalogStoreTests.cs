@@ -45,20 +45,27 @@ public sealed class SqliteCatalogStoreTests : IDisposable
     [Fact]
     public async Task Infinite_limits_stored_by_an_earlier_version_are_cleared_when_the_file_is_opened_again()
     {
-        await _catalog.UpsertSiteAsync(1, new Site("plant", "Plant", null, default), default);
-        await _catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-1", null, "temperature", "°C", double.NegativeInfinity, double.PositiveInfinity, 1, false, default), default);
-        await _catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-2", null, "temperature", "°C", -5, 90, 1, false, default), default);
-        using (var connection = _temp.Database.Open())
+        // A file as version 8 of the schema left it, holding limits that earlier versions let through.
+        var folder = Directory.CreateTempSubdirectory("smx-test-v8-").FullName;
+        try
         {
-            using var back = connection.CreateCommand();
-            back.CommandText = "PRAGMA user_version = 8";
-            back.ExecuteNonQuery();
+            var database = new SqliteDatabase(folder, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteDatabase>.Instance);
+            database.Migrate(upTo: 8);
+            var catalog = new SqliteCatalogStore(database, TimeProvider.System);
+            await catalog.UpsertSiteAsync(1, new Site("plant", "Plant", null, default), default);
+            await catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-1", null, "temperature", "°C", double.NegativeInfinity, double.PositiveInfinity, 1, false, default), default);
+            await catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-2", null, "temperature", "°C", -5, 90, 1, false, default), default);
+
+            database.Migrate();
+
+            var sensors = (await catalog.ListSensorsAsync(1, null, default)).OrderBy(s => s.SensorId).ToArray();
+            Assert.Equal((null, null), (sensors[0].ExpectedMin, sensors[0].ExpectedMax));
+            Assert.Equal((-5, 90), (sensors[1].ExpectedMin, sensors[1].ExpectedMax));
         }
-
-        _temp.Database.Migrate();
-
-        var sensors = (await _catalog.ListSensorsAsync(1, null, default)).OrderBy(s => s.SensorId).ToArray();
-        Assert.Equal((null, null), (sensors[0].ExpectedMin, sensors[0].ExpectedMax));
-        Assert.Equal((-5, 90), (sensors[1].ExpectedMin, sensors[1].ExpectedMax));
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -328,5 +328,8 @@ internal static class SqliteMigrations
                 PRIMARY KEY (tenant_id, asset_id, at)) WITHOUT ROWID;
             CREATE INDEX asset_health_by_time ON asset_health(at);
             """),
+        (11, "how critical each asset is (0 low, 1 medium, 2 high, 3 critical)", """
+            ALTER TABLE assets ADD COLUMN criticality INTEGER NOT NULL DEFAULT 1;
+            """),
     ];
 }

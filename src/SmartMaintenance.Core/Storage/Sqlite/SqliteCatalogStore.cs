@@ -68,7 +68,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ListAsync(
             """
-            SELECT asset_id, site_id, parent_asset_id, name, kind, created_at FROM assets
+            SELECT asset_id, site_id, parent_asset_id, name, kind, created_at, criticality FROM assets
             WHERE tenant_id = $t AND ($site IS NULL OR site_id = $site) ORDER BY asset_id
             """,
             ReadAsset, cancellationToken, ("$t", tenantId), ("$site", siteId));
@@ -78,7 +78,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.ListAsync(
-            "SELECT asset_id, site_id, parent_asset_id, name, kind, created_at FROM assets WHERE tenant_id = $t AND asset_id = $id",
+            "SELECT asset_id, site_id, parent_asset_id, name, kind, created_at, criticality FROM assets WHERE tenant_id = $t AND asset_id = $id",
             ReadAsset, cancellationToken, ("$t", tenantId), ("$id", assetId));
         return rows.SingleOrDefault();
     }
@@ -86,16 +86,16 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     public Task<StoreResult> UpsertAssetAsync(long tenantId, Asset asset, CancellationToken cancellationToken) =>
         UpsertAsync(
             """
-            UPDATE assets SET site_id = $site, parent_asset_id = $parent, name = $name, kind = $kind
+            UPDATE assets SET site_id = $site, parent_asset_id = $parent, name = $name, kind = $kind, criticality = $criticality
             WHERE tenant_id = $t AND asset_id = $id
             """,
             """
-            INSERT INTO assets (tenant_id, asset_id, site_id, parent_asset_id, name, kind, created_at)
-            VALUES ($t, $id, $site, $parent, $name, $kind, $at)
+            INSERT INTO assets (tenant_id, asset_id, site_id, parent_asset_id, name, kind, created_at, criticality)
+            VALUES ($t, $id, $site, $parent, $name, $kind, $at, $criticality)
             """,
             cancellationToken,
             ("$t", tenantId), ("$id", asset.AssetId), ("$site", asset.SiteId), ("$parent", asset.ParentAssetId),
-            ("$name", asset.Name), ("$kind", asset.Kind), ("$at", UnixMicros.From(time.GetUtcNow())));
+            ("$name", asset.Name), ("$kind", asset.Kind), ("$at", UnixMicros.From(time.GetUtcNow())), ("$criticality", (int)asset.Criticality));
 
     public Task<StoreResult> DeleteAssetAsync(long tenantId, string assetId, CancellationToken cancellationToken) =>
         DeleteAsync("DELETE FROM assets WHERE tenant_id = $t AND asset_id = $id", cancellationToken, ("$t", tenantId), ("$id", assetId));
@@ -198,7 +198,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     private static Site ReadSite(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetTime(3));
 
     private static Asset ReadAsset(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetString(3), r.GetString(4), r.GetTime(5));
+        new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetString(3), r.GetString(4), r.GetTime(5), (AssetCriticality)r.GetInt32(6));
 
     private static Sensor ReadSensor(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetNullableString(3), r.GetString(4), r.GetString(5),

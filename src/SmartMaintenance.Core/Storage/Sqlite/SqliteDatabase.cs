@@ -54,7 +54,10 @@ public sealed class SqliteDatabase
         SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 30_000);
 
     /// <summary>Switches the file to WAL and applies every migration newer than the file's version.</summary>
-    public void Migrate()
+    public void Migrate() => Migrate(int.MaxValue);
+
+    /// <summary>Applies the migrations up to <paramref name="upTo"/> only: a file as an earlier version left it, for tests.</summary>
+    internal void Migrate(int upTo)
     {
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
@@ -64,7 +67,7 @@ public sealed class SqliteDatabase
 
         foreach (var (version, name, sql) in SqliteMigrations.All)
         {
-            if (version <= current)
+            if (version <= current || version > upTo)
             {
                 continue;
             }

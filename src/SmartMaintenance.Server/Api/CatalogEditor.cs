@@ -1,0 +1,170 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+
+using SmartMaintenance.Agents;
+using SmartMaintenance.Domain;
+using SmartMaintenance.Ingestion;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Storage;
+
+namespace SmartMaintenance.Server.Api;
+
+/// <summary>What a catalog change came to.</summary>
+internal enum CatalogOutcome { Created, Updated, Invalid, Exists, MissingReference }
+
+/// <summary>A catalog change's outcome; for <see cref="CatalogOutcome.Invalid"/>, the fields at fault (as sent) and why.</summary>
+internal sealed record CatalogChange(CatalogOutcome Outcome, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public static CatalogChange Of(CatalogOutcome outcome) => new(outcome, new Dictionary<string, string[]>());
+
+    public static CatalogChange Invalid(string field, string message) =>
+        new(CatalogOutcome.Invalid, new Dictionary<string, string[]> { [field] = [message] });
+
+    public bool Saved => Outcome is CatalogOutcome.Created or CatalogOutcome.Updated;
+}
+
+/// <summary>
+/// Creating and changing sites, assets and sensors, for the API and the catalog page alike: the request's rules (the
+/// data annotations the API validates at its edge, checked again here for the pages), the references (an existing site,
+/// asset or parent; no asset its own ancestor), the ingestion's sensor directory refreshed, and an audit entry saying
+/// who changed what (correlation <c>catalog:{kind}:{id}</c>, so an item's history is one query).
+/// </summary>
+internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directory, IEventLog audit)
+{
+    private const int MaxHierarchyDepth = 32;
+
+    public async Task<CatalogChange> SaveSiteAsync(ClaimsPrincipal user, string siteId, SiteRequest request, bool createOnly, CancellationToken cancellationToken)
+    {
+        var tenantId = user.TenantIdOf();
+        var (refused, before) = await BeginAsync(siteId, "site", request, createOnly, () => store.FindSiteAsync(tenantId, siteId, cancellationToken));
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var site = new Site(siteId, request.Name.Trim(), request.Location?.Trim() is { Length: > 0 } location ? location : null, default);
+        var result = await store.UpsertSiteAsync(tenantId, site, cancellationToken);
+        return await AuditedAsync(user, result, "site", siteId, site.Name, null, Changed(before, site, ("name", s => s.Name), ("location", s => s.Location)));
+    }
+
+    public async Task<CatalogChange> SaveAssetAsync(ClaimsPrincipal user, string assetId, AssetRequest request, bool createOnly, CancellationToken cancellationToken)
+    {
+        var tenantId = user.TenantIdOf();
+        var (refused, before) = await BeginAsync(assetId, "asset", request, createOnly, () => store.FindAssetAsync(tenantId, assetId, cancellationToken));
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var parentId = string.IsNullOrWhiteSpace(request.ParentAssetId) ? null : request.ParentAssetId;
+        if (parentId is not null && await AncestryLoopsAsync(tenantId, assetId, parentId, cancellationToken))
+        {
+            return CatalogChange.Invalid("parent_asset_id", $"'{parentId}' is '{assetId}' itself or one of its parts: an asset cannot be its own ancestor.");
+        }
+
+        // A request that does not say how critical the asset is keeps what it was (medium for a new one).
+        var asset = new Asset(assetId, request.SiteId, parentId, request.Name.Trim(), request.Kind.Trim(), default,
+            request.Criticality ?? before?.Criticality ?? AssetCriticality.Medium);
+        var result = await store.UpsertAssetAsync(tenantId, asset, cancellationToken);
+        return await AuditedAsync(user, result, "asset", assetId, asset.Name, assetId,
+            Changed(before, asset, ("name", a => a.Name), ("site_id", a => a.SiteId), ("parent_asset_id", a => a.ParentAssetId), ("kind", a => a.Kind),
+                ("criticality", a => a.Criticality)));
+    }
+
+    public async Task<CatalogChange> SaveSensorAsync(ClaimsPrincipal user, string sensorId, SensorRequest request, bool createOnly, CancellationToken cancellationToken)
+    {
+        var tenantId = user.TenantIdOf();
+        var (refused, before) = await BeginAsync(sensorId, "sensor", request, createOnly, () => store.FindSensorAsync(tenantId, sensorId, cancellationToken));
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var assetId = string.IsNullOrWhiteSpace(request.AssetId) ? null : request.AssetId;
+        var sensor = new Sensor(0, tenantId, sensorId, assetId, request.Type.Trim(), UnitNames.Canonical(request.Unit),
+            request.ExpectedMin, request.ExpectedMax, request.SampleIntervalSeconds!.Value, false, default);
+        var (result, _) = await store.UpsertSensorAsync(tenantId, sensor, cancellationToken);
+        directory.Invalidate(tenantId);
+        return await AuditedAsync(user, result, "sensor", sensorId, sensorId, assetId, Changed(before, sensor,
+            ("asset_id", s => s.AssetId), ("type", s => s.Type), ("unit", s => s.Unit), ("expected_min", s => s.ExpectedMin),
+            ("expected_max", s => s.ExpectedMax), ("sample_interval_seconds", s => s.SampleIntervalSeconds)));
+    }
+
+    /// <summary>Checks the request, then finds what the id names now: a create-only request for a taken id is refused.</summary>
+    private static async Task<(CatalogChange? Refused, T? Before)> BeginAsync<T>(
+        string id, string kind, object request, bool createOnly, Func<Task<T?>> find)
+        where T : class
+    {
+        if (Check(id, kind, request) is { } invalid)
+        {
+            return (invalid, null);
+        }
+
+        var before = await find();
+        return (before is not null && createOnly ? CatalogChange.Of(CatalogOutcome.Exists) : null, before);
+    }
+
+    /// <summary>The id's form and the request's annotations, with fields named as sent (<c>sample_interval_seconds</c>).</summary>
+    private static CatalogChange? Check(string id, string kind, object request)
+    {
+        if (!CatalogText.IsId(id))
+        {
+            return CatalogChange.Invalid($"{kind}_id", "Ids start with a letter or digit and hold letters, digits and . _ : - (max 128).");
+        }
+
+        var results = new List<ValidationResult>();
+        if (Validator.TryValidateObject(request, new ValidationContext(request), results, validateAllProperties: true))
+        {
+            return null;
+        }
+
+        var errors = results
+            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : [""]).Select(member => (Field: WireName(member), Message: r.ErrorMessage ?? "is not valid")))
+            .GroupBy(e => e.Field)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+        return new CatalogChange(CatalogOutcome.Invalid, errors);
+    }
+
+    private static string WireName(string member) => member.Any(char.IsUpper) ? JsonNamingPolicy.SnakeCaseLower.ConvertName(member) : member;
+
+    // Walks up from the intended parent: reaching the asset itself would close a loop.
+    private async Task<bool> AncestryLoopsAsync(long tenantId, string assetId, string parentId, CancellationToken cancellationToken)
+    {
+        var next = parentId;
+        for (var depth = 0; next is not null && depth < MaxHierarchyDepth; depth++)
+        {
+            if (next == assetId)
+            {
+                return true;
+            }
+
+            next = (await store.FindAssetAsync(tenantId, next, cancellationToken))?.ParentAssetId;
+        }
+
+        return next is not null;
+    }
+
+    private async Task<CatalogChange> AuditedAsync(
+        ClaimsPrincipal user, StoreResult result, string kind, string id, string name, string? assetId, IReadOnlyList<string> changed)
+    {
+        if (result == StoreResult.Conflict)
+        {
+            return CatalogChange.Of(CatalogOutcome.MissingReference);
+        }
+
+        var created = result == StoreResult.Created;
+        if (created || changed.Count > 0)
+        {
+            await audit.RecordAsync(user.TenantIdOf(), AgentEventTypes.CatalogChanged, $"catalog:{kind}:{id}", user.ActorOf(),
+                new CatalogChanged(kind, id, name, created ? "created" : "updated", assetId, created ? [] : changed));
+        }
+
+        return CatalogChange.Of(created ? CatalogOutcome.Created : CatalogOutcome.Updated);
+    }
+
+    /// <summary>The names of the fields that differ (none for a new item: there is nothing to compare with).</summary>
+    private static IReadOnlyList<string> Changed<T>(T? before, T after, params (string Name, Func<T, object?> Value)[] fields)
+        where T : class =>
+        before is null ? [] : [.. fields.Where(f => !Equals(f.Value(before), f.Value(after))).Select(f => f.Name)];
+}
