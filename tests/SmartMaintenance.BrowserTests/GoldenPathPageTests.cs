@@ -52,10 +52,18 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
         await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total, Patiently);
         await Assertions.Expect(page.GetByTestId("golden-path-status")).ToContainTextAsync("completed");
         await BrowserHost.ScreenshotAsync(page, "golden-path-completed");
+        // The asset a step names is named as people know it, and leads to its page.
+        var assetLink = steps.GetByTestId("asset-link").First;
+        var assetName = await assetLink.InnerTextAsync();
+        Assert.Contains(Simulation.DemoFleet.Assets, a => a.Name == assetName);
 
         await page.GetByRole(AriaRole.Link, new() { NameRegex = new("^case ") }).First.ClickAsync();
         await Assertions.Expect(page.GetByTestId("case-state")).ToHaveTextAsync("Closed", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.GetByTestId("story-entry").Filter(new() { HasText = "CaseClosed" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-testid=story-entry][data-type=CaseClosed]")).ToHaveCountAsync(1);
+        // The story is told in sentences that name the asset, not in raw fields and ids.
+        await Assertions.Expect(page.Locator("[data-testid=story-entry][data-type=CaseOpened]")).ToContainTextAsync("Case opened for ");
+        await Assertions.Expect(page.GetByTestId("story-entry").Filter(new() { HasText = "anomaly id" })).ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(page, "golden-path-case-story");
 
         // The prediction is the registered model's, named with its version, not the fallback's; its chart shows the
         // eight largest SHAP values, and the bars with the rest add up with the base to the score the page states.

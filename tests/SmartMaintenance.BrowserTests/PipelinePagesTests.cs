@@ -51,20 +51,20 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         // The admin, still on the users page, hears of it through the bell and follows it to the case.
         await Assertions.Expect(admin.GetByTestId("bell-badge").Locator(".mud-badge")).ToBeVisibleAsync();
         await admin.Locator("button[aria-label^='Notifications, ']").ClickAsync();
-        await admin.GetByTestId("notification").Filter(new() { HasText = "HumanDecisionRequired" }).Filter(new() { HasText = "test-pump" })
+        await admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = "test-pump" })
             .First.ClickAsync();
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(caseUrl + "$"));
 
         // An anomaly validated on the pump leads to the pump's page, which knows of the case.
         await admin.Locator("button[aria-label^='Notifications, ']").ClickAsync();
-        await admin.GetByTestId("notification").Filter(new() { HasText = "AnomalyValidated" }).Filter(new() { HasText = "test-pump" })
+        await admin.Locator("[data-testid=notification][data-type=AnomalyValidated]").Filter(new() { HasText = "test-pump" })
             .First.ClickAsync();
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("assets/test-pump$"));
         await Assertions.Expect(admin.GetByTestId("asset-name")).ToHaveTextAsync(PumpName);
-        await Assertions.Expect(admin.GetByTestId("asset-case").Filter(new() { HasText = "AwaitingDecision" })).Not.ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByTestId("asset-case").Filter(new() { HasText = "Awaiting decision" })).Not.ToHaveCountAsync(0);
         await BrowserHost.LiveAsync(admin);
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
-        await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("AwaitingDecision");
+        await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("Awaiting decision");
 
         // The evidence is drawn: the sensor's readings around the anomalies, the anomalies marked on them.
         var evidence = admin.GetByTestId("evidence-chart").First;
@@ -88,7 +88,10 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await admin.GetByLabel("Reason").FillAsync("Bearing noise confirmed on site");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Record decision" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("decision")).ToContainTextAsync("Approve by user:1:Administrator");
-        await Assertions.Expect(admin.GetByTestId("story-entry").Filter(new() { HasText = "HumanDecision" })).Not.ToHaveCountAsync(0);
+        var decision = admin.Locator("[data-testid=story-entry][data-type=HumanDecision]");
+        await Assertions.Expect(decision).ToHaveCountAsync(1);
+        await Assertions.Expect(decision).ToContainTextAsync("Bearing noise confirmed on site");
+        await Assertions.Expect(decision).ToContainTextAsync("Administrator");
         await BrowserHost.ScreenshotAsync(admin, "case-decided");
 
         // The audit trail, read through the API, holds the person's decision.

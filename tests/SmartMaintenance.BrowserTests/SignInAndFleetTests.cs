@@ -78,6 +78,33 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task On_a_phone_the_account_menu_holds_account_language_theme_and_sign_out_and_the_theme_is_remembered()
+    {
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+
+        // The theme chosen on a wide screen survives a reload.
+        await BrowserHost.LiveAsync(page);
+        await page.GetByTestId("theme").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("theme")).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+        await page.ReloadAsync();
+        await BrowserHost.LiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("theme")).ToHaveAttributeAsync("aria-label", "Switch to light theme");
+
+        // At 390 px every control of the bar is on the screen: the bell, and the account menu with the rest.
+        await page.SetViewportSizeAsync(390, 844);
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Account menu" });
+        await Assertions.Expect(menu).ToBeInViewportAsync();
+        await Assertions.Expect(page.Locator("button[aria-label^='Notifications, ']")).ToBeInViewportAsync();
+        await menu.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Menuitem, new() { NameRegex = new("Your account and password") })).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(500); // the menu's opening transition, for the picture only
+        await BrowserHost.ScreenshotAsync(page, "phone-account-menu");
+        await page.GetByTestId("menu-sign-out").ClickAsync();
+        await page.WaitForURLAsync("**/signin**");
+    }
+
+    [Fact]
     public async Task Every_page_shows_its_heading_and_the_first_view_times_are_written_down()
     {
         var page = await host.NewPageAsync();

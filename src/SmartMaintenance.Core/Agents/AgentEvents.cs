@@ -101,11 +101,11 @@ public sealed record MaintenanceCompleted(
 /// <summary>A closed case's outcome labelled its anomalies (true or false alarm) for learning.</summary>
 public sealed record OutcomeLabelled(Guid CaseId, Guid WorkOrderId, AnomalyOutcome Label, IReadOnlyList<Guid> AnomalyIds);
 
-/// <summary>An asset's failure risk and remaining useful life, with the model that judged it and why.</summary>
+/// <summary>An asset's failure risk and remaining useful life, with the model that judged it and why, and the anomaly it was made for.</summary>
 public sealed record MaintenancePredicted(
     Guid PredictionId, string AssetId, double FailureProbability, double? RemainingUsefulLifeHours, string Model, bool IsFallback,
     string? FallbackReason, IReadOnlyDictionary<string, double> Explanation, double? ExplanationBase, int? AssetHealth, bool? AssetAbnormal,
-    IReadOnlyList<string>? DrivingSensors);
+    IReadOnlyList<string>? DrivingSensors, Guid? AnomalyId = null);
 
 /// <summary>A report was generated and stored, with the SHA-256 a copy is checked against.</summary>
 public sealed record ReportGenerated(Guid ReportId, string Kind, Guid CaseId, string Sha256);

@@ -154,6 +154,7 @@ internal static class SmartMaintenanceExtensions
         });
         builder.Services.AddSingleton<Components.Ui.FleetQueries>();
         builder.Services.AddSingleton<Components.Ui.AssetQueries>();
+        builder.Services.AddSingleton<Components.Ui.AuditStory>();
         builder.Services.AddSingleton<Components.Ui.SensorSeries>();
         builder.Services.AddScoped<Components.Ui.UiScope>();
         builder.Services.AddSingleton<Components.Ui.LiveRates>();

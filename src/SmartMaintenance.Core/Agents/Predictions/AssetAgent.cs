@@ -111,7 +111,7 @@ public sealed class AssetAgent(
         await events.RecordAsync(tenantId, AgentEventTypes.MaintenancePredicted, validated.CorrelationId, AgentNames.Prediction, new MaintenancePredicted(
             prediction.PredictionId, prediction.AssetId, prediction.FailureProbability, prediction.RemainingUsefulLife?.TotalHours,
             $"{prediction.ModelName} v{prediction.ModelVersion}", prediction.IsFallback, fallbackReason, prediction.Explanation,
-            prediction.ExplanationBase, health?.Health, health?.Abnormal, health?.Drivers.Select(d => d.SensorId).ToArray()));
+            prediction.ExplanationBase, health?.Health, health?.Abnormal, health?.Drivers.Select(d => d.SensorId).ToArray(), validated.AnomalyId));
 
         var open = await cases.ListCasesAsync(tenantId, CaseStateMachine.ActiveStates.ToArray(), assetId, 1, CancellationToken.None);
         if (open.Count > 0)

@@ -17,10 +17,15 @@ public sealed class UiScope(ICatalogStore catalog)
 {
     public const string TenantCookie = "smx_tenant";
     public const string SiteCookie = "smx_site";
+    public const string ThemeCookie = "smx_theme";
 
     private HashSet<string>? _assetsInSite;
 
     public bool Ready { get; private set; }
+
+    /// <summary>Whether the person chose the dark theme (cookie <see cref="ThemeCookie"/>, any page, signed in or not).</summary>
+    public bool DarkTheme { get; set; }
+
     public long TenantId { get; private set; }
     public string? SiteId { get; private set; }
     public bool CanSwitchTenant { get; private set; }
