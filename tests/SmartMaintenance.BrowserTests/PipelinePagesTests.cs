@@ -65,6 +65,8 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await BrowserHost.LiveAsync(admin);
         await BrowserHost.GoLiveAsync(admin, "/" + caseUrl);
         await Assertions.Expect(admin.GetByTestId("case-state")).ToHaveTextAsync("Awaiting decision");
+        await Assertions.Expect(admin.GetByTestId("case-title")).ToHaveTextAsync($"Critical anomaly on {PumpName}");
+        await Assertions.Expect(admin.GetByTestId("approval-policy")).ToContainTextAsync("a lone outlier always waits for a person");
 
         // The evidence is drawn: the sensor's readings around the anomalies, the anomalies marked on them.
         var evidence = admin.GetByTestId("evidence-chart").First;

@@ -28,7 +28,15 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-resolution", "raw");
         await Assertions.Expect(chart.Locator("path.js-line").First).ToBeAttachedAsync();
         Assert.True(await PointsAsync(chart) > 30, "the chart should hold the last hour's readings");
+        // The sensor's expected range is drawn as two limit lines.
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-limits", "2");
+        await Assertions.Expect(chart.Locator(".shapelayer path")).ToHaveCountAsync(2);
         await BrowserHost.ScreenshotAsync(page, "sensor-explorer");
+
+        // Opening the picker on the sensor shown offers the others too, not only the one in the box.
+        await page.GetByLabel("Sensor").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Option).Nth(1)).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
 
         // Raw readings, newest first, paged backwards and forwards.
         var rows = page.GetByTestId("reading-row");
@@ -75,6 +83,8 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
 
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-resolution", "raw");
         await Assertions.Expect(page.GetByLabel("Live")).Not.ToBeCheckedAsync();
+        // The window picker says the chart shows a zoomed window, not the 24 hours chosen before.
+        await Assertions.Expect(page.GetByTestId("window-picker")).ToContainTextAsync("Zoomed");
     }
 
     [Fact]

@@ -19,7 +19,15 @@ public sealed record Anomaly(
     Guid AnomalyId, long TenantId, long SensorKey, string SensorId, string? AssetId,
     DateTimeOffset At, DateTimeOffset DetectedAt, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
     double Value, double Score, AnomalySeverity Severity, IReadOnlyList<string> Detectors,
-    AnomalyStatus Status, string CorrelationId, double? Confidence = null, string? Reason = null);
+    AnomalyStatus Status, string CorrelationId, double? Confidence = null, string? Reason = null)
+{
+    /// <summary>
+    /// Whether validation found it corroborated (another sensor of the asset, or this sensor again, behind it). Carried
+    /// from validation to the case on the way (a lone outlier is not approved without a person); not stored.
+    /// </summary>
+    [Orleans.Id(17)]
+    public bool Corroborated { get; init; }
+}
 
 /// <summary>
 /// Failure risk and remaining useful life of an asset, from the registry's production model or, while there is

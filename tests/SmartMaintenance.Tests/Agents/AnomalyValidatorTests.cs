@@ -64,7 +64,12 @@ public sealed class AnomalyValidatorTests
         var neighbour = Anomaly(0.8, T0.AddMinutes(-3), sensorKey: 2);
         var corroborated = AnomalyValidator.Judge(borderline, DataQualityIssues.None, [neighbour], Policy);
         Assert.True(corroborated.Valid);
+        Assert.True(corroborated.Corroborated);
         Assert.Contains("corroborated by sensor-2", corroborated.Reason);
+
+        // A strong anomaly alone is kept, but nothing stands behind it.
+        var strongAlone = AnomalyValidator.Judge(Anomaly(0.95, T0), DataQualityIssues.None, [], Policy);
+        Assert.Equal((true, false), (strongAlone.Valid, strongAlone.Corroborated));
     }
 
     [Fact]

@@ -31,15 +31,16 @@ public sealed class MaintenanceCaseAgent(
         await SaveAsync(opened, AgentEventTypes.CaseOpened, AgentNames.Orchestrator, string.Create(CultureInfo.InvariantCulture,
             $"anomaly {anomaly.AnomalyId} ({anomaly.Reason}); failure probability {prediction.FailureProbability:0.00}"));
 
-        if (AutoApprovalReason(prediction) is { } reason)
+        var verdict = policy.Judge(prediction, anomaly.Corroborated);
+        if (verdict.Approve)
         {
-            await ApproveAsync(new DecisionRequest(DecisionVerdict.Approve, reason, "policy", null));
+            await ApproveAsync(new DecisionRequest(DecisionVerdict.Approve, verdict.Reason, "policy", null));
         }
         else
         {
             var waiting = MoveTo(opened, CaseState.AwaitingDecision, now) with { DecisionDueAt = now + policy.DecisionTimeout };
             await SaveAsync(waiting, AgentEventTypes.HumanDecisionRequired, AgentNames.Orchestrator,
-                $"failure probability below the auto-approval policy; decide by {waiting.DecisionDueAt:u}");
+                $"{verdict.Reason}; decide by {waiting.DecisionDueAt:u}");
         }
 
         return state.State.Case!;
@@ -64,6 +65,13 @@ public sealed class MaintenanceCaseAgent(
         };
         await SaveAsync(updated, AgentEventTypes.EvidenceAttached, AgentNames.Orchestrator,
             $"anomaly {anomaly.AnomalyId} on {anomaly.SensorId} (story {anomaly.CorrelationId})");
+
+        // A second anomaly corroborates the first: a case the policy held back only for want of that is approved now.
+        if (updated.State == CaseState.AwaitingDecision && policy.Judge(prediction, corroborated: true) is { Approve: true } verdict)
+        {
+            return await ApproveAsync(new DecisionRequest(DecisionVerdict.Approve, verdict.Reason, "policy", null));
+        }
+
         return updated;
     }
 
@@ -139,15 +147,6 @@ public sealed class MaintenanceCaseAgent(
             $"no decision since {current.OpenedAt:u}, due {due:u}; escalation {escalated.Escalations}, next due {escalated.DecisionDueAt:u}");
         return escalated;
     }
-
-    private string? AutoApprovalReason(Prediction prediction) =>
-        prediction.FailureProbability >= policy.AutoApproveAt
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"policy: failure probability {prediction.FailureProbability:0.00} is at or above {policy.AutoApproveAt:0.00}")
-            : prediction.RemainingUsefulLife is { } rul && rul < policy.AutoApproveWhenRulBelow
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $"policy: remaining useful life {rul.TotalHours:0.0} h is below {policy.AutoApproveWhenRulBelow.TotalHours:0} h")
-                : null;
 
     /// <summary>Approves, then asks Scheduling for the work order; the case is scheduled once it exists.</summary>
     private async Task<MaintenanceCase> ApproveAsync(DecisionRequest request)

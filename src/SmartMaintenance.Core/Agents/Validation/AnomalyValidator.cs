@@ -27,8 +27,8 @@ public sealed record ValidationPolicy
     public TimeSpan History { get; init; } = TimeSpan.FromDays(7);
 }
 
-/// <summary>Validation's verdict: keep or dismiss, how confident, and the reasons in words.</summary>
-public readonly record struct ValidationVerdict(bool Valid, double Confidence, string Reason);
+/// <summary>Validation's verdict: keep or dismiss, how confident, the reasons in words, and whether anything corroborated it.</summary>
+public readonly record struct ValidationVerdict(bool Valid, double Confidence, string Reason, bool Corroborated = false);
 
 /// <summary>
 /// Judges a detected anomaly against its context: the data's quality at that moment, the sensor's earlier anomalies
@@ -101,7 +101,7 @@ public static class AnomalyValidator
         confidence = Math.Clamp(confidence, 0, 1);
         var because = string.Join("; ", reasons);
         return confidence >= policy.Threshold
-            ? new(true, confidence, because)
+            ? new(true, confidence, because, corroborating.Count > 0 || earlier.Count > 0)
             : new(false, confidence, string.Create(CultureInfo.InvariantCulture,
                 $"confidence {confidence:0.00} is below the threshold {policy.Threshold:0.00} ({because})"));
     }

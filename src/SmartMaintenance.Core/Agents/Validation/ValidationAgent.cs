@@ -28,6 +28,7 @@ public sealed class ValidationAgent(
             Status = verdict.Valid ? AnomalyStatus.Validated : AnomalyStatus.Dismissed,
             Confidence = verdict.Confidence,
             Reason = verdict.Reason,
+            Corroborated = verdict.Corroborated,
         };
         await anomalies.SaveAsync(judged, CancellationToken.None);
         await events.RecordAsync(anomaly.TenantId, verdict.Valid ? AgentEventTypes.AnomalyValidated : AgentEventTypes.AnomalyDismissed,

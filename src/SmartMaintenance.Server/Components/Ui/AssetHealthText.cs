@@ -6,7 +6,7 @@ using SmartMaintenance.Agents.Predictions;
 
 namespace SmartMaintenance.Server.Components.Ui;
 
-/// <summary>How the pages write an asset's health, risk and remaining life, so the fleet, asset and case pages read alike.</summary>
+/// <summary>How the pages write an asset's health, risk and remaining life and a case's title, so the fleet, asset and case pages read alike.</summary>
 public static class AssetHealthText
 {
     /// <summary>The sensors that drive the departure with their shares ("pump-temp 54 %, pump-current 39 %"), or "—".</summary>
@@ -19,6 +19,13 @@ public static class AssetHealthText
     public const int Limit = 50;
 
     public static Color HealthColor(int health) => health switch { >= Limit + 10 => Color.Success, >= Limit => Color.Warning, _ => Color.Error };
+
+    /// <summary>
+    /// A case as people call it, in their language: "Critical anomaly on Feed pump P-101" (the stored title names the
+    /// sensor's id, in English, for the API and webhooks).
+    /// </summary>
+    public static string CaseTitle(IStringLocalizer texts, Domain.MaintenanceCase @case, IReadOnlyDictionary<string, string>? assetNames) =>
+        texts["{0} anomaly on {1}", texts[@case.Severity.ToString()], assetNames?.GetValueOrDefault(@case.AssetId) ?? @case.AssetId];
 
     /// <summary>A remaining useful life in days from two days up, in hours below, "—" when none was estimated.</summary>
     public static string Rul(IStringLocalizer texts, TimeSpan? rul) => rul switch
