@@ -52,6 +52,11 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
         await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total, Patiently);
         await Assertions.Expect(page.GetByTestId("golden-path-status")).ToContainTextAsync("completed");
         await BrowserHost.ScreenshotAsync(page, "golden-path-completed");
+        // The run is in the page's address: a reload shows it again.
+        Assert.Matches("demo\\?run=[0-9a-f]{32}$", page.Url);
+        await page.ReloadAsync();
+        await BrowserHost.LiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total);
         // The asset a step names is named as people know it, and leads to its page.
         var assetLink = steps.GetByTestId("asset-link").First;
         var assetName = await assetLink.InnerTextAsync();

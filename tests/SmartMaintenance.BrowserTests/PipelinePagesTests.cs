@@ -42,6 +42,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
 
         // The admin creates a viewer in the UI.
         await BrowserHost.CreateUserAsync(admin, "vera", "Vera Viewer", "vera-password-123");
+        await Assertions.Expect(admin.GetByTestId("user-row").Filter(new() { HasText = "vera" }).GetByTestId("user-active")).ToHaveTextAsync("active");
         await BrowserHost.ScreenshotAsync(admin, "users");
 
         // A machine reports a fault through the API: the pipeline opens a case that waits for a person.
