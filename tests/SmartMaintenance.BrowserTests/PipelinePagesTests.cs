@@ -69,6 +69,15 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         await Assertions.Expect(admin.GetByTestId("case-title")).ToHaveTextAsync($"Critical anomaly on {PumpName}");
         await Assertions.Expect(admin.GetByTestId("approval-policy")).ToContainTextAsync("a lone outlier always waits for a person");
 
+        // The bell remembers across a reload what it said, and that it was read (the demo fleet may have added news since).
+        var bell = admin.Locator("button[aria-label^='Notifications, ']");
+        await bell.ClickAsync();
+        var remembered = admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = "test-pump" });
+        await Assertions.Expect(remembered).ToHaveCountAsync(1);
+        await Assertions.Expect(remembered).ToHaveAttributeAsync("data-unread", "false");
+        await BrowserHost.ScreenshotAsync(admin, "bell-history");
+        await bell.ClickAsync();
+
         // The evidence is drawn: the sensor's readings around the anomalies, the anomalies marked on them.
         var evidence = admin.GetByTestId("evidence-chart").First;
         await Assertions.Expect(evidence.Locator("path.js-line").First).ToBeAttachedAsync();

@@ -27,6 +27,12 @@ public interface IUserStore
     Task<bool> SetDisabledAsync(long tenantId, long userId, DateTimeOffset? disabledAt, CancellationToken cancellationToken);
 
     Task<bool> SetPasswordHashAsync(long tenantId, long userId, string passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>The audit sequence up to which the user has seen the bell's notifications (0 before the first look).</summary>
+    Task<long> NotificationsReadUpToAsync(long userId, CancellationToken cancellationToken);
+
+    /// <summary>Moves the user's read mark forward to <paramref name="sequence"/> (never back).</summary>
+    Task MarkNotificationsReadAsync(long userId, long sequence, CancellationToken cancellationToken);
 }
 
 /// <summary>A stored response to a batch sent with an <c>Idempotency-Key</c>.</summary>

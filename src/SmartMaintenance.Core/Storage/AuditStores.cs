@@ -12,6 +12,9 @@ public interface IEventLog
     Task<IReadOnlyList<AuditEntry>> ListAsync(
         long tenantId, string? correlationId, long afterSequence, int limit, CancellationToken cancellationToken);
 
+    /// <summary>A tenant's newest entries of the given types, newest first (the bell's history).</summary>
+    Task<IReadOnlyList<AuditEntry>> ListLatestAsync(long tenantId, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken);
+
     /// <summary>
     /// Re-computes the whole chain and names the first entry that does not hold. For a tenant (not null) it counts that
     /// tenant's entries only and names a broken entry only when it is the tenant's own: the chain is shared, so another

@@ -36,6 +36,35 @@ public sealed class SqliteEventLogTests : IDisposable
     }
 
     [Fact]
+    public async Task The_latest_entries_of_some_types_come_newest_first_for_one_tenant_only()
+    {
+        await _log.AppendAsync([
+            new(1, "A", "c", "x", "{}"), new(1, "B", "c", "x", "{}"), new(2, "A", "c", "x", "{}"), new(1, "C", "c", "x", "{}"),
+            new(1, "A", "c", "x", "{}"), new(1, "B", "c", "x", "{}"),
+        ], default);
+
+        var latest = await _log.ListLatestAsync(1, ["A", "B"], 3, default);
+        Assert.Equal([6L, 5, 2], latest.Select(e => e.Sequence));
+        Assert.Equal(["B", "A", "B"], latest.Select(e => e.Type));
+        Assert.Equal([3L], (await _log.ListLatestAsync(2, ["A", "B"], 3, default)).Select(e => e.Sequence));
+        Assert.Empty(await _log.ListLatestAsync(1, [], 3, default));
+    }
+
+    [Fact]
+    public async Task A_users_read_mark_only_moves_forward()
+    {
+        var users = new SqliteUserStore(_temp.Database);
+        var user = (await users.CreateAsync(new UserAccount(0, 1, "vera", "Vera", SmartMaintenance.Security.Role.Viewer, DateTimeOffset.UnixEpoch, null), "hash", default))!;
+        Assert.Equal(0, await users.NotificationsReadUpToAsync(user.Id, default));
+
+        await users.MarkNotificationsReadAsync(user.Id, 42, default);
+        await users.MarkNotificationsReadAsync(user.Id, 7, default);
+
+        Assert.Equal(42, await users.NotificationsReadUpToAsync(user.Id, default));
+        Assert.Equal(0, await users.NotificationsReadUpToAsync(user.Id + 100, default));
+    }
+
+    [Fact]
     public async Task Appended_entries_chain_each_to_the_one_before_and_verify()
     {
         await AppendAsync(5);

@@ -50,5 +50,8 @@ public sealed class PublishingEventLog(IEventLog inner, AuditFeed feed) : IEvent
     public Task<IReadOnlyList<AuditEntry>> ListAsync(long tenantId, string? correlationId, long afterSequence, int limit, CancellationToken cancellationToken) =>
         inner.ListAsync(tenantId, correlationId, afterSequence, limit, cancellationToken);
 
+    public Task<IReadOnlyList<AuditEntry>> ListLatestAsync(long tenantId, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken) =>
+        inner.ListLatestAsync(tenantId, types, limit, cancellationToken);
+
     public Task<AuditVerification> VerifyAsync(long? tenantId, CancellationToken cancellationToken) => inner.VerifyAsync(tenantId, cancellationToken);
 }

@@ -331,5 +331,9 @@ internal static class SqliteMigrations
         (11, "how critical each asset is (0 low, 1 medium, 2 high, 3 critical)", """
             ALTER TABLE assets ADD COLUMN criticality INTEGER NOT NULL DEFAULT 1;
             """),
+        (12, "the bell's history: the newest entries of a type, and how far each user has read", """
+            CREATE INDEX audit_by_type ON audit_events(tenant_id, type, seq);
+            ALTER TABLE users ADD COLUMN notifications_read_seq INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

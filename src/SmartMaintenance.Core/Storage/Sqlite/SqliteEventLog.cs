@@ -64,6 +64,26 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
             Read, cancellationToken, ("$t", tenantId), ("$c", correlationId), ("$after", afterSequence), ("$limit", limit));
     }
 
+    public async Task<IReadOnlyList<AuditEntry>> ListLatestAsync(
+        long tenantId, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
+    {
+        if (types.Count == 0)
+        {
+            return [];
+        }
+
+        // One backward range scan of the (tenant, type, seq) index per type, each at most the limit: cheap however long the trail.
+        var parameters = new List<(string, object?)> { ("$t", tenantId), ("$limit", limit) };
+        var parts = types.Select((type, i) =>
+        {
+            parameters.Add(($"$type{i}", type));
+            return $"SELECT * FROM (SELECT {Columns} FROM audit_events WHERE tenant_id = $t AND type = $type{i} ORDER BY seq DESC LIMIT $limit)";
+        });
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ListAsync($"{string.Join(" UNION ALL ", parts)} ORDER BY seq DESC LIMIT $limit",
+            Read, cancellationToken, [.. parameters]);
+    }
+
     private const string OtherTenants =
         "An entry outside this tenant was altered, removed or reordered: the shared trail cannot vouch for the entries after it. A platform admin's check names it.";
 

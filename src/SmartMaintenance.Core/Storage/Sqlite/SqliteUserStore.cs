@@ -61,6 +61,20 @@ public sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
     public Task<bool> SetPasswordHashAsync(long tenantId, long userId, string passwordHash, CancellationToken cancellationToken) =>
         UpdateAsync("password_hash = $value", tenantId, userId, passwordHash, cancellationToken);
 
+    public async Task<long> NotificationsReadUpToAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.ListAsync("SELECT notifications_read_seq FROM users WHERE id = $id", r => r.GetInt64(0), cancellationToken, ("$id", userId));
+        return rows.Count == 0 ? 0 : rows[0];
+    }
+
+    public async Task MarkNotificationsReadAsync(long userId, long sequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE users SET notifications_read_seq = max(notifications_read_seq, $seq) WHERE id = $id",
+            cancellationToken, ("$id", userId), ("$seq", sequence));
+    }
+
     private async Task<bool> UpdateAsync(string assignment, long tenantId, long userId, object? value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
