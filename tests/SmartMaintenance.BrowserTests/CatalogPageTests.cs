@@ -89,10 +89,13 @@ public sealed class CatalogPageTests(BrowserHost host) : IClassFixture<BrowserHo
         await BrowserHost.ScreenshotAsync(viewer, "catalog-viewer");
     }
 
-    // MudSelect opens a popover list of options outside the form.
+    // MudSelect opens a popover list of options outside the form; the choice reaches the circuit through the select's
+    // own handler, so the next step waits until the select shows it.
     private static async Task SelectAsync(IPage page, ILocator form, string label, string option)
     {
-        await form.GetByLabel(label, new() { Exact = true }).ClickAsync();
+        var select = form.GetByLabel(label, new() { Exact = true });
+        await select.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        await Assertions.Expect(select).ToHaveTextAsync(option);
     }
 }

@@ -52,7 +52,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         // The admin, still on the users page, hears of it through the bell and follows it to the case.
         await Assertions.Expect(admin.GetByTestId("bell-badge").Locator(".mud-badge")).ToBeVisibleAsync();
         await admin.Locator("button[aria-label^='Notifications, ']").ClickAsync();
-        await admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = "test-pump" })
+        await admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = PumpName })
             .First.ClickAsync();
         await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(caseUrl + "$"));
 
@@ -72,7 +72,7 @@ public sealed class PipelinePagesTests(BrowserHost host) : IClassFixture<Browser
         // The bell remembers across a reload what it said, and that it was read (the demo fleet may have added news since).
         var bell = admin.Locator("button[aria-label^='Notifications, ']");
         await bell.ClickAsync();
-        var remembered = admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = "test-pump" });
+        var remembered = admin.Locator("[data-testid=notification][data-type=HumanDecisionRequired]").Filter(new() { HasText = PumpName });
         await Assertions.Expect(remembered).ToHaveCountAsync(1);
         await Assertions.Expect(remembered).ToHaveAttributeAsync("data-unread", "false");
         await BrowserHost.ScreenshotAsync(admin, "bell-history");

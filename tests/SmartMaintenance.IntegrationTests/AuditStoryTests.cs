@@ -38,6 +38,11 @@ public sealed class AuditStoryTests
             Assert.Equal(["assets/pump-1", $"cases/{caseId}"], opened.Segments.Where(s => s.Href is not null).Select(s => s.Href));
             Assert.Equal(caseId, opened.CaseId);
 
+            // Without the page's title at hand (the bell), an entry naming its severity is titled the same way.
+            var required = story.Tell(Entry(AgentEventTypes.HumanDecisionRequired,
+                new CaseChanged(caseId, "pump-1", "AwaitingDecision", "Critical anomaly on pump-1-temp", 0.4, "decide", AnomalySeverity.Critical)), Names);
+            Assert.Equal("Critical anomaly on Feed pump P-1 waits for a person's decision: decide", required.Text);
+
             var done = story.Tell(Entry(AgentEventTypes.MaintenanceCompleted,
                 new MaintenanceCompleted(Guid.NewGuid(), caseId, MaintenanceOutcome.ProblemFound, "Bearing worn", [], 45, "tech-7")), Names);
             Assert.Equal("Work order done by tech-7: Problem found. Bearing worn", done.Text);

@@ -73,7 +73,8 @@ public sealed record AnomalyDetected(
 public sealed record AnomalyJudged(Guid AnomalyId, string SensorId, string? AssetId, double Confidence, string Reason);
 
 /// <summary>A case changed state; what changed it and why.</summary>
-public sealed record CaseChanged(Guid CaseId, string AssetId, string State, string Title, double FailureProbability, string Reason);
+public sealed record CaseChanged(
+    Guid CaseId, string AssetId, string State, string Title, double FailureProbability, string Reason, AnomalySeverity? Severity = null);
 
 /// <summary>A data-quality problem began on a sensor (stuck, out of range, a gap in the stream).</summary>
 public sealed record DataQualityIssueRaised(string SensorId, string? AssetId, DateTimeOffset At, double Value, string Issues);

@@ -187,7 +187,7 @@ public sealed class MaintenanceCaseAgent(
         if (eventType is not null)
         {
             await events.RecordAsync(updated.TenantId, eventType, updated.CorrelationId, actor, new CaseChanged(updated.CaseId,
-                updated.AssetId, updated.State.ToString(), updated.Title, updated.FailureProbability, reason ?? ""));
+                updated.AssetId, updated.State.ToString(), updated.Title, updated.FailureProbability, reason ?? "", updated.Severity));
         }
     }
 }

@@ -226,7 +226,12 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 return Missing;
             }
 
-            var title = caseTitles.GetValueOrDefault(id) ?? (Get("title") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null);
+            // Titled as the pages title it (severity and asset name, in the reader's language) when the entry says enough.
+            var title = caseTitles.GetValueOrDefault(id)
+                ?? (Get("severity") is { ValueKind: JsonValueKind.String } severity && Get("asset_id") is { ValueKind: JsonValueKind.String } asset
+                    ? texts["{0} anomaly on {1}", texts[Pascal(severity.GetString()!)], assetNames.GetValueOrDefault(asset.GetString()!, asset.GetString()!)].Value
+                    : null)
+                ?? (Get("title") is { ValueKind: JsonValueKind.String } t ? t.GetString() : null);
             return new(title ?? texts["case {0}", id.ToString()[..8]], Links.Case(id));
         }
 
