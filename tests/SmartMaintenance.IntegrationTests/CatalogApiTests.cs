@@ -1,6 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
+
+using Microsoft.Extensions.DependencyInjection;
+
+using SmartMaintenance.Server.Api;
+using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.IntegrationTests;
 
@@ -57,5 +64,26 @@ public sealed class CatalogApiTests
         // Creating what exists, or referring to what does not, is a 409 as before.
         await (await client.PostAsJsonAsync("/api/v1/assets", new { asset_id = "motor-1", site_id = "plant", name = "Motor", kind = "motor" })).ProblemAsync(HttpStatusCode.Conflict);
         await (await client.PutAsJsonAsync("/api/v1/assets/fan-1", new { site_id = "nowhere", name = "Fan", kind = "fan" })).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task The_editor_writes_into_the_tenant_the_page_shows_and_audits_it_there()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        using var admin = app.CreateAdminClient();
+        var other = (await (await admin.PostAsJsonAsync("/api/v1/tenants", new { slug = "other", name = "Other" })).ReadJsonAsync()).GetProperty("id").GetInt64();
+
+        // A platform admin (tenant 1) looking at another tenant's catalog page creates a site there, not in their own.
+        var person = new ClaimsPrincipal(new ClaimsIdentity(
+            [new(SmxClaims.TenantId, "1"), new(ClaimTypes.NameIdentifier, "1"), new(ClaimTypes.Name, "Administrator")], "Cookies"));
+        var change = await app.Services.GetRequiredService<CatalogEditor>().SaveSiteAsync(
+            person, other, "north", new SiteRequest("north", "North plant", null), createOnly: true, default);
+
+        Assert.Equal(CatalogOutcome.Created, change.Outcome);
+        var catalog = app.Services.GetRequiredService<ICatalogStore>();
+        Assert.NotNull(await catalog.FindSiteAsync(other, "north", default));
+        Assert.Null(await catalog.FindSiteAsync(1, "north", default));
+        var audit = await app.Services.GetRequiredService<IEventLog>().ListAsync(other, "catalog:site:north", 0, 10, default);
+        Assert.Equal("user:1:Administrator", Assert.Single(audit).Actor);
     }
 }

@@ -22,10 +22,10 @@ internal static class CatalogApi
         group.MapGet("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
             Found(s.FindSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId)).WithName("GetSite").WithSummary("One site").RequireAuthorization(Scopes.DataRead);
         group.MapPost("/sites", (HttpContext c, ICatalogStore s, CatalogEditor e, SiteRequest body) =>
-            SaveAsync(c, "site", body.SiteId, id => e.SaveSiteAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+            SaveAsync(c, "site", body.SiteId, id => e.SaveSiteAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: true, c.RequestAborted),
                 id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("CreateSite").WithSummary("Create a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string siteId, SiteRequest body) =>
-            SaveAsync(c, "site", siteId, id => e.SaveSiteAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+            SaveAsync(c, "site", siteId, id => e.SaveSiteAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertSite").WithSummary("Create or replace a site").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
             DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
@@ -42,10 +42,10 @@ internal static class CatalogApi
             .WithSummary("The asset's health from all its sensors together, judged up to the last complete minute")
             .RequireAuthorization(Scopes.DataRead);
         group.MapPost("/assets", (HttpContext c, ICatalogStore s, CatalogEditor e, AssetRequest body) =>
-            SaveAsync(c, "asset", body.AssetId, id => e.SaveAssetAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+            SaveAsync(c, "asset", body.AssetId, id => e.SaveAssetAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: true, c.RequestAborted),
                 id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("CreateAsset").WithSummary("Create an asset on a site; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string assetId, AssetRequest body) =>
-            SaveAsync(c, "asset", assetId, id => e.SaveAssetAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+            SaveAsync(c, "asset", assetId, id => e.SaveAssetAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertAsset").WithSummary("Create or replace an asset").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
             DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
@@ -59,10 +59,10 @@ internal static class CatalogApi
                 ? TypedResults.Ok(SensorResponse.From(sensor))
                 : ReadingsApi.UnknownSensor(sensorId)).WithName("GetSensor").WithSummary("One sensor").RequireAuthorization(Scopes.DataRead);
         group.MapPost("/sensors", (HttpContext c, ICatalogStore s, CatalogEditor e, SensorRequest body) =>
-            SaveAsync(c, "sensor", body.SensorId, id => e.SaveSensorAsync(c.User, id, body, createOnly: true, c.RequestAborted),
+            SaveAsync(c, "sensor", body.SensorId, id => e.SaveSensorAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: true, c.RequestAborted),
                 async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)))).WithName("CreateSensor").WithSummary("Register a sensor; 409 when its id is taken").RequireAuthorization(Scopes.DataWrite);
         group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string sensorId, SensorRequest body) =>
-            SaveAsync(c, "sensor", sensorId, id => e.SaveSensorAsync(c.User, id, body, createOnly: false, c.RequestAborted),
+            SaveAsync(c, "sensor", sensorId, id => e.SaveSensorAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)))).WithName("UpsertSensor").WithSummary("Register or replace a sensor").RequireAuthorization(Scopes.DataWrite);
         group.MapDelete("/sensors/{sensorId}", async (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId) =>
         {

@@ -28,15 +28,15 @@ internal sealed record CatalogChange(CatalogOutcome Outcome, IReadOnlyDictionary
 /// Creating and changing sites, assets and sensors, for the API and the catalog page alike: the request's rules (the
 /// data annotations the API validates at its edge, checked again here for the pages), the references (an existing site,
 /// asset or parent; no asset its own ancestor), the ingestion's sensor directory refreshed, and an audit entry saying
-/// who changed what (correlation <c>catalog:{kind}:{id}</c>, so an item's history is one query).
+/// who changed what (correlation <c>catalog:{kind}:{id}</c>, so an item's history is one query). The tenant is the
+/// caller's for the API, and the one the page shows for the catalog page (a platform admin may look at another).
 /// </summary>
 internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directory, IEventLog audit)
 {
     private const int MaxHierarchyDepth = 32;
 
-    public async Task<CatalogChange> SaveSiteAsync(ClaimsPrincipal user, string siteId, SiteRequest request, bool createOnly, CancellationToken cancellationToken)
+    public async Task<CatalogChange> SaveSiteAsync(ClaimsPrincipal user, long tenantId, string siteId, SiteRequest request, bool createOnly, CancellationToken cancellationToken)
     {
-        var tenantId = user.TenantIdOf();
         var (refused, before) = await BeginAsync(siteId, "site", request, createOnly, () => store.FindSiteAsync(tenantId, siteId, cancellationToken));
         if (refused is not null)
         {
@@ -45,12 +45,11 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
 
         var site = new Site(siteId, request.Name.Trim(), request.Location?.Trim() is { Length: > 0 } location ? location : null, default);
         var result = await store.UpsertSiteAsync(tenantId, site, cancellationToken);
-        return await AuditedAsync(user, result, "site", siteId, site.Name, null, Changed(before, site, ("name", s => s.Name), ("location", s => s.Location)));
+        return await AuditedAsync(user, tenantId, result, "site", siteId, site.Name, null, Changed(before, site, ("name", s => s.Name), ("location", s => s.Location)));
     }
 
-    public async Task<CatalogChange> SaveAssetAsync(ClaimsPrincipal user, string assetId, AssetRequest request, bool createOnly, CancellationToken cancellationToken)
+    public async Task<CatalogChange> SaveAssetAsync(ClaimsPrincipal user, long tenantId, string assetId, AssetRequest request, bool createOnly, CancellationToken cancellationToken)
     {
-        var tenantId = user.TenantIdOf();
         var (refused, before) = await BeginAsync(assetId, "asset", request, createOnly, () => store.FindAssetAsync(tenantId, assetId, cancellationToken));
         if (refused is not null)
         {
@@ -67,14 +66,13 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
         var asset = new Asset(assetId, request.SiteId, parentId, request.Name.Trim(), request.Kind.Trim(), default,
             request.Criticality ?? before?.Criticality ?? AssetCriticality.Medium);
         var result = await store.UpsertAssetAsync(tenantId, asset, cancellationToken);
-        return await AuditedAsync(user, result, "asset", assetId, asset.Name, assetId,
+        return await AuditedAsync(user, tenantId, result, "asset", assetId, asset.Name, assetId,
             Changed(before, asset, ("name", a => a.Name), ("site_id", a => a.SiteId), ("parent_asset_id", a => a.ParentAssetId), ("kind", a => a.Kind),
                 ("criticality", a => a.Criticality)));
     }
 
-    public async Task<CatalogChange> SaveSensorAsync(ClaimsPrincipal user, string sensorId, SensorRequest request, bool createOnly, CancellationToken cancellationToken)
+    public async Task<CatalogChange> SaveSensorAsync(ClaimsPrincipal user, long tenantId, string sensorId, SensorRequest request, bool createOnly, CancellationToken cancellationToken)
     {
-        var tenantId = user.TenantIdOf();
         var (refused, before) = await BeginAsync(sensorId, "sensor", request, createOnly, () => store.FindSensorAsync(tenantId, sensorId, cancellationToken));
         if (refused is not null)
         {
@@ -86,7 +84,7 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
             request.ExpectedMin, request.ExpectedMax, request.SampleIntervalSeconds!.Value, false, default);
         var (result, _) = await store.UpsertSensorAsync(tenantId, sensor, cancellationToken);
         directory.Invalidate(tenantId);
-        return await AuditedAsync(user, result, "sensor", sensorId, sensorId, assetId, Changed(before, sensor,
+        return await AuditedAsync(user, tenantId, result, "sensor", sensorId, sensorId, assetId, Changed(before, sensor,
             ("asset_id", s => s.AssetId), ("type", s => s.Type), ("unit", s => s.Unit), ("expected_min", s => s.ExpectedMin),
             ("expected_max", s => s.ExpectedMax), ("sample_interval_seconds", s => s.SampleIntervalSeconds)));
     }
@@ -146,7 +144,7 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
     }
 
     private async Task<CatalogChange> AuditedAsync(
-        ClaimsPrincipal user, StoreResult result, string kind, string id, string name, string? assetId, IReadOnlyList<string> changed)
+        ClaimsPrincipal user, long tenantId, StoreResult result, string kind, string id, string name, string? assetId, IReadOnlyList<string> changed)
     {
         if (result == StoreResult.Conflict)
         {
@@ -156,7 +154,7 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
         var created = result == StoreResult.Created;
         if (created || changed.Count > 0)
         {
-            await audit.RecordAsync(user.TenantIdOf(), AgentEventTypes.CatalogChanged, $"catalog:{kind}:{id}", user.ActorOf(),
+            await audit.RecordAsync(tenantId, AgentEventTypes.CatalogChanged, $"catalog:{kind}:{id}", user.ActorOf(),
                 new CatalogChanged(kind, id, name, created ? "created" : "updated", assetId, created ? [] : changed));
         }
 
