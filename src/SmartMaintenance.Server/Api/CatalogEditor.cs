@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
 
 using SmartMaintenance.Agents;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Auth;
+using SmartMaintenance.Server.Hosting;
 using SmartMaintenance.Storage;
 
 namespace SmartMaintenance.Server.Api;
@@ -20,13 +20,11 @@ internal sealed record CatalogChange(CatalogOutcome Outcome, IReadOnlyDictionary
 
     public static CatalogChange Invalid(string field, string message) =>
         new(CatalogOutcome.Invalid, new Dictionary<string, string[]> { [field] = [message] });
-
-    public bool Saved => Outcome is CatalogOutcome.Created or CatalogOutcome.Updated;
 }
 
 /// <summary>
 /// Creating and changing sites, assets and sensors, for the API and the catalog page alike: the request's rules (the
-/// data annotations the API validates at its edge, checked again here for the pages), the references (an existing site,
+/// data annotations the API validates at its edge, checked again here for the pages, fields named as the API names them), the references (an existing site,
 /// asset or parent; no asset its own ancestor), the ingestion's sensor directory refreshed, and an audit entry saying
 /// who changed what (correlation <c>catalog:{kind}:{id}</c>, so an item's history is one query). The tenant is the
 /// caller's for the API, and the one the page shows for the catalog page (a platform admin may look at another).
@@ -118,13 +116,11 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
         }
 
         var errors = results
-            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : [""]).Select(member => (Field: WireName(member), Message: r.ErrorMessage ?? "is not valid")))
+            .SelectMany(r => (r.MemberNames.Any() ? r.MemberNames : [""]).Select(member => (Field: member, Message: r.ErrorMessage ?? "is not valid")))
             .GroupBy(e => e.Field)
             .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
-        return new CatalogChange(CatalogOutcome.Invalid, errors);
+        return new CatalogChange(CatalogOutcome.Invalid, HttpPipelineExtensions.WireNames(errors));
     }
-
-    private static string WireName(string member) => member.Any(char.IsUpper) ? JsonNamingPolicy.SnakeCaseLower.ConvertName(member) : member;
 
     // Walks up from the intended parent: reaching the asset itself would close a loop.
     private async Task<bool> AncestryLoopsAsync(long tenantId, string assetId, string parentId, CancellationToken cancellationToken)

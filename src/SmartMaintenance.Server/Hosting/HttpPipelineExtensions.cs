@@ -120,7 +120,7 @@ internal static class HttpPipelineExtensions
     /// Validation names a field as C# does (<c>SampleIntervalSeconds</c>); clients wrote <c>sample_interval_seconds</c>.
     /// Keys and the messages that repeat them are rewritten in the wire's spelling.
     /// </summary>
-    private static Dictionary<string, string[]> WireNames(IDictionary<string, string[]> errors)
+    internal static Dictionary<string, string[]> WireNames(IDictionary<string, string[]> errors)
     {
         var renamed = new Dictionary<string, string[]>(errors.Count, StringComparer.Ordinal);
         foreach (var (key, messages) in errors)

@@ -74,11 +74,14 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
 
         // One backward range scan of the (tenant, type, seq) index per type, each at most the limit: cheap however long the trail.
         var parameters = new List<(string, object?)> { ("$t", tenantId), ("$limit", limit) };
-        var parts = types.Select((type, i) =>
+        var parts = new List<string>(types.Count);
+        foreach (var type in types)
         {
-            parameters.Add(($"$type{i}", type));
-            return $"SELECT * FROM (SELECT {Columns} FROM audit_events WHERE tenant_id = $t AND type = $type{i} ORDER BY seq DESC LIMIT $limit)";
-        });
+            var name = $"$type{parts.Count}";
+            parameters.Add((name, type));
+            parts.Add($"SELECT * FROM (SELECT {Columns} FROM audit_events WHERE tenant_id = $t AND type = {name} ORDER BY seq DESC LIMIT $limit)");
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ListAsync($"{string.Join(" UNION ALL ", parts)} ORDER BY seq DESC LIMIT $limit",
             Read, cancellationToken, [.. parameters]);
