@@ -40,6 +40,7 @@ app.MapTrainingApi();
 app.MapDemoApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();
+app.MapAlarmRulesApi();
 app.MapReportsApi();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAdminApi();

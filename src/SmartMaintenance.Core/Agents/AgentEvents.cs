@@ -29,6 +29,7 @@ public static class AgentEventTypes
     public const string DeadLetterReplayed = "DeadLetterReplayed";
     public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
     public const string CatalogChanged = "CatalogChanged";
+    public const string AlarmRuleChanged = "AlarmRuleChanged";
     public const string UserCreated = "UserCreated";
     public const string UserDisabled = "UserDisabled";
     public const string UserEnabled = "UserEnabled";
@@ -81,6 +82,14 @@ public sealed record DataQualityIssueRaised(string SensorId, string? AssetId, Da
 
 /// <summary>An admin set (or, with a null sensitivity, removed) a sensor type's detector sensitivity.</summary>
 public sealed record DetectorSensitivityChanged(string SensorType, double? Sensitivity, double FiringLevel);
+
+/// <summary>
+/// A person set (<c>set</c>) or removed (<c>removed</c>) the alarm rule of a sensor or sensor type (<c>scope</c>
+/// <c>sensor</c> or <c>sensor_type</c>): the rule's figures after the change (none when removed) and the fields that changed.
+/// </summary>
+public sealed record AlarmRuleChanged(
+    string Scope, string Target, string Action, double? High, double? Low, double? Hysteresis, double? DelaySeconds, double? MaxRatePerMinute,
+    IReadOnlyList<string> Changed);
 
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);

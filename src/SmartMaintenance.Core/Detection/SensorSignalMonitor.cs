@@ -12,10 +12,11 @@ public readonly record struct SignalObservation(
 
 /// <summary>
 /// What a sensor's monitor has learned: its level baseline, and its resonance detector — or, while it warms up, the
-/// values it has seen and the time they span (first and latest timestamps, and the latest sampling step).
+/// values it has seen and the time they span (first and latest timestamps, and the latest sampling step) — and where
+/// its alarm rule stands (a limit in alarm stays in alarm across a restart instead of being raised again).
 /// </summary>
 public sealed record SensorMonitorState(LevelState Level, double[] WarmUp, ResonanceState? Resonance, long WarmUpFrom = 0, long WarmUpTo = 0,
-    long WarmUpStep = 0);
+    long WarmUpStep = 0, AlarmRuleState? Alarm = null);
 
 /// <summary>
 /// One sensor's streaming judgement: data-quality checks, the resonance detector (ARTime's method), a spike rule, and
@@ -29,10 +30,18 @@ public sealed record SensorMonitorState(LevelState Level, double[] WarmUp, Reson
 /// reports the windows that start a new cluster and deliberately ignores lone outliers that look like earlier ones, so
 /// a reading at least <see cref="SpikeZ"/> robust scales from a level baseline also starts an anomaly, named
 /// <c>spike</c>, and one outside the sensor's expected range one named <c>expected_range</c>; validation then weighs
-/// them like any other finding.
+/// them like any other finding. A person's <see cref="AlarmRule"/> is judged beside them (<see cref="AlarmRuleEvaluator"/>):
+/// a limit's alarm starts an anomaly when it is raised, even inside an episode the detectors opened (the person asked
+/// for exactly that alarm), and a rate beyond the rule's maximum starts one like the detectors do.
 /// </remarks>
 public sealed class SensorSignalMonitor
 {
+    /// <summary>
+    /// The score of an anomaly a limit of an alarm rule raised: above validation's 0.6, so a person's limit is not
+    /// dismissed as weak evidence (duplicates and floods still are), and high severity.
+    /// </summary>
+    public const double RuleScore = 0.8;
+
     /// <summary>Robust scales from the baseline at which a single reading counts as a spike.</summary>
     public const double SpikeZ = 6;
 
@@ -43,6 +52,7 @@ public sealed class SensorSignalMonitor
     private static readonly long Day = (long)TimeSpan.FromDays(1).TotalMicroseconds;
 
     private readonly RobustZScoreDetector _level = new();
+    private readonly AlarmRuleEvaluator _alarms;
     private readonly List<double> _warmUp = [];
     private readonly DataQualityMonitor _quality;
     private readonly Reading[] _context;
@@ -59,8 +69,9 @@ public sealed class SensorSignalMonitor
     private DataQualityIssues _active;
 
     public SensorSignalMonitor(Sensor sensor, DetectorSettings? settings = null, int calmReadings = 30, int contextSize = 64,
-        SensorMonitorState? restored = null)
+        SensorMonitorState? restored = null, AlarmRule? rule = null)
     {
+        _alarms = new AlarmRuleEvaluator(rule, restored?.Alarm);
         Sensor = sensor;
         _settings = settings ?? DetectorSettings.Default;
         _calmReadings = calmReadings;
@@ -81,7 +92,8 @@ public sealed class SensorSignalMonitor
     public long LearnedUpToMicros { get; private set; }
 
     /// <summary>What the detectors have learned, for the sensor agent's grain state.</summary>
-    public SensorMonitorState Snapshot() => new(_level.Save(), [.. _warmUp], _resonance?.Snapshot(), _warmUpFrom, _warmUpTo, _warmUpStep);
+    public SensorMonitorState Snapshot() => new(_level.Save(), [.. _warmUp], _resonance?.Snapshot(), _warmUpFrom, _warmUpTo, _warmUpStep,
+        _alarms.Snapshot());
 
     /// <summary>The resonance score from which an anomaly is raised under the current settings.</summary>
     public double ReportingLevel => _settings.ReportingLevel;
@@ -89,8 +101,15 @@ public sealed class SensorSignalMonitor
     /// <summary>Whether the resonance detector judges yet (its warm-up is over).</summary>
     public bool Judging => _resonance is not null;
 
-    /// <summary>New settings (a changed sensitivity) from the next reading on, keeping what was learned.</summary>
-    public void Reconfigure(DetectorSettings newSettings) => _settings = newSettings;
+    /// <summary>The alarm rule the readings are judged against, if any.</summary>
+    public AlarmRule? Rule => _alarms.Rule;
+
+    /// <summary>New settings (a changed sensitivity, a changed alarm rule) from the next reading on, keeping what was learned.</summary>
+    public void Reconfigure(DetectorSettings newSettings, AlarmRule? rule)
+    {
+        _settings = newSettings;
+        _alarms.Reconfigure(rule);
+    }
 
     public SignalObservation Observe(in Reading reading)
     {
@@ -108,6 +127,7 @@ public sealed class SensorSignalMonitor
             return new SignalObservation(0, 0, issues, DataQualityIssues.None, false, NoDetectors);
         }
 
+        var alarm = _alarms.Check(reading.TimestampMicros, reading.Value);
         var z = _level.Update(reading.Value);
         var resonance = Resonate(reading.TimestampMicros, reading.Value);
         var reported = resonance > 0 && resonance >= _settings.ReportingLevel;
@@ -117,7 +137,16 @@ public sealed class SensorSignalMonitor
         var outOfRange = (issues & DataQualityIssues.OutOfRange) != 0;
         var score = Math.Max(resonance, spike ? Squash.Of(z, SpikeZ) : 0);
 
-        var abnormal = reported || spike || outOfRange;
+        if (alarm.Raised is not null)
+        {
+            score = Math.Max(score, RuleScore);
+        }
+        else if (alarm.RateExceeded)
+        {
+            score = Math.Max(score, 0.75);
+        }
+
+        var abnormal = reported || spike || outOfRange || alarm.Abnormal;
         if (!abnormal)
         {
             if (_inEpisode && ++_calm >= _calmReadings)
@@ -129,8 +158,8 @@ public sealed class SensorSignalMonitor
         }
 
         _calm = 0;
-        var starts = reported || spike || (raised & DataQualityIssues.OutOfRange) != 0;
-        if (_inEpisode || !starts)
+        var starts = reported || spike || alarm.RateExceeded || (raised & DataQualityIssues.OutOfRange) != 0;
+        if ((_inEpisode || !starts) && alarm.Raised is null)
         {
             return new SignalObservation(z, score, issues, raised, false, NoDetectors, Abnormal: true);
         }
@@ -156,6 +185,16 @@ public sealed class SensorSignalMonitor
         if ((issues & DataQualityIssues.RateOfChange) != 0)
         {
             detectors.Add("rate_of_change");
+        }
+
+        if (alarm.Raised is { } limit)
+        {
+            detectors.Add(limit);
+        }
+
+        if (alarm.RateExceeded)
+        {
+            detectors.Add(AlarmRuleEvaluator.RateDetector);
         }
 
         return new SignalObservation(z, score, issues, raised, true, [.. detectors], Abnormal: true);
@@ -190,7 +229,9 @@ public sealed class SensorSignalMonitor
             >= 0.6 => AnomalySeverity.Medium,
             _ => AnomalySeverity.Low,
         };
-        var byRange = (observation.Issues & DataQualityIssues.OutOfRange) != 0 ? AnomalySeverity.High : AnomalySeverity.Low;
+        var byRange = (observation.Issues & DataQualityIssues.OutOfRange) != 0
+            || observation.Detectors.Contains(AlarmRuleEvaluator.HighDetector) || observation.Detectors.Contains(AlarmRuleEvaluator.LowDetector)
+            ? AnomalySeverity.High : AnomalySeverity.Low;
         return (AnomalySeverity)Math.Max((int)byZ, Math.Max((int)byScore, (int)byRange));
     }
 

@@ -41,6 +41,18 @@ public interface IDetectorSettingsStore
     Task<bool> DeleteAsync(long tenantId, string sensorType, CancellationToken cancellationToken);
 }
 
+/// <summary>Alarm rules per tenant, one per sensor and one per sensor type at most.</summary>
+public interface IAlarmRuleStore
+{
+    /// <summary>The tenant's rules, sensor types first, each kind by target.</summary>
+    Task<IReadOnlyList<AlarmRule>> ListAsync(long tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the rule or replaces the one with the same scope and target.</summary>
+    Task SetAsync(AlarmRule rule, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(long tenantId, AlarmRuleScope scope, string target, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// One judgement of an asset's health from all its sensors together: the minute judged, the 0–100 figure, whether it
 /// was abnormal, and the sensors that moved it most.

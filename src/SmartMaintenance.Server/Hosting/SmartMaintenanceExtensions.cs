@@ -81,6 +81,7 @@ internal static class SmartMaintenanceExtensions
             new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
         builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         builder.Services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
+        builder.Services.AddSingleton<IAlarmRuleStore, SqliteAlarmRuleStore>();
         builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
         builder.Services.AddSingleton<DetectorSettingsProvider>();
         builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
@@ -105,6 +106,7 @@ internal static class SmartMaintenanceExtensions
         // Configure ingestion and the demo fleet.
         builder.Services.AddSingleton<SensorDirectory>();
         builder.Services.AddSingleton<Api.CatalogEditor>();
+        builder.Services.AddSingleton<Api.AlarmRuleEditor>();
         builder.Services.AddSingleton<ReadingIngestor>();
         builder.Services.AddSingleton(sp => new DemoFleetSimulator(
             sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,

@@ -100,9 +100,9 @@ public sealed class SensorSignalMonitorTests
     {
         var monitor = new SensorSignalMonitor(DataQualityMonitorTests.Sensor, new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 0.5));
         Assert.Equal(0.4, monitor.ReportingLevel, 9);
-        monitor.Reconfigure(new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 0));
+        monitor.Reconfigure(new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 0), null);
         Assert.Equal(0.8, monitor.ReportingLevel, 9);
-        monitor.Reconfigure(new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 1));
+        monitor.Reconfigure(new SmartMaintenance.Detection.Ensemble.DetectorSettings(Sensitivity: 1), null);
         Assert.Equal(0, monitor.ReportingLevel, 9);
     }
 

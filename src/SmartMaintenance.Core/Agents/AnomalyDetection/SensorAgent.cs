@@ -59,14 +59,16 @@ public sealed class SensorAgent(
             var saved = _monitor is not null && _monitor.Sensor.Key == batch.Sensor.Key
                 ? Current(_monitor)
                 : state.RecordExists && state.State.SensorKey == batch.Sensor.Key && state.State.Monitor is not null ? state.State : null;
-            _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Monitor);
+            var rule = await detectorSettings.RuleForAsync(batch.Sensor, CancellationToken.None);
+            _monitor = new SensorSignalMonitor(batch.Sensor, settings, restored: saved?.Monitor, rule: rule);
             await WarmUpAsync(_monitor, batch, saved is null ? long.MinValue : saved.LearnedUpToMicros + 1);
             _savedAt = time.GetUtcNow();
         }
         else if (version != _settingsVersion)
         {
             _settingsVersion = version;
-            _monitor.Reconfigure(await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None));
+            _monitor.Reconfigure(await detectorSettings.ForAsync(batch.Sensor.TenantId, batch.Sensor.Type, CancellationToken.None),
+                await detectorSettings.RuleForAsync(batch.Sensor, CancellationToken.None));
         }
 
         List<AuditEvent>? raised = null;

@@ -335,5 +335,19 @@ internal static class SqliteMigrations
             CREATE INDEX audit_by_type ON audit_events(tenant_id, type, seq);
             ALTER TABLE users ADD COLUMN notifications_read_seq INTEGER NOT NULL DEFAULT 0;
             """),
+        (13, "alarm rules: limits with hysteresis and delay, and a maximum rate, per sensor or sensor type", """
+            CREATE TABLE alarm_rules (
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                scope INTEGER NOT NULL,
+                target TEXT NOT NULL,
+                high REAL,
+                low REAL,
+                hysteresis REAL NOT NULL,
+                delay_seconds REAL NOT NULL,
+                max_rate_per_minute REAL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, scope, target)) WITHOUT ROWID;
+            """),
     ];
 }
