@@ -63,7 +63,7 @@ public sealed partial class LocalisationTests
         // Every literal text a page looks up, and the enum values pages show through the localizer.
         var asked = Directory.EnumerateFiles(Path.Combine(ServerFolder, "Components"), "*.razor", SearchOption.AllDirectories)
             .SelectMany(file => Lookup().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
-            .Concat(EnumNames).Concat(StoryTemplates()).Distinct().ToList();
+            .Concat(EnumNames).Concat(StoryTemplates()).Concat(SmartMaintenance.Server.Components.Ui.DetectorWords.Texts.Values).Distinct().ToList();
         Assert.True(asked.Count > 150, $"only {asked.Count} texts found: is the lookup pattern still right?");
         var missing = asked.Where(text => !english.ContainsKey(text)).ToList();
         Assert.True(missing.Count == 0, "missing from the resource files: " + string.Join(" | ", missing));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 
 using SmartMaintenance.Agents;
 using SmartMaintenance.Detection;
+using SmartMaintenance.Detection.Ensemble;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Storage;
@@ -17,7 +18,7 @@ internal enum AlarmRuleOutcome { Saved, Invalid, UnknownSensor }
 internal sealed record AlarmRuleChange(AlarmRuleOutcome Outcome, AlarmRule? Rule, IReadOnlyDictionary<string, string[]> Errors);
 
 /// <summary>
-/// Setting and removing alarm rules, for the API and the alarm rules page alike: the figures checked
+/// Setting and removing alarm rules and detector sensitivities, for the API and the alarm rules page alike: the figures checked
 /// (<see cref="AlarmRule.Problems"/>), a sensor rule only for a sensor of the catalog, the running sensor agents told
 /// (through <see cref="DetectorSettingsProvider"/>), and an audit entry with who, the figures and what changed
 /// (correlation <c>alarm-rule:{scope}:{target}</c>, so a rule's history is one query). An unchanged rule writes no entry.
@@ -89,6 +90,32 @@ internal sealed class AlarmRuleEditor(DetectorSettingsProvider settings, ICatalo
             new AlarmRuleChanged(WireName(scope), target, "removed", null, null, null, null, null, []));
         return true;
     }
+
+    /// <summary>Sets a sensor type's detector sensitivity (0–1) and records who did it.</summary>
+    public async Task<SensitivitySetting> SetSensitivityAsync(ClaimsPrincipal user, long tenantId, string sensorType, double sensitivity,
+        CancellationToken cancellationToken)
+    {
+        var saved = await settings.SetAsync(tenantId, sensorType, sensitivity, cancellationToken);
+        await audit.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), user.ActorOf(),
+            new DetectorSensitivityChanged(sensorType, saved.Sensitivity, new DetectorSettings(saved.Sensitivity).ReportingLevel));
+        return saved;
+    }
+
+    /// <summary>Returns a sensor type to the default sensitivity; false when it had no setting of its own.</summary>
+    public async Task<bool> ResetSensitivityAsync(ClaimsPrincipal user, long tenantId, string sensorType, CancellationToken cancellationToken)
+    {
+        if (!await settings.DeleteAsync(tenantId, sensorType, cancellationToken))
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), user.ActorOf(),
+            new DetectorSensitivityChanged(sensorType, null, DetectorSettings.Default.ReportingLevel));
+        return true;
+    }
+
+    public Task<IReadOnlyList<SensitivitySetting>> ListSensitivitiesAsync(long tenantId, CancellationToken cancellationToken) =>
+        settings.ListAsync(tenantId, cancellationToken);
 
     public Task<IReadOnlyList<AlarmRule>> ListAsync(long tenantId, CancellationToken cancellationToken) => settings.ListRulesAsync(tenantId, cancellationToken);
 

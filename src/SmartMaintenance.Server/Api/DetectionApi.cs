@@ -37,7 +37,7 @@ internal static class DetectionApi
     }
 
     private static async Task<Results<Ok<SensitivityResponse>, ProblemHttpResult>> SetAsync(
-        HttpContext context, DetectorSettingsProvider settings, IEventLog events, string sensorType, SensitivityInput body)
+        HttpContext context, AlarmRuleEditor editor, string sensorType, SensitivityInput body)
     {
         if (sensorType.Length > 64 || string.IsNullOrWhiteSpace(sensorType))
         {
@@ -49,26 +49,14 @@ internal static class DetectionApi
             return Problems.Result(StatusCodes.Status400BadRequest, "Invalid sensitivity", "sensitivity must be a number from 0 to 1.");
         }
 
-        var tenantId = context.User.TenantIdOf();
-        var saved = await settings.SetAsync(tenantId, sensorType, body.Sensitivity.Value, context.RequestAborted);
-        await events.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), context.User.ActorOf(),
-            new DetectorSensitivityChanged(sensorType, saved.Sensitivity, new DetectorSettings(saved.Sensitivity).ReportingLevel));
+        var saved = await editor.SetSensitivityAsync(context.User, context.User.TenantIdOf(), sensorType, body.Sensitivity.Value, context.RequestAborted);
         return TypedResults.Ok(SensitivityResponse.From(saved));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        HttpContext context, DetectorSettingsProvider settings, IEventLog events, string sensorType)
-    {
-        var tenantId = context.User.TenantIdOf();
-        if (!await settings.DeleteAsync(tenantId, sensorType, context.RequestAborted))
-        {
-            return Problems.Result(StatusCodes.Status404NotFound, "No setting", $"Sensor type '{sensorType}' already uses the default sensitivity.");
-        }
-
-        await events.RecordAsync(tenantId, AgentEventTypes.DetectorSensitivityChanged, Guid.NewGuid().ToString("N"), context.User.ActorOf(),
-            new DetectorSensitivityChanged(sensorType, null, DetectorSettings.Default.ReportingLevel));
-        return TypedResults.NoContent();
-    }
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(HttpContext context, AlarmRuleEditor editor, string sensorType) =>
+        await editor.ResetSensitivityAsync(context.User, context.User.TenantIdOf(), sensorType, context.RequestAborted)
+            ? TypedResults.NoContent()
+            : Problems.Result(StatusCodes.Status404NotFound, "No setting", $"Sensor type '{sensorType}' already uses the default sensitivity.");
 }
 
 public sealed record SensitivityInput([property: Required] double? Sensitivity);

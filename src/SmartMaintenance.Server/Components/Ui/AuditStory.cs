@@ -41,7 +41,7 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
         {
             AgentEventTypes.AnomalyDetected => Compose("Anomaly on {0} of {1}: {2} at {3}, score {4}, severity {5} ({6})",
                 reader.Sensor("sensor_id", "at"), reader.Asset("asset_id"), reader.Number("value"), reader.Time("at"), reader.Number("score"),
-                reader.Word("severity"), reader.List("detectors")),
+                reader.Word("severity"), reader.Detectors("detectors")),
             AgentEventTypes.AnomalyValidated => Compose("Validation kept the anomaly on {0} ({1} confident): {2}",
                 reader.Sensor("sensor_id"), reader.Percent("confidence"), reader.Text("reason")),
             AgentEventTypes.AnomalyDismissed => Compose("Validation dismissed the anomaly on {0} ({1} confident): {2}",
@@ -72,6 +72,15 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 reader.Text("step"), reader.Number("attempts"), reader.Text("error")),
             AgentEventTypes.DeadLetterReplayed => Compose(reader.Bool("succeeded") ? "Parked step {0} replayed: it succeeded" : "Parked step {0} replayed: it failed again",
                 reader.Text("step")),
+            AgentEventTypes.AlarmRuleChanged => reader.Text("action").Text == "removed"
+                ? Compose("Alarm rule for {0} removed", reader.RuleTarget())
+                : Compose("Alarm rule for {0} set: high {1}, low {2}, hysteresis {3}, delay {4} s, maximum rate {5} a minute",
+                    reader.RuleTarget(), reader.Number("high"), reader.Number("low"), reader.Number("hysteresis"), reader.Number("delay_seconds"),
+                    reader.Number("max_rate_per_minute")),
+            AgentEventTypes.DetectorSensitivityChanged => reader.IsNumber("sensitivity")
+                ? Compose("Detector sensitivity of {0} sensors set to {1} (anomalies from score {2})", reader.SensorType("sensor_type"),
+                    reader.Number("sensitivity"), reader.Number("firing_level"))
+                : Compose("Detector sensitivity of {0} sensors back to the default", reader.SensorType("sensor_type")),
             AgentEventTypes.CatalogChanged => Compose(reader.Text("action").Text == "created" ? "{0} {1} created" : "{0} {1} changed: {2}",
                 reader.Word("kind"), reader.Text("name"), reader.List("changed")),
             _ => [new StorySegment(AuditSummary.Of(entry.Payload))],
@@ -197,6 +206,18 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
         /// <summary>An enum value written snake_case ("true_alarm"), shown as the enum's words in the person's language.</summary>
         public StorySegment Word(string name) =>
             Get(name) is { ValueKind: JsonValueKind.String } v ? new(texts[Pascal(v.GetString()!)]) : Missing;
+
+        public bool IsNumber(string name) => Get(name) is { ValueKind: JsonValueKind.Number };
+
+        /// <summary>A sensor type as the catalog shows it (the known ones in the reader's language).</summary>
+        public StorySegment SensorType(string name) => Get(name) is { ValueKind: JsonValueKind.String } v ? new(texts[v.GetString()!]) : Missing;
+
+        public StorySegment Detectors(string name) =>
+            Get(name) is { ValueKind: JsonValueKind.Array } v ? new(DetectorWords.Of(texts, v.EnumerateArray().Select(e => e.ToString()))) : Missing;
+
+        /// <summary>What an alarm rule applies to: the sensor (linked) or "every temperature sensor".</summary>
+        public StorySegment RuleTarget() =>
+            Text("scope").Text == "sensor" ? Sensor("target") : new(texts["every {0} sensor", SensorType("target").Text]);
 
         public StorySegment List(string name) =>
             Get(name) is { ValueKind: JsonValueKind.Array } v ? new(string.Join(", ", v.EnumerateArray().Select(e => e.ToString()))) : Missing;
