@@ -30,6 +30,7 @@ public static class AgentEventTypes
     public const string DetectorSensitivityChanged = "DetectorSensitivityChanged";
     public const string CatalogChanged = "CatalogChanged";
     public const string AlarmRuleChanged = "AlarmRuleChanged";
+    public const string AnomalyReviewed = "AnomalyReviewed";
     public const string UserCreated = "UserCreated";
     public const string UserDisabled = "UserDisabled";
     public const string UserEnabled = "UserEnabled";
@@ -90,6 +91,12 @@ public sealed record DetectorSensitivityChanged(string SensorType, double? Sensi
 public sealed record AlarmRuleChanged(
     string Scope, string Target, string Action, double? High, double? Low, double? Hysteresis, double? DelaySeconds, double? MaxRatePerMinute,
     IReadOnlyList<string> Changed);
+
+/// <summary>
+/// A person acknowledged an anomaly (<c>acknowledged</c>), commented on it (<c>commented</c>) or marked it a true or a
+/// false alarm for learning (<c>labelled</c>, with the <see cref="Label"/>); <see cref="Comment"/> is the comment or the mark's reason.
+/// </summary>
+public sealed record AnomalyReviewed(Guid AnomalyId, string SensorId, string? AssetId, string Action, AnomalyOutcome? Label, string? Comment);
 
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);

@@ -97,7 +97,19 @@ public sealed record MaintenanceRecord(
     DateTimeOffset CompletedAt);
 
 /// <summary>What maintenance found about an anomaly: the ground truth learning trains and evaluates on.</summary>
-public sealed record AnomalyLabel(Guid AnomalyId, long TenantId, AnomalyOutcome Label, Guid WorkOrderId, DateTimeOffset LabelledAt);
+/// <summary>
+/// An anomaly labelled a true or a false alarm, the data the detectors and models learn from: by completed maintenance
+/// (<see cref="WorkOrderId"/>, the work order whose outcome it is) or by a person reviewing the anomaly
+/// (<see cref="LabelledBy"/>, with their <see cref="Comment"/>). A later label replaces an earlier one.
+/// </summary>
+public sealed record AnomalyLabel(Guid AnomalyId, long TenantId, AnomalyOutcome Label, Guid? WorkOrderId, DateTimeOffset LabelledAt,
+    string? LabelledBy = null, string? Comment = null);
+
+/// <summary>What a person did to an anomaly: acknowledged it, commented on it, or marked it a true or a false alarm.</summary>
+public enum AnomalyNoteKind { Acknowledged, Comment, MarkedTrueAlarm, MarkedFalseAlarm }
+
+/// <summary>One entry of an anomaly's review, oldest first: who, what and when (the comment's text, or the mark's reason).</summary>
+public sealed record AnomalyNote(long Id, Guid AnomalyId, AnomalyNoteKind Kind, string Actor, string? Text, DateTimeOffset At);
 
 public enum AnomalyOutcome { TrueAlarm, FalseAlarm }
 

@@ -26,11 +26,28 @@ public interface IAnomalyStore
     Task<long> CountSinceAsync(long tenantId, DateTimeOffset since, IReadOnlyCollection<string>? assetIds, CancellationToken cancellationToken);
 }
 
-/// <summary>Outcome labels of anomalies, from completed maintenance.</summary>
+/// <summary>Outcome labels of anomalies, from completed maintenance and from people's review.</summary>
 public interface ILabelStore
 {
     Task SaveAsync(IReadOnlyList<AnomalyLabel> labels, CancellationToken cancellationToken);
+
+    /// <summary>Newest first.</summary>
     Task<IReadOnlyList<AnomalyLabel>> ListAsync(long tenantId, int limit, CancellationToken cancellationToken);
+
+    Task<AnomalyLabel?> FindAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
+}
+
+/// <summary>People's review of anomalies: acknowledgements, comments and marks, kept in the order they came.</summary>
+public interface IAnomalyNoteStore
+{
+    /// <summary>Appends the note (its id is given by the store) and returns it as stored.</summary>
+    Task<AnomalyNote> AddAsync(long tenantId, AnomalyNote note, CancellationToken cancellationToken);
+
+    /// <summary>The anomaly's notes, oldest first.</summary>
+    Task<IReadOnlyList<AnomalyNote>> ListAsync(long tenantId, Guid anomalyId, CancellationToken cancellationToken);
+
+    /// <summary>The first acknowledgement of each of the given anomalies that has one.</summary>
+    Task<IReadOnlyDictionary<Guid, AnomalyNote>> AcknowledgementsAsync(long tenantId, IReadOnlyCollection<Guid> anomalyIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The anomaly detector's sensitivity per tenant and sensor type (types without a row use the default).</summary>

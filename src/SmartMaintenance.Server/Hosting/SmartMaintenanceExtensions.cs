@@ -85,6 +85,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
         builder.Services.AddSingleton<DetectorSettingsProvider>();
         builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
+        builder.Services.AddSingleton<IAnomalyNoteStore, SqliteAnomalyNoteStore>();
         builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
         builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
         builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
@@ -107,6 +108,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<SensorDirectory>();
         builder.Services.AddSingleton<Api.CatalogEditor>();
         builder.Services.AddSingleton<Api.AlarmRuleEditor>();
+        builder.Services.AddSingleton<Api.AnomalyReviewer>();
         builder.Services.AddSingleton<ReadingIngestor>();
         builder.Services.AddSingleton(sp => new DemoFleetSimulator(
             sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DemoEnabled,

@@ -349,5 +349,29 @@ internal static class SqliteMigrations
                 updated_at INTEGER NOT NULL,
                 PRIMARY KEY (tenant_id, scope, target)) WITHOUT ROWID;
             """),
+        (14, "anomalies reviewed by people: labels without a work order (who, why), and acknowledgements and comments", """
+            CREATE TABLE anomaly_labels_14 (
+                anomaly_id TEXT PRIMARY KEY,
+                tenant_id INTEGER NOT NULL,
+                label TEXT NOT NULL,
+                work_order_id TEXT,
+                labelled_at INTEGER NOT NULL,
+                labelled_by TEXT,
+                comment TEXT);
+            INSERT INTO anomaly_labels_14 (anomaly_id, tenant_id, label, work_order_id, labelled_at)
+                SELECT anomaly_id, tenant_id, label, work_order_id, labelled_at FROM anomaly_labels;
+            DROP TABLE anomaly_labels;
+            ALTER TABLE anomaly_labels_14 RENAME TO anomaly_labels;
+            CREATE INDEX anomaly_labels_by_tenant ON anomaly_labels(tenant_id, labelled_at);
+            CREATE TABLE anomaly_notes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+                anomaly_id TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                text TEXT,
+                at INTEGER NOT NULL);
+            CREATE INDEX anomaly_notes_by_anomaly ON anomaly_notes(tenant_id, anomaly_id, id);
+            """),
     ];
 }
