@@ -72,6 +72,14 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 reader.Text("step"), reader.Number("attempts"), reader.Text("error")),
             AgentEventTypes.DeadLetterReplayed => Compose(reader.Bool("succeeded") ? "Parked step {0} replayed: it succeeded" : "Parked step {0} replayed: it failed again",
                 reader.Text("step")),
+            AgentEventTypes.AnomalyReviewed => reader.Text("action").Text switch
+            {
+                "acknowledged" => Compose("Anomaly on {0} acknowledged", reader.Sensor("sensor_id")),
+                "commented" => Compose("Comment on the anomaly on {0}: {1}", reader.Sensor("sensor_id"), reader.Text("comment")),
+                _ => reader.IsText("comment")
+                    ? Compose("Anomaly on {0} marked {1} for learning: {2}", reader.Sensor("sensor_id"), reader.Word("label"), reader.Text("comment"))
+                    : Compose("Anomaly on {0} marked {1} for learning", reader.Sensor("sensor_id"), reader.Word("label")),
+            },
             AgentEventTypes.AlarmRuleChanged => reader.Text("action").Text == "removed"
                 ? Compose("Alarm rule for {0} removed", reader.RuleTarget())
                 : Compose("Alarm rule for {0} set: high {1}, low {2}, hysteresis {3}, delay {4} s, maximum rate {5} a minute",
@@ -208,6 +216,8 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
             Get(name) is { ValueKind: JsonValueKind.String } v ? new(texts[Pascal(v.GetString()!)]) : Missing;
 
         public bool IsNumber(string name) => Get(name) is { ValueKind: JsonValueKind.Number };
+
+        public bool IsText(string name) => Get(name) is { ValueKind: JsonValueKind.String };
 
         /// <summary>A sensor type as the catalog shows it (the known ones in the reader's language).</summary>
         public StorySegment SensorType(string name) => Get(name) is { ValueKind: JsonValueKind.String } v ? new(texts[v.GetString()!]) : Missing;

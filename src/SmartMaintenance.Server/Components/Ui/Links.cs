@@ -18,6 +18,9 @@ public static class Links
 
     public static string Case(Guid caseId) => $"cases/{caseId}";
 
+    /// <summary>An anomaly's page: what raised it, the readings around it, its validation, and people's review.</summary>
+    public static string Anomaly(Guid anomalyId) => $"anomalies/{anomalyId}";
+
     /// <summary>An asset's page: its health, sensors, anomalies, cases, predictions and maintenance.</summary>
     public static string Asset(string assetId) => $"assets/{Uri.EscapeDataString(assetId)}";
 
