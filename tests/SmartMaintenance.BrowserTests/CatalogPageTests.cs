@@ -79,6 +79,28 @@ public sealed class CatalogPageTests(BrowserHost host) : IClassFixture<BrowserHo
         await Assertions.Expect(admin.GetByTestId("asset-name")).ToHaveTextAsync("Roller mill M-1 (north)");
         await Assertions.Expect(admin.GetByTestId("asset-sensor")).ToContainTextAsync("braga-mill-1-vib");
 
+        // Retiring, not deleting: the sensor leaves service after a confirmation, shows as retired, and comes back.
+        await BrowserHost.GoLiveAsync(admin, "/catalog");
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Sensors" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Retire braga-mill-1-vib" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("catalog-confirm")).ToContainTextAsync("It takes no more readings");
+        await admin.GetByTestId("catalog-confirm-yes").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("catalog-saved")).ToHaveTextAsync("braga-mill-1-vib retired.");
+        var retiredRow = admin.GetByTestId("catalog-sensor").Filter(new() { HasText = "braga-mill-1-vib" });
+        await Assertions.Expect(retiredRow.GetByTestId("retired-chip")).ToBeVisibleAsync();
+        await Assertions.Expect(retiredRow.GetByRole(AriaRole.Button, new() { Name = "Edit braga-mill-1-vib" })).ToHaveCountAsync(0);
+        Assert.NotEqual(JsonValueKind.Null, (await api.GetFromJsonAsync<JsonElement>("/api/v1/sensors/braga-mill-1-vib")).GetProperty("retired_at").ValueKind);
+        await BrowserHost.ScreenshotAsync(admin, "catalog-retired-sensor");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Reinstate braga-mill-1-vib" }).ClickAsync();
+        await admin.GetByTestId("catalog-confirm-yes").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("catalog-saved")).ToHaveTextAsync("braga-mill-1-vib back in service.");
+        await Assertions.Expect(retiredRow.GetByTestId("retired-chip")).ToHaveCountAsync(0);
+        // A site whose assets are in service is not retired: the reason is shown.
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Sites" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Retire Braga mill" }).ClickAsync();
+        await admin.GetByTestId("catalog-confirm-yes").ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("catalog-refused")).ToContainTextAsync("still has assets in service (braga-mill-1)");
+
         // A viewer reads the catalog but is offered no way to change it.
         await BrowserHost.CreateUserAsync(admin, "cat-viewer", "Catalog Viewer", "viewer-password-123");
         var viewer = await host.SignedInAsync("cat-viewer", "viewer-password-123");
@@ -86,6 +108,7 @@ public sealed class CatalogPageTests(BrowserHost host) : IClassFixture<BrowserHo
         await Assertions.Expect(viewer.GetByTestId("catalog-site").Filter(new() { HasText = "Braga mill" })).ToHaveCountAsync(1);
         await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "New site" })).ToHaveCountAsync(0);
         await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Edit Braga mill" })).ToHaveCountAsync(0);
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Button, new() { Name = "Retire Braga mill" })).ToHaveCountAsync(0);
         await BrowserHost.ScreenshotAsync(viewer, "catalog-viewer");
     }
 

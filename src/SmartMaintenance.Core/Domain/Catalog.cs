@@ -8,7 +8,14 @@ public sealed record Tenant(long Id, string Slug, string Name, DateTimeOffset Cr
 }
 
 /// <summary>A plant, depot or yard that holds assets.</summary>
-public sealed record Site(string SiteId, string Name, string? Location, DateTimeOffset CreatedAt);
+public sealed record Site(string SiteId, string Name, string? Location, DateTimeOffset CreatedAt)
+{
+    /// <summary>When it was retired (taken out of service, its history kept), or null while in service.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+}
+
+/// <summary>What the catalog holds: sites, assets and sensors.</summary>
+public enum CatalogKind { Site, Asset, Sensor }
 
 /// <summary>
 /// A machine or component; <see cref="ParentAssetId"/> builds hierarchies (line → pump → motor). Its
@@ -16,7 +23,11 @@ public sealed record Site(string SiteId, string Name, string? Location, DateTime
 /// </summary>
 public sealed record Asset(
     string AssetId, string SiteId, string? ParentAssetId, string Name, string Kind, DateTimeOffset CreatedAt,
-    AssetCriticality Criticality = AssetCriticality.Medium);
+    AssetCriticality Criticality = AssetCriticality.Medium)
+{
+    /// <summary>When it was retired (taken out of service, its history kept), or null while in service.</summary>
+    public DateTimeOffset? RetiredAt { get; init; }
+}
 
 /// <summary>How much an asset's failure costs: low (a spare takes over), up to critical (the plant or line stops, or people are at risk).</summary>
 public enum AssetCriticality { Low, Medium, High, Critical }
@@ -39,6 +50,10 @@ public sealed record Sensor(
     bool AutoRegistered,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>When it was retired: it takes no more readings, and its history stays. Null while in service.</summary>
+    [Orleans.Id(11)]
+    public DateTimeOffset? RetiredAt { get; init; }
+
     public bool IsOutsideExpectedRange(double value) =>
         (ExpectedMin is { } min && value < min) || (ExpectedMax is { } max && value > max);
 }

@@ -113,6 +113,12 @@ internal sealed class ReadingBatchBuilder : IDisposable
 
     private void AddResolved(int index, Sensor sensor, ReadOnlySpan<char> unit, long micros, double value, ReadingQuality quality)
     {
+        if (sensor.RetiredAt is not null)
+        {
+            Reject(index, "sensor_id", $"sensor '{sensor.SensorId}' is retired and takes no readings; reinstate it first (POST /api/v1/sensors/{sensor.SensorId}/reinstate)");
+            return;
+        }
+
         if (!UnitNames.Match(unit, sensor.Unit))
         {
             Reject(index, "unit", $"unit '{unit.Trim()}' does not match the unit of sensor '{sensor.SensorId}' ('{sensor.Unit}')");

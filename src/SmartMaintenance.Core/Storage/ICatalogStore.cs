@@ -25,6 +25,12 @@ public interface ICatalogStore
     Task<(StoreResult Result, Sensor? Sensor)> UpsertSensorAsync(long tenantId, Sensor sensor, CancellationToken cancellationToken);
     /// <summary>Deletes the sensor with its readings and roll-ups.</summary>
     Task<StoreResult> DeleteSensorAsync(long tenantId, string sensorId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retires a site, asset or sensor at <paramref name="at"/>, or reinstates it (null); NotFound when there is none. An
+    /// asset's sensors in service retire with it, and come back with it when they retired at the same moment.
+    /// </summary>
+    Task<StoreResult> SetRetiredAsync(long tenantId, CatalogKind kind, string id, DateTimeOffset? at, CancellationToken cancellationToken);
 }
 
 /// <summary>Outcome of a catalog write.</summary>

@@ -71,7 +71,36 @@ internal static class CatalogApi
             return result;
         }).WithName("DeleteSensor").WithSummary("Delete a sensor").RequireAuthorization(Scopes.DataWrite);
 
+        foreach (var (kind, path) in new[] { (CatalogKind.Site, "sites/{id}"), (CatalogKind.Asset, "assets/{id}"), (CatalogKind.Sensor, "sensors/{id}") })
+        {
+            var name = CatalogEditor.KindName(kind);
+            var title = char.ToUpperInvariant(name[0]) + name[1..];
+            group.MapPost($"/{path}/retire", (HttpContext c, CatalogEditor e, string id) => RetiredAsync(c, e, kind, id, retire: true))
+                .WithName($"Retire{title}").RequireAuthorization(Scopes.DataWrite)
+                .WithSummary(kind switch
+                {
+                    CatalogKind.Sensor => "Retire a sensor: it takes no more readings; its history stays",
+                    CatalogKind.Asset => "Retire an asset and its sensors (409 while parts of it are in service); its history stays",
+                    _ => "Retire a site (409 while assets on it are in service)",
+                });
+            group.MapPost($"/{path}/reinstate", (HttpContext c, CatalogEditor e, string id) => RetiredAsync(c, e, kind, id, retire: false))
+                .WithName($"Reinstate{title}").RequireAuthorization(Scopes.DataWrite)
+                .WithSummary($"Bring a retired {name} back into service (409 while what it belongs to is retired)");
+        }
+
         return app;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RetiredAsync(HttpContext c, CatalogEditor editor, CatalogKind kind, string id, bool retire)
+    {
+        var change = await editor.SetRetiredAsync(c.User, c.User.TenantIdOf(), kind, id, retire, c.RequestAborted);
+        var name = CatalogEditor.KindName(kind);
+        return change.Outcome switch
+        {
+            CatalogOutcome.NotFound => NotFoundProblem(name, id),
+            CatalogOutcome.Refused => Problems.Result(409, retire ? $"The {name} cannot be retired" : $"The {name} cannot be reinstated", change.Reason!),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     private static SensorResponse? Map(Sensor? sensor) => sensor is null ? null : SensorResponse.From(sensor);

@@ -11,12 +11,17 @@ using SmartMaintenance.Storage;
 namespace SmartMaintenance.Server.Api;
 
 /// <summary>What a catalog change came to.</summary>
-internal enum CatalogOutcome { Created, Updated, Invalid, Exists, MissingReference }
+internal enum CatalogOutcome { Created, Updated, Invalid, Exists, MissingReference, NotFound, Refused }
 
 /// <summary>A catalog change's outcome; for <see cref="CatalogOutcome.Invalid"/>, the fields at fault (as sent) and why.</summary>
 internal sealed record CatalogChange(CatalogOutcome Outcome, IReadOnlyDictionary<string, string[]> Errors)
 {
+    /// <summary>Why a retirement or reinstatement was <see cref="CatalogOutcome.Refused"/>.</summary>
+    public string? Reason { get; init; }
+
     public static CatalogChange Of(CatalogOutcome outcome) => new(outcome, new Dictionary<string, string[]>());
+
+    public static CatalogChange Refused(string reason) => Of(CatalogOutcome.Refused) with { Reason = reason };
 
     public static CatalogChange Invalid(string field, string message) =>
         new(CatalogOutcome.Invalid, new Dictionary<string, string[]> { [field] = [message] });
@@ -29,7 +34,7 @@ internal sealed record CatalogChange(CatalogOutcome Outcome, IReadOnlyDictionary
 /// who changed what (correlation <c>catalog:{kind}:{id}</c>, so an item's history is one query). The tenant is the
 /// caller's for the API, and the one the page shows for the catalog page (a platform admin may look at another).
 /// </summary>
-internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directory, IEventLog audit)
+internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directory, IEventLog audit, TimeProvider time)
 {
     private const int MaxHierarchyDepth = 32;
 
@@ -85,6 +90,91 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
         return await AuditedAsync(user, tenantId, result, "sensor", sensorId, sensorId, assetId, Changed(before, sensor,
             ("asset_id", s => s.AssetId), ("type", s => s.Type), ("unit", s => s.Unit), ("expected_min", s => s.ExpectedMin),
             ("expected_max", s => s.ExpectedMax), ("sample_interval_seconds", s => s.SampleIntervalSeconds)));
+    }
+
+    /// <summary>
+    /// Takes a site, asset or sensor out of service (<paramref name="retire"/>) or back into it. A retired sensor takes no
+    /// more readings; its readings, anomalies and cases stay. An asset's sensors retire with it, and those that went
+    /// with it come back with it. Refused while something under it is still in service (a site's assets, an asset's
+    /// parts), and on the way back while what it belongs to is retired.
+    /// </summary>
+    public async Task<CatalogChange> SetRetiredAsync(ClaimsPrincipal user, long tenantId, CatalogKind kind, string id, bool retire,
+        CancellationToken cancellationToken)
+    {
+        (string? Name, string? AssetId, DateTimeOffset? RetiredAt) found = kind switch
+        {
+            CatalogKind.Site => await store.FindSiteAsync(tenantId, id, cancellationToken) is { } site ? (site.Name, (string?)null, site.RetiredAt) : default,
+            CatalogKind.Asset => await store.FindAssetAsync(tenantId, id, cancellationToken) is { } asset ? (asset.Name, asset.AssetId, asset.RetiredAt) : default,
+            _ => await store.FindSensorAsync(tenantId, id, cancellationToken) is { } sensor ? (sensor.SensorId, sensor.AssetId, sensor.RetiredAt) : default,
+        };
+        if (found.Name is not { } name)
+        {
+            return CatalogChange.Of(CatalogOutcome.NotFound);
+        }
+
+        if ((found.RetiredAt is not null) == retire)
+        {
+            return CatalogChange.Of(CatalogOutcome.Updated);
+        }
+
+        if ((retire ? await InServiceUnderAsync(tenantId, kind, id, cancellationToken) : await RetiredAboveAsync(tenantId, kind, id, cancellationToken))
+            is { } reason)
+        {
+            return CatalogChange.Refused(reason);
+        }
+
+        if (await store.SetRetiredAsync(tenantId, kind, id, retire ? time.GetUtcNow() : null, cancellationToken) == StoreResult.NotFound)
+        {
+            return CatalogChange.Of(CatalogOutcome.NotFound);
+        }
+
+        directory.Invalidate(tenantId);
+        var label = KindName(kind);
+        await audit.RecordAsync(tenantId, AgentEventTypes.CatalogChanged, $"catalog:{label}:{id}", user.ActorOf(),
+            new CatalogChanged(label, id, name, retire ? "retired" : "reinstated", found.AssetId, []));
+        return CatalogChange.Of(CatalogOutcome.Updated);
+    }
+
+    public static string KindName(CatalogKind kind) => kind.ToString().ToLowerInvariant();
+
+    private async Task<string?> InServiceUnderAsync(long tenantId, CatalogKind kind, string id, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case CatalogKind.Site:
+                var assets = (await store.ListAssetsAsync(tenantId, id, cancellationToken)).Where(a => a.RetiredAt is null).Select(a => a.AssetId).ToList();
+                return assets.Count > 0 ? $"site '{id}' still has assets in service ({string.Join(", ", assets.Take(5))}); retire them first." : null;
+            case CatalogKind.Asset:
+                var parts = (await store.ListAssetsAsync(tenantId, null, cancellationToken)).Where(a => a.ParentAssetId == id && a.RetiredAt is null)
+                    .Select(a => a.AssetId).ToList();
+                return parts.Count > 0 ? $"asset '{id}' still has parts in service ({string.Join(", ", parts.Take(5))}); retire them first." : null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task<string?> RetiredAboveAsync(long tenantId, CatalogKind kind, string id, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case CatalogKind.Asset:
+                var asset = await store.FindAssetAsync(tenantId, id, cancellationToken);
+                if (asset is not null && await store.FindSiteAsync(tenantId, asset.SiteId, cancellationToken) is { RetiredAt: not null })
+                {
+                    return $"its site '{asset.SiteId}' is retired; reinstate the site first.";
+                }
+
+                return asset?.ParentAssetId is { } parent && await store.FindAssetAsync(tenantId, parent, cancellationToken) is { RetiredAt: not null }
+                    ? $"the asset it is part of ('{parent}') is retired; reinstate that first."
+                    : null;
+            case CatalogKind.Sensor:
+                var sensor = await store.FindSensorAsync(tenantId, id, cancellationToken);
+                return sensor?.AssetId is { } owner && await store.FindAssetAsync(tenantId, owner, cancellationToken) is { RetiredAt: not null }
+                    ? $"its asset '{owner}' is retired; reinstate the asset first."
+                    : null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>Checks the request, then finds what the id names now: a create-only request for a taken id is refused.</summary>

@@ -69,10 +69,10 @@ public sealed record SensorRequest(
 
 public sealed record SensorResponse(
     string SensorId, string? AssetId, string Type, string Unit, double? ExpectedMin, double? ExpectedMax,
-    double SampleIntervalSeconds, bool AutoRegistered, DateTimeOffset CreatedAt)
+    double SampleIntervalSeconds, bool AutoRegistered, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
 {
     public static SensorResponse From(Sensor s) => new(
-        s.SensorId, s.AssetId, s.Type, s.Unit, s.ExpectedMin, s.ExpectedMax, s.SampleIntervalSeconds, s.AutoRegistered, s.CreatedAt);
+        s.SensorId, s.AssetId, s.Type, s.Unit, s.ExpectedMin, s.ExpectedMax, s.SampleIntervalSeconds, s.AutoRegistered, s.CreatedAt, s.RetiredAt);
 }
 
 /// <summary>An asset's health from all its sensors together; <c>health</c> is null while <c>learning</c>.</summary>

@@ -51,12 +51,22 @@ public sealed class SqliteCatalogStoreTests : IDisposable
         {
             var database = new SqliteDatabase(folder, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteDatabase>.Instance);
             database.Migrate(upTo: 8);
-            var catalog = new SqliteCatalogStore(database, TimeProvider.System);
-            await catalog.UpsertSiteAsync(1, new Site("plant", "Plant", null, default), default);
-            await catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-1", null, "temperature", "°C", double.NegativeInfinity, double.PositiveInfinity, 1, false, default), default);
-            await catalog.UpsertSensorAsync(1, new Sensor(0, 1, "s-2", null, "temperature", "°C", -5, 90, 1, false, default), default);
+            // Written as that version wrote them (today's store reads columns a version-8 file does not have).
+            await using (var connection = await database.OpenAsync(default))
+            {
+                foreach (var (id, min, max) in new[] { ("s-1", double.NegativeInfinity, double.PositiveInfinity), ("s-2", -5, 90) })
+                {
+                    await connection.ExecuteAsync(
+                        """
+                        INSERT INTO sensors (tenant_id, sensor_id, type, unit, expected_min, expected_max, sample_interval_s, auto_registered, created_at)
+                        VALUES (1, $id, 'temperature', '°C', $min, $max, 1, 0, 0)
+                        """,
+                        default, ("$id", id), ("$min", min), ("$max", max));
+                }
+            }
 
             database.Migrate();
+            var catalog = new SqliteCatalogStore(database, TimeProvider.System);
 
             var sensors = (await catalog.ListSensorsAsync(1, null, default)).OrderBy(s => s.SensorId).ToArray();
             Assert.Equal((null, null), (sensors[0].ExpectedMin, sensors[0].ExpectedMax));

@@ -36,7 +36,8 @@ public sealed class AssetHealthRefresher(ICatalogStore catalog, IAssetHealthStor
 
             foreach (var tenant in await catalog.ListTenantsAsync(stoppingToken))
             {
-                foreach (var asset in await catalog.ListAssetsAsync(tenant.Id, null, stoppingToken))
+                // A retired asset's sensors take no readings: nothing to judge.
+                foreach (var asset in (await catalog.ListAssetsAsync(tenant.Id, null, stoppingToken)).Where(a => a.RetiredAt is null))
                 {
                     try
                     {

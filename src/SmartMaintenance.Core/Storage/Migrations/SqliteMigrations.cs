@@ -373,5 +373,10 @@ internal static class SqliteMigrations
                 at INTEGER NOT NULL);
             CREATE INDEX anomaly_notes_by_anomaly ON anomaly_notes(tenant_id, anomaly_id, id);
             """),
+        (15, "sites, assets and sensors retired from service (history kept) instead of deleted", """
+            ALTER TABLE sites ADD COLUMN retired_at INTEGER;
+            ALTER TABLE assets ADD COLUMN retired_at INTEGER;
+            ALTER TABLE sensors ADD COLUMN retired_at INTEGER;
+            """),
     ];
 }

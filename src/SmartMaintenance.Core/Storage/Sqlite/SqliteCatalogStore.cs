@@ -8,7 +8,11 @@ namespace SmartMaintenance.Storage.Sqlite;
 public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider time) : ICatalogStore
 {
     private const string SensorColumns =
-        "key, tenant_id, sensor_id, asset_id, type, unit, expected_min, expected_max, sample_interval_s, auto_registered, created_at";
+        "key, tenant_id, sensor_id, asset_id, type, unit, expected_min, expected_max, sample_interval_s, auto_registered, created_at, retired_at";
+
+    private const string AssetColumns = "asset_id, site_id, parent_asset_id, name, kind, created_at, criticality, retired_at";
+
+    private const string SiteColumns = "site_id, name, location, created_at, retired_at";
 
     public async Task<Tenant> CreateTenantAsync(string slug, string name, CancellationToken cancellationToken)
     {
@@ -39,7 +43,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ListAsync(
-            "SELECT site_id, name, location, created_at FROM sites WHERE tenant_id = $t ORDER BY site_id",
+            $"SELECT {SiteColumns} FROM sites WHERE tenant_id = $t ORDER BY site_id",
             ReadSite, cancellationToken, ("$t", tenantId));
     }
 
@@ -47,7 +51,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.ListAsync(
-            "SELECT site_id, name, location, created_at FROM sites WHERE tenant_id = $t AND site_id = $id",
+            $"SELECT {SiteColumns} FROM sites WHERE tenant_id = $t AND site_id = $id",
             ReadSite, cancellationToken, ("$t", tenantId), ("$id", siteId));
         return rows.SingleOrDefault();
     }
@@ -67,10 +71,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ListAsync(
-            """
-            SELECT asset_id, site_id, parent_asset_id, name, kind, created_at, criticality FROM assets
-            WHERE tenant_id = $t AND ($site IS NULL OR site_id = $site) ORDER BY asset_id
-            """,
+            $"SELECT {AssetColumns} FROM assets WHERE tenant_id = $t AND ($site IS NULL OR site_id = $site) ORDER BY asset_id",
             ReadAsset, cancellationToken, ("$t", tenantId), ("$site", siteId));
     }
 
@@ -78,7 +79,7 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.ListAsync(
-            "SELECT asset_id, site_id, parent_asset_id, name, kind, created_at, criticality FROM assets WHERE tenant_id = $t AND asset_id = $id",
+            $"SELECT {AssetColumns} FROM assets WHERE tenant_id = $t AND asset_id = $id",
             ReadAsset, cancellationToken, ("$t", tenantId), ("$id", assetId));
         return rows.SingleOrDefault();
     }
@@ -160,6 +161,40 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
         return StoreResult.Deleted;
     }
 
+    public async Task<StoreResult> SetRetiredAsync(long tenantId, CatalogKind kind, string id, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        var (table, column) = kind switch
+        {
+            CatalogKind.Site => ("sites", "site_id"),
+            CatalogKind.Asset => ("assets", "asset_id"),
+            _ => ("sensors", "sensor_id"),
+        };
+        var micros = at is { } time ? UnixMicros.From(time) : (long?)null;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var before = await connection.ListAsync($"SELECT retired_at FROM {table} WHERE tenant_id = $t AND {column} = $id",
+            r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), cancellationToken, ("$t", tenantId), ("$id", id));
+        if (before.Count == 0)
+        {
+            return StoreResult.NotFound;
+        }
+
+        await connection.ExecuteAsync($"UPDATE {table} SET retired_at = $at WHERE tenant_id = $t AND {column} = $id", cancellationToken,
+            ("$at", micros), ("$t", tenantId), ("$id", id));
+        if (kind == CatalogKind.Asset)
+        {
+            // Its sensors in service go with it; on the way back, those that went with it (same moment) return.
+            await connection.ExecuteAsync(
+                micros is not null
+                    ? "UPDATE sensors SET retired_at = $at WHERE tenant_id = $t AND asset_id = $id AND retired_at IS NULL"
+                    : "UPDATE sensors SET retired_at = NULL WHERE tenant_id = $t AND asset_id = $id AND retired_at = $was",
+                cancellationToken, ("$at", micros), ("$t", tenantId), ("$id", id), ("$was", before[0]));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return StoreResult.Updated;
+    }
+
     private async Task<StoreResult> UpsertAsync(
         string updateSql, string insertSql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -195,12 +230,21 @@ public sealed class SqliteCatalogStore(SqliteDatabase database, TimeProvider tim
 
     private static Tenant ReadTenant(SqliteDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetTime(3));
 
-    private static Site ReadSite(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetTime(3));
+    private static Site ReadSite(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetTime(3)) { RetiredAt = RetiredAt(r, 4) };
 
     private static Asset ReadAsset(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetString(3), r.GetString(4), r.GetTime(5), (AssetCriticality)r.GetInt32(6));
+        new(r.GetString(0), r.GetString(1), r.GetNullableString(2), r.GetString(3), r.GetString(4), r.GetTime(5), (AssetCriticality)r.GetInt32(6))
+        {
+            RetiredAt = RetiredAt(r, 7),
+        };
 
     private static Sensor ReadSensor(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetNullableString(3), r.GetString(4), r.GetString(5),
-        r.GetNullableDouble(6), r.GetNullableDouble(7), r.GetDouble(8), r.GetBoolean(9), r.GetTime(10));
+        r.GetNullableDouble(6), r.GetNullableDouble(7), r.GetDouble(8), r.GetBoolean(9), r.GetTime(10))
+    {
+        RetiredAt = RetiredAt(r, 11),
+    };
+
+    private static DateTimeOffset? RetiredAt(SqliteDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetTime(ordinal);
 }

@@ -89,7 +89,13 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 ? Compose("Detector sensitivity of {0} sensors set to {1} (anomalies from score {2})", reader.SensorType("sensor_type"),
                     reader.Number("sensitivity"), reader.Number("firing_level"))
                 : Compose("Detector sensitivity of {0} sensors back to the default", reader.SensorType("sensor_type")),
-            AgentEventTypes.CatalogChanged => Compose(reader.Text("action").Text == "created" ? "{0} {1} created" : "{0} {1} changed: {2}",
+            AgentEventTypes.CatalogChanged => Compose(reader.Text("action").Text switch
+            {
+                "created" => "{0} {1} created",
+                "retired" => "{0} {1} retired",
+                "reinstated" => "{0} {1} back in service",
+                _ => "{0} {1} changed: {2}",
+            },
                 reader.Word("kind"), reader.Text("name"), reader.List("changed")),
             _ => [new StorySegment(AuditSummary.Of(entry.Payload))],
         };

@@ -28,8 +28,9 @@ internal sealed class FleetQueries(
     /// <summary>The tenant's fleet, or one site's part of it (its assets, their cases and anomalies) when <paramref name="siteId"/> is given.</summary>
     public async Task<FleetSnapshot> LoadAsync(long tenantId, string? siteId, CancellationToken cancellationToken)
     {
-        var sites = (await catalog.ListSitesAsync(tenantId, cancellationToken)).Where(s => siteId is null || s.SiteId == siteId).ToList();
-        var assets = await catalog.ListAssetsAsync(tenantId, siteId, cancellationToken);
+        // Retired sites and assets are out of service: the fleet shows what runs (their pages and history stay).
+        var sites = (await catalog.ListSitesAsync(tenantId, cancellationToken)).Where(s => (siteId is null || s.SiteId == siteId) && s.RetiredAt is null).ToList();
+        var assets = (await catalog.ListAssetsAsync(tenantId, siteId, cancellationToken)).Where(a => a.RetiredAt is null).ToList();
         var assetIds = assets.Select(a => a.AssetId).ToHashSet(StringComparer.Ordinal);
         bool InScope(string? assetId) => siteId is null || (assetId is not null && assetIds.Contains(assetId));
         var sensors = (await catalog.ListSensorsAsync(tenantId, null, cancellationToken)).Where(s => InScope(s.AssetId)).ToList();
