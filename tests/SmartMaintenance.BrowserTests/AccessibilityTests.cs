@@ -5,7 +5,8 @@ namespace SmartMaintenance.BrowserTests;
 /// <summary>The quality bar's last lines: phone width, the keyboard alone, and a name for every control.</summary>
 public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
-    private static readonly string[] Pages = ["/", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/simulation", "/models", "/demo", "/system", "/admin/users"];
+    private static readonly string[] Pages =
+        ["/", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/catalog", "/alarms", "/simulation", "/models", "/demo", "/system", "/admin/users"];
 
     // Controls a person reaches and a screen reader names: text, aria-label, aria-labelledby, title or an associated
     // <label>. Hidden controls (display: none, or MudBlazor's hidden native inputs) are left out.
@@ -33,6 +34,22 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             Assert.True(overflow <= 1, $"{path} is {overflow} px wider than a 390 px screen");
         }
+
+        // Wide tables become cards: no header row, each cell led by its column's name, every card within the screen.
+        await BrowserHost.GoLiveAsync(page, "/");
+        var row = page.GetByTestId("asset-row").First;
+        await Assertions.Expect(page.Locator(".cards thead").First).ToBeHiddenAsync();
+        var labels = await row.Locator("td").EvaluateAllAsync<string[]>("cells => cells.map(c => getComputedStyle(c, '::before').content)");
+        Assert.Contains("\"Failure risk\"", labels);
+        Assert.True((await row.BoundingBoxAsync())!.Width <= 390, "an asset's card is wider than the screen");
+        await BrowserHost.ScreenshotAsync(page, "fleet-phone", fullPage: false);
+        await BrowserHost.GoLiveAsync(page, "/catalog");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Sensors" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("catalog-sensor").First).ToBeVisibleAsync();
+        var sensorLabels = await page.GetByTestId("catalog-sensor").First.Locator("td")
+            .EvaluateAllAsync<string[]>("cells => cells.map(c => getComputedStyle(c, '::before').content)");
+        Assert.Contains("\"Expected range\"", sensorLabels);
+        await BrowserHost.ScreenshotAsync(page, "catalog-phone", fullPage: false);
 
         // The navigation folds away at this width and opens from the menu button.
         await BrowserHost.GoLiveAsync(page, "/");
