@@ -68,6 +68,33 @@ public sealed class SensorExplorerTests(BrowserHost host) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_asset_s_other_sensors_are_overlaid_on_the_same_time_axis_each_scaled_to_its_own_range()
+    {
+        var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
+        await BrowserHost.GoLiveAsync(page, $"/sensors/{Vibration}");
+        var chart = page.GetByTestId("explorer-chart");
+        await Assertions.Expect(chart.Locator("path.js-line").First).ToBeAttachedAsync();
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-overlays", "0");
+
+        await page.GetByTestId("overlay-asset").ClickAsync();
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-overlays", new Regex("^[1-9]"));
+        var overlays = int.Parse(await chart.GetAttributeAsync("data-overlays") ?? "0", CultureInfo.InvariantCulture);
+        // One line per sensor, named in the legend with its unit, on a percentage axis; the limit lines (in mm/s) are not drawn on it.
+        var legend = chart.Locator(".legendtext");
+        await Assertions.Expect(legend.Filter(new() { HasText = "this sensor" })).ToHaveCountAsync(1);
+        await Assertions.Expect(legend.Filter(new() { HasTextRegex = new Regex(@"^porto-pump-1-\S+ \(") })).ToHaveCountAsync(overlays);
+        await Assertions.Expect(legend.Filter(new() { HasText = "porto-pump-1-temp (°C)" })).ToHaveCountAsync(1);
+        await Assertions.Expect(chart.Locator(".g-ytitle")).ToContainTextAsync("% of each sensor's range");
+        await Assertions.Expect(chart.Locator(".shapelayer path")).ToHaveCountAsync(0);
+        await BrowserHost.ScreenshotAsync(page, "explorer-overlay");
+
+        // Cleared, the sensor is drawn alone in its unit again.
+        await page.Locator(".mud-select").Filter(new() { HasText = "Overlay" }).Locator(".mud-input-clear-button").ClickAsync();
+        await Assertions.Expect(chart).ToHaveAttributeAsync("data-overlays", "0");
+        await Assertions.Expect(chart.Locator(".shapelayer path")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
     public async Task Dragging_across_the_chart_zooms_in_and_stops_following_live()
     {
         var page = await host.SignedInAsync("admin", BrowserHost.AdminPassword);
