@@ -57,6 +57,11 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
         await page.ReloadAsync();
         await BrowserHost.LiveAsync(page);
         await Assertions.Expect(page.Locator("[data-testid=golden-path-step][data-status=done]")).ToHaveCountAsync(total);
+        // The page lists its runs (from the audit trail): this one, completed, decided by the demo's operator.
+        var run = page.GetByTestId("golden-path-run").First;
+        await Assertions.Expect(run).ToHaveAttributeAsync("data-status", "completed");
+        await Assertions.Expect(run).ToContainTextAsync("the demo's operator");
+        await Assertions.Expect(steps.Filter(new() { HasText = "demo:golden-path" })).ToHaveCountAsync(0);
         // The asset a step names is named as people know it, and leads to its page.
         var assetLink = steps.GetByTestId("asset-link").First;
         var assetName = await assetLink.InnerTextAsync();
@@ -100,8 +105,9 @@ public sealed class GoldenPathPageTests(ModelledBrowserHost host) : IClassFixtur
         // The models page: the demo's models with their validation figures, and a drift check of the pump model on demand.
         await BrowserHost.GoLiveAsync(page, "/models");
         var pumpModel = page.GetByTestId("model").Filter(new() { HasText = "asset-pump" });
-        await Assertions.Expect(pumpModel).ToContainTextAsync("asset-health · pump");
-        await Assertions.Expect(pumpModel).ToContainTextAsync("cv_f1");
+        await Assertions.Expect(pumpModel).ToContainTextAsync("fleet risk and remaining life · pump");
+        await Assertions.Expect(pumpModel).ToContainTextAsync("F1 (cross-validated)");
+        await Assertions.Expect(pumpModel.GetByTestId("model-metric").Filter(new() { HasText = "F1 (cross-validated)" }).First).ToHaveAttributeAsync("title", "cv_f1");
         await pumpModel.GetByTestId("drift-check").ClickAsync();
         await Assertions.Expect(pumpModel.GetByTestId("drift-latest")).ToContainTextAsync($"v{version},");
         await Assertions.Expect(pumpModel.GetByTestId("drift-bar")).ToHaveCountAsync(8);

@@ -38,7 +38,7 @@ public sealed class ModelsPageTests(BrowserHost host) : IClassFixture<BrowserHos
         var model = page.GetByTestId("model").Filter(new() { HasText = "browser-rul" });
         await Assertions.Expect(model.GetByTestId("model-version")).ToHaveCountAsync(1);
         await Assertions.Expect(model.GetByTestId("model-stage")).ToHaveTextAsync("Production");
-        await Assertions.Expect(model).ToContainTextAsync("cv_rmse 11.5");
+        await Assertions.Expect(model).ToContainTextAsync("RMSE (cross-validated) 11.5");
 
         // A second version through the page's upload.
         var second = ArtifactFile(2);

@@ -29,6 +29,44 @@ public sealed partial class LocalisationTests
         .. Enum.GetNames<AssetCriticality>(), .. Enum.GetNames<AnomalyOutcome>(),
     ];
 
+    /// <summary>The fixed messages the editors shared by the API and the pages put under a form's fields.</summary>
+    private static readonly string[] EditorMessages =
+    [
+        "expected_min must not be above expected_max.", "Ids start with a letter or digit and hold letters, digits and . _ : - (max 128).",
+        "high must be a finite number.", "low must be a finite number.", "high must be above low.", "hysteresis must be 0 or more.",
+        "delay_seconds must be from 0 to 86400.", "max_rate_per_minute must be a number above 0.",
+        "A rule needs a high limit, a low limit or a maximum rate of change.",
+    ];
+
+    [Fact]
+    public async Task A_catalog_forms_validation_messages_read_in_portuguese_under_their_fields()
+    {
+        await using var app = new SmartMaintenanceApplication();
+        var texts = app.Services.GetRequiredService<IStringLocalizer<UiText>>();
+        // The annotations first; a request that passes them is checked as a whole (an upside-down range).
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        foreach (var request in new SmartMaintenance.Server.Api.SensorRequest[] { new("s-1", null, "", new string('u', 40), 1, 5, 90_000), new("s-1", null, "t", "°C", 5, 1, 1) })
+        {
+            System.ComponentModel.DataAnnotations.Validator.TryValidateObject(request, new(request), results, validateAllProperties: true);
+        }
+
+        var before = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("pt-PT");
+            var shown = results.SelectMany(r => r.MemberNames.Select(m => (Field: m, Text: SmartMaintenance.Server.Components.Ui.ValidationText.Of(texts, r.ErrorMessage!))))
+                .ToDictionary(e => e.Field, e => e.Text);
+            Assert.Equal("Obrigatório.", shown["Type"]);
+            Assert.Equal("De 1 a 32 caracteres.", shown["Unit"]);
+            Assert.Equal("De 0 a 86400.", shown["SampleIntervalSeconds"]);
+            Assert.Equal("O mínimo esperado não pode estar acima do máximo esperado.", shown["expected_min"]);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = before;
+        }
+    }
+
     /// <summary>The sentence templates of the audit story (every literal of AuditStory.cs with a placeholder).</summary>
     private static IEnumerable<string> StoryTemplates() =>
         StringLiteral().Matches(File.ReadAllText(Path.Combine(ServerFolder, "Components", "Ui", "AuditStory.cs")))
@@ -63,7 +101,10 @@ public sealed partial class LocalisationTests
         // Every literal text a page looks up, and the enum values pages show through the localizer.
         var asked = Directory.EnumerateFiles(Path.Combine(ServerFolder, "Components"), "*.razor", SearchOption.AllDirectories)
             .SelectMany(file => Lookup().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value.Replace("\\\"", "\"", StringComparison.Ordinal)))
-            .Concat(EnumNames).Concat(StoryTemplates()).Concat(SmartMaintenance.Server.Components.Ui.DetectorWords.Texts.Values).Distinct().ToList();
+            .Concat(EnumNames).Concat(StoryTemplates()).Concat(SmartMaintenance.Server.Components.Ui.DetectorWords.Texts.Values)
+            .Concat(SmartMaintenance.Server.Components.Ui.ValidationText.Texts).Concat(EditorMessages)
+            .Concat(SmartMaintenance.Server.Components.Ui.ModelWords.Kinds.Values).Concat(SmartMaintenance.Server.Components.Ui.ModelWords.Metrics.Values)
+            .Distinct().ToList();
         Assert.True(asked.Count > 150, $"only {asked.Count} texts found: is the lookup pattern still right?");
         var missing = asked.Where(text => !english.ContainsKey(text)).ToList();
         Assert.True(missing.Count == 0, "missing from the resource files: " + string.Join(" | ", missing));

@@ -169,6 +169,20 @@ public static class AgentJson
     };
 
     public static string Serialize<T>(T payload) => JsonSerializer.Serialize(payload, Options);
+
+    /// <summary>A payload read back as its event record; null when it is not one (an entry of another shape).</summary>
+    public static T? Deserialize<T>(string payload)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(payload, Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>Appending one agent event, the way every agent does it.</summary>

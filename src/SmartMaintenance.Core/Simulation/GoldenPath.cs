@@ -16,6 +16,9 @@ public sealed record GoldenPathStep(string Name, string Status, DateTimeOffset? 
 
 public sealed record GoldenPathStatus(string CorrelationId, string Status, string? Problem, IReadOnlyList<GoldenPathStep> Steps);
 
+/// <summary>A run of the golden path as the list of past runs shows it: when, on which asset, who decided, how it stands.</summary>
+public sealed record GoldenPathRun(string CorrelationId, DateTimeOffset StartedAt, string AssetId, bool AutoDecide, string Status);
+
 /// <summary>
 /// The end-to-end demo: injects a fault into a demo asset without an open case and follows the real pipeline by its
 /// audit trail. With <c>autoDecide</c> it also plays the operator (approves when a decision is asked for) and the
@@ -72,6 +75,22 @@ public sealed class GoldenPath(
         }
 
         return (correlationId, null);
+    }
+
+    /// <summary>The newest runs, newest first, each with how it stands now (from the audit trail: they survive restarts).</summary>
+    public async Task<IReadOnlyList<GoldenPathRun>> RecentRunsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var runs = new List<GoldenPathRun>();
+        foreach (var started in await events.ListLatestAsync(TenantId, [AgentEventTypes.FaultInjected], limit, cancellationToken))
+        {
+            var fault = AgentJson.Deserialize<FaultInjected>(started.Payload);
+            if (fault is not null && await StatusAsync(started.CorrelationId, cancellationToken) is { } status)
+            {
+                runs.Add(new GoldenPathRun(started.CorrelationId, started.At, fault.AssetId, fault.AutoDecide, status.Status));
+            }
+        }
+
+        return runs;
     }
 
     public async Task<GoldenPathStatus?> StatusAsync(string correlationId, CancellationToken cancellationToken)

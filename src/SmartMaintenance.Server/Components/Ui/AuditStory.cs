@@ -116,6 +116,8 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
             ["agent", var name] => texts["{0} agent", name],
             ["user", _, var name] => name,
             ["key", _, var name] => texts["API key {0}", name],
+            ["demo", "golden-path-operator"] => texts["the demo's operator"],
+            ["demo", "golden-path-technician"] => texts["the demo's technician"],
             _ => actor,
         };
     }
