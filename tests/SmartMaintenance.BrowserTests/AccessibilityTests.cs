@@ -38,6 +38,7 @@ public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<Browser
         // Wide tables become cards: no header row, each cell led by its column's name, every card within the screen.
         await BrowserHost.GoLiveAsync(page, "/");
         var row = page.GetByTestId("asset-row").First;
+        await Assertions.Expect(row).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".cards thead").First).ToBeHiddenAsync();
         var labels = await row.Locator("td").EvaluateAllAsync<string[]>("cells => cells.map(c => getComputedStyle(c, '::before').content)");
         Assert.Contains("\"Failure risk\"", labels);
