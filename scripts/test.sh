@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository: unit tests and API tests against the real host on a real SQLite file.
 # Installs what the tests need when it is missing: the .NET 10 SDK must be on the machine; Debian's Chromium (for the
-# browser tests, driven by Playwright — never a downloaded browser) is installed with apt-get when absent.
+# browser tests, driven by Playwright — never a downloaded browser) and PostgreSQL (for the store tests) are installed
+# with apt-get when absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +11,17 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ -z "${SMX_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
-  echo "Installing Chromium for the browser tests (apt-get)..."
+# Debian packages the tests need, installed once when missing: Chromium (browser tests) and PostgreSQL (the store
+# tests start their own server from its binaries, on a free port in a temporary folder).
+missing=()
+if [ -z "${SMX_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then missing+=(postgresql); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing ${missing[*]} for the tests (apt-get)..."
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
