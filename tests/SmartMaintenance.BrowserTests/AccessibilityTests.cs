@@ -6,7 +6,7 @@ namespace SmartMaintenance.BrowserTests;
 public sealed class AccessibilityTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     private static readonly string[] Pages =
-        ["/", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/catalog", "/alarms", "/simulation", "/models", "/demo", "/system", "/admin/users"];
+        ["/", "/assets/porto-pump-1", "/sensors/porto-pump-1-temp", "/anomalies", "/cases", "/catalog", "/alarms", "/simulation", "/models", "/demo", "/system", "/admin/users"];
 
     // Controls a person reaches and a screen reader names: text, aria-label, aria-labelledby, title or an associated
     // <label>. Hidden controls (display: none, or MudBlazor's hidden native inputs) are left out.
