@@ -103,6 +103,12 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output)
     {
         using var admin = app.CreateAdminClient();
         await app.SeedSensorAsync(client: admin);
+        // A generated request may have retired them (and a retired sensor refuses readings): bring them back, top down.
+        foreach (var path in new[] { "sites/plant", "assets/pump-1", "sensors/pump-1-temp" })
+        {
+            (await admin.PostAsync($"/api/v1/{path}/reinstate", null)).EnsureSuccessStatusCode();
+        }
+
         var now = DateTimeOffset.UtcNow;
         (await admin.PostAsJsonAsync("/api/v1/readings", Enumerable.Range(1, 30).Select(i => new
         {
