@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 using Microsoft.Data.Sqlite;
@@ -33,9 +32,8 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     private readonly SqliteDatabase _database;
     private readonly ILogger<SqliteReadingStore> _logger;
-    private readonly BlockingCollection<WriteRequest> _queue = new(new ConcurrentQueue<WriteRequest>());
+    private readonly ReadingWriteQueue _queue = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Exception? _failure;
     private int _disposed;
 
     public SqliteReadingStore(SqliteDatabase database, ILogger<SqliteReadingStore> logger)
@@ -45,31 +43,8 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         new Thread(RunWriter) { IsBackground = true, Name = "smx-readings-writer" }.Start();
     }
 
-    public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken)
-    {
-        if (inserted.Length < readings.Length)
-        {
-            throw new ArgumentException("One flag per reading is needed.", nameof(inserted));
-        }
-
-        if (readings.IsEmpty)
-        {
-            return Task.CompletedTask;
-        }
-
-        var request = new WriteRequest(tenantId, readings, inserted);
-        try
-        {
-            _queue.Add(request, CancellationToken.None);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidOperationException("The readings store is closed, or its writer failed (see the log).", _failure ?? ex);
-        }
-
-        // The write is not cancelled once queued: a reading is either durable or reported failed, never half done.
-        return request.Done.Task;
-    }
+    public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken) =>
+        _queue.EnqueueAsync(tenantId, readings, inserted);
 
     public Task<IReadOnlyList<Reading>> QueryAsync(
         long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken) =>
@@ -152,8 +127,9 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             return;
         }
 
-        _queue.CompleteAdding();
+        _queue.Complete();
         await _stopped.Task;
+        _queue.Dispose();
     }
 
     private void RunWriter()
@@ -166,12 +142,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         {
             // The writer cannot run (e.g. the file is unreadable): fail every waiting and future append loudly.
             _logger.LogCritical(ex, "The readings writer stopped; appends will fail");
-            _failure = ex;
-            _queue.CompleteAdding();
-            while (_queue.TryTake(out var request))
-            {
-                request.Done.TrySetException(ex);
-            }
+            _queue.Fail(ex);
         }
         finally
         {
@@ -196,25 +167,12 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         using var minuteUpsert = new RawStatement(db, RollupUpsert("rollup_minute"));
         using var hourUpsert = new RawStatement(db, RollupUpsert("rollup_hour"));
         var writer = new TransactionWriter(db, insert, minuteUpsert, hourUpsert, new ChunkStatements(chunkInsert, savepoint, release, rollbackToSavepoint));
-        var pending = new List<WriteRequest>();
+        var pending = new List<ReadingWriteRequest>();
 
-        while (_queue.TryTake(out var first, Timeout.Infinite, CancellationToken.None))
+        while (_queue.TakeGroup(pending, MaxRowsPerTransaction, out var rows))
         {
-            pending.Add(first);
-            var rows = first.Readings.Length;
-            while (rows < MaxRowsPerTransaction && _queue.TryTake(out var request))
-            {
-                pending.Add(request);
-                rows += request.Readings.Length;
-            }
-
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            // One transaction serves many requests: its activity links to each request's trace.
-            using var activity = Telemetry.Storage.HasListeners()
-                ? Telemetry.Storage.StartActivity("store readings", System.Diagnostics.ActivityKind.Internal, default(System.Diagnostics.ActivityContext),
-                    links: pending.Where(p => p.Trace != default).Select(p => new System.Diagnostics.ActivityLink(p.Trace)))
-                : null;
-            activity?.SetTag("smx.readings", rows);
+            using var activity = ReadingWriteQueue.StartActivity(pending, rows);
             try
             {
                 writer.Write(pending);
@@ -248,16 +206,6 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
     private sealed record ChunkStatements(RawStatement Insert, RawStatement Savepoint, RawStatement Release, RawStatement RollbackToSavepoint);
 
-    private sealed class WriteRequest(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted)
-    {
-        public System.Diagnostics.ActivityContext Trace { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
-
-        public long TenantId { get; } = tenantId;
-        public ReadOnlyMemory<Reading> Readings { get; } = readings;
-        public Memory<bool> Inserted { get; } = inserted;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
     /// <summary>
     /// Writes a group of requests in one transaction and folds inserted readings into roll-ups. Rows are inserted in
     /// key order (sensor, timestamp), so consecutive inserts land on the same B-tree leaf instead of hopping between
@@ -277,7 +225,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         private readonly Dictionary<(long Sensor, long Bucket), RollupAccumulator> _hours = [];
         private PendingRow[] _rows = new PendingRow[4096];
 
-        public void Write(List<WriteRequest> requests)
+        public void Write(List<ReadingWriteRequest> requests)
         {
             _minutes.Clear();
             _hours.Clear();
@@ -310,7 +258,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         }
 
         /// <summary>Lists every row of the group sorted by key; among equal keys the earliest sent comes first and wins.</summary>
-        private int Order(List<WriteRequest> requests)
+        private int Order(List<ReadingWriteRequest> requests)
         {
             var count = 0;
             foreach (var request in requests)
@@ -343,7 +291,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             return count;
         }
 
-        private void InsertChunk(List<WriteRequest> requests, ReadOnlySpan<PendingRow> rows)
+        private void InsertChunk(List<ReadingWriteRequest> requests, ReadOnlySpan<PendingRow> rows)
         {
             chunk.Savepoint.Execute();
             for (var r = 0; r < rows.Length; r++)
@@ -366,7 +314,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             }
         }
 
-        private void InsertOneByOne(List<WriteRequest> requests, ReadOnlySpan<PendingRow> rows)
+        private void InsertOneByOne(List<ReadingWriteRequest> requests, ReadOnlySpan<PendingRow> rows)
         {
             foreach (ref readonly var row in rows)
             {
@@ -382,7 +330,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             }
         }
 
-        private void Inserted(List<WriteRequest> requests, in PendingRow row)
+        private void Inserted(List<ReadingWriteRequest> requests, in PendingRow row)
         {
             requests[row.Request].Inserted.Span[row.Index] = true;
             Accumulate(_minutes, row.Reading, UnixMicros.PerMinute, row.TenantId);

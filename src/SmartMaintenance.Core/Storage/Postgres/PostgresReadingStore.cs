@@ -1,0 +1,406 @@
+using System.Diagnostics;
+
+using Microsoft.Extensions.Logging;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using SmartMaintenance.Domain;
+
+namespace SmartMaintenance.Storage.Postgres;
+
+/// <summary>
+/// Readings in PostgreSQL. As in the SQLite store, one writer takes every batch waiting in its queue and commits them
+/// in one transaction (group commit): the rows go in by binary COPY into a session table, then one statement moves the
+/// new ones into the partitioned <c>readings</c> table (the earliest sent wins among equal keys, a key already stored
+/// is a duplicate), folds what it inserted into the minute and hour roll-ups, and answers which rows were new.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Partitions are weeks aligned on the Unix epoch, as TimescaleDB's default chunks are. The writer creates, before it
+/// writes, the partition of the current week, of the next one, and of every week its batch touches, so the default
+/// partition stays empty (a range can no longer get its own partition once rows of it sit in the default one).
+/// Readings older than <see cref="PartitionedHistory"/> go to the default partition: a bulk import of years of history
+/// must not create a table per week.
+/// </para>
+/// <para>
+/// A transaction that fails on a transient error (a dropped connection, a deadlock with another node's writer, a
+/// serialization failure) is retried on a fresh connection; the flags and the roll-ups of an attempt that did not
+/// commit are discarded with it. A connection lost while the commit itself was on its way leaves it unknown whether
+/// the commit happened: the retry then finds the rows stored and reports them as duplicates, never stores them twice.
+/// </para>
+/// </remarks>
+public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
+{
+    private const int MaxRowsPerTransaction = 50_000;
+    private const int Attempts = 3;
+    private const long PerWeek = 7 * 24 * UnixMicros.PerHour;
+
+    /// <summary>How far back weeks get partitions of their own; older readings go to the default partition.</summary>
+    public static readonly TimeSpan PartitionedHistory = TimeSpan.FromDays(2 * 366);
+
+    private const string CreateIncoming = """
+        CREATE TEMP TABLE IF NOT EXISTS incoming (
+            ord integer NOT NULL,
+            sensor_key bigint NOT NULL,
+            ts timestamptz NOT NULL,
+            value double precision NOT NULL,
+            quality smallint NOT NULL,
+            tenant_id bigint NOT NULL) ON COMMIT DELETE ROWS
+        """;
+
+    private const string Copy = "COPY incoming (ord, sensor_key, ts, value, quality, tenant_id) FROM STDIN (FORMAT BINARY)";
+
+    private static string RollupUpsert(string name, string table, string width) => $"""
+        {name} AS (
+            INSERT INTO {table} AS r (sensor_key, bucket, tenant_id, count, min, max, mean, m2)
+            SELECT sensor_key, date_bin('{width}', ts, 'epoch'), min(tenant_id), count(*), min(value), max(value), avg(value),
+                   coalesce(var_samp(value) * (count(*) - 1), 0)
+            FROM inserted GROUP BY 1, 2 ORDER BY 1, 2
+            ON CONFLICT (sensor_key, bucket) DO UPDATE SET
+                min = least(r.min, excluded.min),
+                max = greatest(r.max, excluded.max),
+                mean = r.mean + (excluded.mean - r.mean) * excluded.count / (r.count + excluded.count),
+                m2 = r.m2 + excluded.m2
+                    + (excluded.mean - r.mean) * (excluded.mean - r.mean) * r.count::float8 * excluded.count / (r.count + excluded.count),
+                count = r.count + excluded.count)
+        """;
+
+    // Candidates are the first sent of each key, in key order (so two writers lock rows in the same order). The roll-ups
+    // count only what was inserted; the answer lists the candidates' positions that were.
+    private static readonly string Move = $"""
+        WITH candidates AS (
+            SELECT DISTINCT ON (sensor_key, ts) ord, sensor_key, ts, value, quality, tenant_id
+            FROM incoming ORDER BY sensor_key, ts, ord),
+        inserted AS (
+            INSERT INTO readings (sensor_key, ts, value, quality, tenant_id)
+            SELECT sensor_key, ts, value, quality, tenant_id FROM candidates
+            ON CONFLICT DO NOTHING
+            RETURNING sensor_key, ts, value, tenant_id),
+        {RollupUpsert("minutes", "rollup_minute", "1 minute")},
+        {RollupUpsert("hours", "rollup_hour", "1 hour")}
+        SELECT c.ord FROM candidates c JOIN inserted i ON i.sensor_key = c.sensor_key AND i.ts = c.ts
+        """;
+
+    private readonly PostgresDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostgresReadingStore> _logger;
+    private readonly ReadingWriteQueue _queue = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<long> _partitionedWeeks = [];
+    private PendingRow[] _rows = new PendingRow[4096];
+    private int _disposed;
+
+    public PostgresReadingStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresReadingStore> logger)
+    {
+        _database = database;
+        _time = time;
+        _logger = logger;
+        new Thread(RunWriter) { IsBackground = true, Name = "smx-readings-writer-pg" }.Start();
+    }
+
+    public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken) =>
+        _queue.EnqueueAsync(tenantId, readings, inserted);
+
+    public Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(tenantId, sensorKey, fromMicros, beforeMicros, limit, "DESC", cancellationToken);
+
+    public Task<IReadOnlyList<Reading>> QueryOldestFirstAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(tenantId, sensorKey, fromMicros, beforeMicros, limit, "ASC", cancellationToken);
+
+    private async Task<IReadOnlyList<Reading>> QueryAsync(
+        long tenantId, long sensorKey, long fromMicros, long beforeMicros, int limit, string order, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT ts, value, quality FROM readings
+            WHERE sensor_key = $1 AND tenant_id = $2 AND ts >= $3 AND ts < $4
+            ORDER BY ts {order} LIMIT $5
+            """,
+            sensorKey, tenantId, Time(fromMicros), Time(beforeMicros), limit);
+        var result = new List<Reading>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new Reading(sensorKey, Micros(reader.GetDateTime(0)), reader.GetDouble(1), (ReadingQuality)reader.GetInt16(2)));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<RollupPoint>> SeriesAsync(
+        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
+    {
+        var table = resolution == RollupResolution.Minute ? "rollup_minute" : "rollup_hour";
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"""
+            SELECT bucket, count, min, max, mean, m2 FROM {table}
+            WHERE sensor_key = $1 AND tenant_id = $2 AND bucket >= $3 AND bucket < $4
+            ORDER BY bucket
+            """,
+            sensorKey, tenantId, Time(fromMicros), Time(toMicros));
+        var result = new List<RollupPoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var count = reader.GetInt64(1);
+            var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
+            result.Add(new RollupPoint(Micros(reader.GetDateTime(0)), count, reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), variance));
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The host may dispose the store once per service it is registered as; only the first call stops the writer.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            await _stopped.Task;
+            return;
+        }
+
+        _queue.Complete();
+        await _stopped.Task;
+        _queue.Dispose();
+    }
+
+    /// <summary>
+    /// A time as the database takes it: UTC, and beyond the range of <see cref="DateTime"/> the infinities (open query
+    /// bounds such as <see cref="long.MinValue"/> arrive here).
+    /// </summary>
+    private static DateTime Time(long micros)
+    {
+        const long minMicros = -62_135_596_800_000_000; // 0001-01-01
+        const long maxMicros = 253_402_300_799_999_999; // 9999-12-31T23:59:59.999999
+        return micros <= minMicros ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc)
+            : micros > maxMicros ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc)
+            : new DateTime(DateTime.UnixEpoch.Ticks + (micros * 10), DateTimeKind.Utc);
+    }
+
+    private static long Micros(DateTime time) => (time.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    private static long WeekOf(long micros) => micros - (((micros % PerWeek) + PerWeek) % PerWeek);
+
+    private void RunWriter()
+    {
+        NpgsqlConnection? connection = null;
+        var pending = new List<ReadingWriteRequest>();
+        try
+        {
+            while (_queue.TakeGroup(pending, MaxRowsPerTransaction, out var rows))
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var activity = ReadingWriteQueue.StartActivity(pending, rows);
+                try
+                {
+                    connection = WriteWithRetries(connection, pending);
+                    foreach (var request in pending)
+                    {
+                        request.Done.TrySetResult();
+                    }
+
+                    Telemetry.StoreWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    Telemetry.StoreWriteRows.Record(rows);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Writing {Rows} readings to PostgreSQL failed; the transaction was rolled back", rows);
+                    foreach (var request in pending)
+                    {
+                        request.Done.TrySetException(ex);
+                    }
+                }
+
+                pending.Clear();
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Writes the group, retrying on a fresh connection after a transient failure; the connection to keep.</summary>
+    private NpgsqlConnection WriteWithRetries(NpgsqlConnection? connection, List<ReadingWriteRequest> requests)
+    {
+        var count = Order(requests);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                connection ??= OpenWriter();
+                EnsurePartitions(connection, count);
+                Write(connection, requests, count);
+                return connection;
+            }
+            catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
+            {
+                _logger.LogWarning(ex, "Writing readings failed on a transient error (attempt {Attempt} of {Attempts}); retrying", attempt, Attempts);
+                connection?.Dispose();
+                connection = null;
+                Thread.Sleep(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+            catch
+            {
+                // The connection may be broken or mid-transaction: start the next group on a fresh one.
+                connection?.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Worth another attempt on a fresh connection: a network failure, a deadlock or serialization failure, or a server
+    /// that ended the session (restart, administrator) or refuses connections for a moment.
+    /// </summary>
+    private static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException p => p.IsTransient || p.SqlState is "40001" or "40P01" or "57P01" or "57P02" or "57P03" || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException n => n.IsTransient,
+        _ => false,
+    };
+
+    private NpgsqlConnection OpenWriter()
+    {
+        var connection = _database.DataSource.OpenConnection();
+        try
+        {
+            using var create = new NpgsqlCommand(CreateIncoming, connection);
+            create.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, int count)
+    {
+        foreach (var request in requests)
+        {
+            request.Inserted.Span[..request.Readings.Length].Clear();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using (var import = connection.BeginBinaryImport(Copy))
+        {
+            for (var n = 0; n < count; n++)
+            {
+                ref readonly var row = ref _rows[n];
+                import.StartRow();
+                import.Write(n, NpgsqlDbType.Integer);
+                import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
+                import.Write(Time(row.Reading.TimestampMicros), NpgsqlDbType.TimestampTz);
+                import.Write(row.Reading.Value, NpgsqlDbType.Double);
+                import.Write((short)row.Reading.Quality, NpgsqlDbType.Smallint);
+                import.Write(row.TenantId, NpgsqlDbType.Bigint);
+            }
+
+            import.Complete();
+        }
+
+        using (var move = new NpgsqlCommand(Move, connection, transaction))
+        using (var reader = move.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                ref readonly var row = ref _rows[reader.GetInt32(0)];
+                requests[row.Request].Inserted.Span[row.Index] = true;
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Lists every row of the group in the order sent (request, then position): a row's place is its <c>ord</c>.</summary>
+    private int Order(List<ReadingWriteRequest> requests)
+    {
+        var count = 0;
+        foreach (var request in requests)
+        {
+            count += request.Readings.Length;
+        }
+
+        if (_rows.Length < count)
+        {
+            _rows = new PendingRow[Math.Max(count, _rows.Length * 2)];
+        }
+
+        var n = 0;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var readings = requests[r].Readings.Span;
+            for (var i = 0; i < readings.Length; i++)
+            {
+                _rows[n++] = new PendingRow(readings[i], requests[r].TenantId, r, i);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Creates the partitions this group needs and the next week's, once per process and week.</summary>
+    private void EnsurePartitions(NpgsqlConnection connection, int count)
+    {
+        var now = UnixMicros.From(_time.GetUtcNow());
+        var oldest = WeekOf(now - (PartitionedHistory.Ticks / 10));
+        EnsurePartition(connection, WeekOf(now));
+        EnsurePartition(connection, WeekOf(now) + PerWeek);
+        for (var n = 0; n < count; n++)
+        {
+            var week = WeekOf(_rows[n].Reading.TimestampMicros);
+            if (week >= oldest)
+            {
+                EnsurePartition(connection, week);
+            }
+        }
+    }
+
+    private void EnsurePartition(NpgsqlConnection connection, long week)
+    {
+        if (_partitionedWeeks.Contains(week))
+        {
+            return;
+        }
+
+        var from = Time(week);
+        var name = $"readings_{from:yyyyMMdd}";
+        // Nodes starting together take turns; a week another node partitioned meanwhile is skipped by IF NOT EXISTS.
+        using var transaction = connection.BeginTransaction();
+        using (var command = new NpgsqlCommand(
+            $"""
+            SELECT pg_advisory_xact_lock({0x534D585F50415254L});
+            CREATE TABLE IF NOT EXISTS {name} PARTITION OF readings
+                FOR VALUES FROM ('{from:yyyy-MM-dd}T00:00:00Z') TO ('{Time(week + PerWeek):yyyy-MM-dd}T00:00:00Z')
+            """, connection, transaction))
+        {
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (PostgresException ex) when (ex.SqlState == "23514")
+            {
+                // Rows of this week already sit in the default partition (written before partitions were made ahead):
+                // they stay there, and so will the week's next rows.
+                _logger.LogWarning("Readings of the week from {Week:yyyy-MM-dd} stay in the default partition: it holds some of them already", from);
+                transaction.Rollback();
+                _partitionedWeeks.Add(week);
+                return;
+            }
+        }
+
+        transaction.Commit();
+        _partitionedWeeks.Add(week);
+    }
+
+    private readonly record struct PendingRow(Reading Reading, long TenantId, int Request, int Index);
+}
