@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
-/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|models|store
+/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|models|store|pg-store
 /// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N]`.
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
@@ -28,6 +28,19 @@ internal static class LoadCommand
         if (options.Mode == "store")
         {
             await StoreLoad.RunAsync(options);
+            return 0;
+        }
+
+        if (options.Mode == "pg-store")
+        {
+            var connection = LoadOptions.Value(args, "--postgres", Environment.GetEnvironmentVariable("SMX_POSTGRES") ?? "");
+            if (connection.Length == 0)
+            {
+                Console.Error.WriteLine("--mode pg-store needs --postgres CONNECTION (or SMX_POSTGRES), an Npgsql connection string to an empty database.");
+                return 2;
+            }
+
+            await StoreLoad.RunPostgresAsync(options, connection);
             return 0;
         }
 

@@ -6,11 +6,7 @@ internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connec
 {
     public static LoadOptions Parse(string[] args)
     {
-        string Value(string name, string fallback)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Value(string name, string fallback) => LoadOptions.Value(args, name, fallback);
 
         return new LoadOptions(
             new Uri(Value("--url", "http://127.0.0.1:5000")),
@@ -21,6 +17,13 @@ internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connec
             TimeSpan.FromSeconds(double.Parse(Value("--warmup", "0"), CultureInfo.InvariantCulture)),
             int.Parse(Value("--batch-size", "1000"), CultureInfo.InvariantCulture),
             long.Parse(Value("--readings", "10000000"), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The argument after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
+    public static string Value(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 }
 

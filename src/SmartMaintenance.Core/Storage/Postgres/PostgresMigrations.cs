@@ -83,5 +83,14 @@ public static class PostgresMigrations
                 PRIMARY KEY (sensor_key, bucket));
             CREATE TABLE rollup_hour (LIKE rollup_minute INCLUDING ALL);
             """),
+        (5, "grain state", """
+            CREATE TABLE grain_state (
+                grain_type text NOT NULL,
+                grain_id text NOT NULL,
+                state_name text NOT NULL,
+                etag text NOT NULL,
+                payload text NOT NULL,
+                PRIMARY KEY (grain_type, grain_id, state_name));
+            """),
     ];
 }

@@ -2,16 +2,24 @@ using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
 
+using SmartMaintenance.Storage.Postgres;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Tests.Storage;
 
-public sealed class SqliteGrainStorageTests : IDisposable
+/// <summary>What every grain storage must do, run against SQLite and PostgreSQL: states round-trip as the same JSON, stale writes fail.</summary>
+public abstract class GrainStorageContract
 {
-    private readonly TempDatabase _temp = new();
     private readonly GrainId _grain = GrainId.Create("case", Guid.NewGuid().ToString("N"));
 
-    public void Dispose() => _temp.Dispose();
+    /// <summary>A storage on the test's database (migrated and empty at the first call; the same database after).</summary>
+    protected abstract Task<IGrainStorage> StorageAsync();
+
+    /// <summary>Stores a row as an earlier build wrote it.</summary>
+    protected abstract Task InsertRowAsync(GrainId grain, string stateName, string etag, string payload);
+
+    /// <summary>The stored payloads of a state name.</summary>
+    protected abstract Task<IReadOnlyList<string>> PayloadsAsync(string stateName);
 
     public sealed record Counter(int Value, string Note);
 
@@ -26,12 +34,12 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task State_written_is_read_back_after_a_restart()
     {
-        var storage = new SqliteGrainStorage(_temp.Database);
+        var storage = await StorageAsync();
         var written = new Slot<Counter> { State = new Counter(3, "three") };
         await storage.WriteStateAsync("case", _grain, written);
 
         var read = new Slot<Counter>();
-        await new SqliteGrainStorage(_temp.Database).ReadStateAsync("case", _grain, read);
+        await (await StorageAsync()).ReadStateAsync("case", _grain, read);
         Assert.True(read.RecordExists);
         Assert.Equal(new Counter(3, "three"), read.State);
         Assert.Equal(written.ETag, read.ETag);
@@ -45,14 +53,9 @@ public sealed class SqliteGrainStorageTests : IDisposable
             {"Case":{"CaseId":"3e83c099-b581-432b-95f8-4ac0e0c1d163","TenantId":1,"AssetId":"porto-pump-1","State":1,"Title":"Critical anomaly on porto-pump-1-pressure","Severity":3,"FailureProbability":0.3411901594109478,"RemainingUsefulLife":"3.23:13:07.9811697","OpenedAt":"2026-12-06T21:46:43.8049033+00:00","UpdatedAt":"2026-12-06T21:46:44.1950253+00:00","DecisionDueAt":"2026-12-07T01:46:43.8049033+00:00","DeferredUntil":null,"WorkOrderId":null,"PredictionId":"3250a61e-380b-4349-ada6-18fbb248490d","AnomalyIds":["cc9eb549-a878-48a5-8d98-a688cdbc9af0","83d308c6-44a6-4273-a424-03032e2ef9ad","952a1a5c-0a71-4e58-8699-2d256e87dcf9"],"CorrelationId":"a4a3d50672b04bdc8401efc065968234","Escalations":0,"DueAt":"2026-12-07T01:46:43.8049033+00:00"}}
             """;
         var grain = GrainId.Create("maintenancecaseagent", "3e83c099b581432b95f84ac0e0c1d163");
-        await using (var connection = await _temp.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO grain_state (grain_type, grain_id, state_name, etag, payload) VALUES ($type, $id, 'case', 'e1', $payload)",
-                CancellationToken.None, ("$type", grain.Type.ToString()), ("$id", grain.Key.ToString()), ("$payload", saved));
-        }
+        await InsertRowAsync(grain, "case", "e1", saved);
 
-        var storage = new SqliteGrainStorage(_temp.Database);
+        var storage = await StorageAsync();
         var read = new Slot<SmartMaintenance.Agents.Orchestrator.CaseGrainState>();
         await storage.ReadStateAsync("case", grain, read);
         var found = read.State.Case!;
@@ -63,9 +66,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
 
         // Written back unchanged, the row is the same JSON the old class wrote.
         await storage.WriteStateAsync("case", grain, read);
-        await using var reopened = await _temp.Database.OpenAsync();
-        var payload = await reopened.ListAsync("SELECT payload FROM grain_state WHERE state_name = 'case'", r => r.GetString(0), CancellationToken.None);
-        Assert.Equal(saved, Assert.Single(payload));
+        Assert.Equal(saved, Assert.Single(await PayloadsAsync("case")));
     }
 
     [Fact]
@@ -75,11 +76,11 @@ public sealed class SqliteGrainStorageTests : IDisposable
         var rows = Enumerable.Range(0, 200).Select(i => new[] { Math.Sin(i / 9.0), (2 * Math.Sin(i / 9.0)) + (0.05 * random.NextDouble()), 4.0 }).ToList();
         var model = SmartMaintenance.Detection.Multivariate.AssetHealthModel.Fit(rows);
         var grain = GrainId.Create("assetagent", "1/pump-1");
-        await new SqliteGrainStorage(_temp.Database).WriteStateAsync("health", grain,
+        await (await StorageAsync()).WriteStateAsync("health", grain,
             new Slot<SmartMaintenance.Agents.Predictions.AssetHealthState> { State = new([1, 2, 3], model, 12345) });
 
         var read = new Slot<SmartMaintenance.Agents.Predictions.AssetHealthState>();
-        await new SqliteGrainStorage(_temp.Database).ReadStateAsync("health", grain, read);
+        await (await StorageAsync()).ReadStateAsync("health", grain, read);
 
         Assert.Equal([1L, 2, 3], read.State.SensorKeys);
         Assert.Equal(12345, read.State.WatermarkMicros);
@@ -91,7 +92,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task A_write_based_on_a_stale_read_is_refused()
     {
-        var storage = new SqliteGrainStorage(_temp.Database);
+        var storage = await StorageAsync();
         var first = new Slot<Counter> { State = new Counter(1, "a") };
         await storage.WriteStateAsync("case", _grain, first);
         var stale = new Slot<Counter>();
@@ -110,12 +111,90 @@ public sealed class SqliteGrainStorageTests : IDisposable
     [Fact]
     public async Task Cleared_state_no_longer_exists()
     {
-        var storage = new SqliteGrainStorage(_temp.Database);
+        var storage = await StorageAsync();
         var state = new Slot<Counter> { State = new Counter(1, "a") };
         await storage.WriteStateAsync("case", _grain, state);
         await storage.ClearStateAsync("case", _grain, state);
         var read = new Slot<Counter>();
         await storage.ReadStateAsync("case", _grain, read);
         Assert.False(read.RecordExists);
+    }
+}
+
+public sealed class SqliteGrainStorageContract : GrainStorageContract, IDisposable
+{
+    private readonly TempDatabase _temp = new();
+
+    protected override Task<IGrainStorage> StorageAsync() => Task.FromResult<IGrainStorage>(new SqliteGrainStorage(_temp.Database));
+
+    protected override async Task InsertRowAsync(GrainId grain, string stateName, string etag, string payload)
+    {
+        await using var connection = await _temp.Database.OpenAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO grain_state (grain_type, grain_id, state_name, etag, payload) VALUES ($type, $id, $name, $etag, $payload)",
+            CancellationToken.None, ("$type", grain.Type.ToString()), ("$id", grain.Key.ToString()), ("$name", stateName), ("$etag", etag), ("$payload", payload));
+    }
+
+    protected override async Task<IReadOnlyList<string>> PayloadsAsync(string stateName)
+    {
+        await using var connection = await _temp.Database.OpenAsync();
+        return await connection.ListAsync("SELECT payload FROM grain_state WHERE state_name = $name", r => r.GetString(0), CancellationToken.None,
+            ("$name", stateName));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGrainStorageContract(PostgresServer server) : GrainStorageContract, IAsyncLifetime
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<IGrainStorage> StorageAsync() => new PostgresGrainStorage(await DatabaseAsync());
+
+    protected override async Task InsertRowAsync(GrainId grain, string stateName, string etag, string payload)
+    {
+        await using var connection = await (await DatabaseAsync()).OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "INSERT INTO grain_state (grain_type, grain_id, state_name, etag, payload) VALUES ($1, $2, $3, $4, $5)", connection)
+        {
+            Parameters = { new() { Value = grain.Type.ToString() }, new() { Value = grain.Key.ToString() }, new() { Value = stateName }, new() { Value = etag }, new() { Value = payload } },
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task<IReadOnlyList<string>> PayloadsAsync(string stateName)
+    {
+        await using var connection = await (await DatabaseAsync()).OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT payload FROM grain_state WHERE state_name = $1", connection) { Parameters = { new() { Value = stateName } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        var payloads = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            payloads.Add(reader.GetString(0));
+        }
+
+        return payloads;
+    }
+
+    private async Task<PostgresDatabase> DatabaseAsync()
+    {
+        if (_database is null)
+        {
+            _database = new PostgresDatabase(await server.CreateDatabaseAsync(), Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresDatabase>.Instance);
+            await _database.MigrateAsync();
+        }
+
+        return _database;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
