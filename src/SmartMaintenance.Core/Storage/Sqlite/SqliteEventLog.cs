@@ -87,9 +87,6 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
             Read, cancellationToken, [.. parameters]);
     }
 
-    private const string OtherTenants =
-        "An entry outside this tenant was altered, removed or reordered: the shared trail cannot vouch for the entries after it. A platform admin's check names it.";
-
     public async Task<AuditVerification> VerifyAsync(long? tenantId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -97,35 +94,17 @@ public sealed class SqliteEventLog(SqliteDatabase database, TimeProvider time) :
         await using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = connection.Command($"SELECT {Columns} FROM audit_events ORDER BY seq");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long expected = 1;
-        long counted = 0;
-        var previous = AuditChain.Genesis;
+        var check = new AuditTrailCheck(tenantId);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var entry = Read(reader);
-            var counts = tenantId is null || entry.TenantId == tenantId;
-            if (AuditChain.Check(entry, expected, previous) is { } problem)
+            if (check.Next(Read(reader)) is { } broken)
             {
-                return counts
-                    ? new AuditVerification(false, counted, entry.Sequence, $"Entry {entry.Sequence}: {problem}.")
-                    : new AuditVerification(false, counted, null, OtherTenants);
+                return broken;
             }
-
-            expected++;
-            counted += counts ? 1 : 0;
-            previous = entry.Hash;
         }
 
         var (headSequence, headHash) = await ReadHeadAsync(connection, cancellationToken);
-        if (headSequence != expected - 1 || headHash != previous)
-        {
-            return tenantId is null
-                ? new AuditVerification(false, counted, expected,
-                    $"The trail ends at entry {expected - 1} but its head records entry {headSequence}: entries were removed from the end.")
-                : new AuditVerification(false, counted, null, "Entries were removed from the end of the trail.");
-        }
-
-        return new AuditVerification(true, counted, null, null);
+        return check.End(headSequence, headHash);
     }
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(SqliteConnection connection, CancellationToken cancellationToken)
