@@ -1,21 +1,16 @@
-using Microsoft.Extensions.Time.Testing;
-
 using SmartMaintenance.Models;
 using SmartMaintenance.Models.Assets;
+using SmartMaintenance.Storage.Postgres;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Tests.Storage;
 
-public sealed class SqliteModelHistoryStoreTests
+/// <summary>What every model history store must do, run against SQLite and PostgreSQL (tenants 1 and 2 exist).</summary>
+public abstract class ModelHistoryStoreContract
 {
     private static readonly DateTimeOffset At = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    // Tenant 1 is the default one migrations create; tenant 2 another.
-    private static async Task<SqliteModelHistoryStore> StoreAsync(TempDatabase temp)
-    {
-        Assert.Equal(2, (await new SqliteCatalogStore(temp.Database, new FakeTimeProvider(At)).CreateTenantAsync("other", "Other", default)).Id);
-        return new SqliteModelHistoryStore(temp.Database);
-    }
+    protected abstract Task<IModelHistoryStore> NewStoreAsync();
 
     private static TrainingRun Run(long tenant, DateTimeOffset requested) =>
         new(Guid.NewGuid(), tenant, "asset-pump", "pump", requested.AddDays(-180), requested, "key:planner", requested, TrainingRunStatus.Queued, 0);
@@ -23,8 +18,7 @@ public sealed class SqliteModelHistoryStoreTests
     [Fact]
     public async Task A_run_saved_at_each_stage_reads_back_as_its_last_save_per_tenant_newest_first()
     {
-        using var temp = new TempDatabase();
-        var store = await StoreAsync(temp);
+        var store = await NewStoreAsync();
         var (older, newer, other) = (Run(1, At), Run(1, At.AddHours(1)), Run(2, At.AddHours(2)));
         foreach (var run in new[] { older, newer, other })
         {
@@ -60,8 +54,7 @@ public sealed class SqliteModelHistoryStoreTests
     [Fact]
     public async Task Drift_checks_read_back_per_model_newest_first_with_every_figure()
     {
-        using var temp = new TempDatabase();
-        var store = await StoreAsync(temp);
+        var store = await NewStoreAsync();
         FeatureDriftResult[] features = [new("vibration_position", 6.2, 0.91, 1e-12, true), new("current_trend", double.PositiveInfinity, 0.1, double.NaN, false)];
         var retraining = Guid.NewGuid();
         await store.SaveDriftCheckAsync(1, new DriftCheck("asset-pump", 1, At, 40, features, null, null, "drift not yet persistent"), default);
@@ -77,4 +70,25 @@ public sealed class SqliteModelHistoryStoreTests
         Assert.Equal("No fan has readings", Assert.Single(await store.ListDriftChecksAsync(1, "asset-fan", 10, default)).Problem);
         Assert.Equal(4, Assert.Single(await store.ListDriftChecksAsync(2, "asset-pump", 10, default)).Version);
     }
+}
+
+public sealed class SqliteModelHistoryStoreContract : ModelHistoryStoreContract, IDisposable
+{
+    private readonly SqliteTwoTenants _database = new();
+
+    protected override async Task<IModelHistoryStore> NewStoreAsync() => new SqliteModelHistoryStore(await _database.OpenAsync());
+
+    public void Dispose() => _database.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresModelHistoryStoreContract(PostgresServer server) : ModelHistoryStoreContract, IAsyncLifetime
+{
+    private readonly PostgresTwoTenants _database = new(server);
+
+    protected override async Task<IModelHistoryStore> NewStoreAsync() => new PostgresModelHistoryStore(await _database.OpenAsync());
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
 }
