@@ -228,6 +228,115 @@ public static class PostgresMigrations
                 checked_at timestamptz NOT NULL,
                 body json NOT NULL);
             CREATE INDEX drift_checks_by_model ON drift_checks(tenant_id, model_name, checked_at);
+        (4, "anomalies, labels and notes, predictions, asset health, cases, decisions, work orders and reports", """
+            CREATE TABLE anomalies (
+                anomaly_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                sensor_key bigint NOT NULL,
+                sensor_id text NOT NULL,
+                asset_id text,
+                at timestamptz NOT NULL,
+                detected_at timestamptz NOT NULL,
+                window_start timestamptz NOT NULL,
+                window_end timestamptz NOT NULL,
+                value double precision NOT NULL,
+                score double precision NOT NULL,
+                severity text NOT NULL,
+                detectors text NOT NULL,
+                status text NOT NULL,
+                confidence double precision,
+                reason text,
+                correlation_id text NOT NULL);
+            CREATE INDEX anomalies_by_time ON anomalies(tenant_id, detected_at);
+            CREATE INDEX anomalies_by_sensor ON anomalies(tenant_id, sensor_id, detected_at);
+
+            -- Outcomes from completed maintenance (work_order_id) or from people's review (labelled_by, comment).
+            CREATE TABLE anomaly_labels (
+                anomaly_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                label text NOT NULL,
+                work_order_id uuid,
+                labelled_at timestamptz NOT NULL,
+                labelled_by text,
+                comment text);
+            CREATE INDEX anomaly_labels_by_tenant ON anomaly_labels(tenant_id, labelled_at);
+
+            CREATE TABLE anomaly_notes (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tenant_id bigint NOT NULL REFERENCES tenants(id),
+                anomaly_id uuid NOT NULL,
+                kind integer NOT NULL,
+                actor text NOT NULL,
+                text text,
+                at timestamptz NOT NULL);
+            CREATE INDEX anomaly_notes_by_anomaly ON anomaly_notes(tenant_id, anomaly_id, id);
+
+            CREATE TABLE predictions (
+                prediction_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                asset_id text NOT NULL,
+                at timestamptz NOT NULL,
+                failure_probability double precision NOT NULL,
+                rul_seconds double precision,
+                model_name text NOT NULL,
+                model_version text NOT NULL,
+                is_fallback boolean NOT NULL,
+                explanation text NOT NULL,
+                correlation_id text NOT NULL,
+                explanation_base double precision);
+            CREATE INDEX predictions_by_asset ON predictions(tenant_id, asset_id, at);
+
+            CREATE TABLE asset_health (
+                tenant_id bigint NOT NULL REFERENCES tenants(id),
+                asset_id text NOT NULL,
+                at timestamptz NOT NULL,
+                health integer NOT NULL,
+                abnormal boolean NOT NULL,
+                drivers text NOT NULL,
+                PRIMARY KEY (tenant_id, asset_id, at));
+            CREATE INDEX asset_health_by_time ON asset_health(at);
+
+            -- Cases live in their Orleans grains; this table is their queryable copy, rewritten at every change. Cases,
+            -- decisions and work orders keep the record as JSON text in body, next to the columns queries use.
+            CREATE TABLE cases (
+                case_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                asset_id text NOT NULL,
+                state text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                due_at timestamptz,
+                body text NOT NULL);
+            CREATE INDEX cases_due ON cases(due_at) WHERE due_at IS NOT NULL;
+            CREATE INDEX cases_by_state ON cases(tenant_id, state, updated_at);
+            CREATE INDEX cases_by_asset ON cases(tenant_id, asset_id, updated_at);
+
+            CREATE TABLE decisions (
+                decision_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                case_id uuid NOT NULL,
+                decided_at timestamptz NOT NULL,
+                body text NOT NULL);
+            CREATE INDEX decisions_by_time ON decisions(tenant_id, decided_at);
+
+            CREATE TABLE work_orders (
+                work_order_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                case_id uuid NOT NULL,
+                status text NOT NULL,
+                created_at timestamptz NOT NULL,
+                body text NOT NULL);
+            CREATE INDEX work_orders_by_status ON work_orders(tenant_id, status, created_at);
+
+            -- The body is kept as text, byte for byte: its SHA-256 is stored beside it.
+            CREATE TABLE reports (
+                report_id uuid PRIMARY KEY,
+                tenant_id bigint NOT NULL,
+                kind text NOT NULL,
+                subject text NOT NULL,
+                created_at timestamptz NOT NULL,
+                sha256 text NOT NULL,
+                body text NOT NULL);
+            CREATE INDEX reports_by_tenant ON reports(tenant_id, created_at);
         (5, "grain state", """
             CREATE TABLE grain_state (
                 grain_type text NOT NULL,

@@ -1,19 +1,27 @@
 using Microsoft.Extensions.Logging.Abstractions;
 
 using SmartMaintenance.Domain;
+using SmartMaintenance.Storage;
+using SmartMaintenance.Storage.Postgres;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Tests.Storage;
 
-public sealed class SqliteAnomalyReviewTests
+/// <summary>
+/// What every label and anomaly note store must do, run against each store (SQLite, and PostgreSQL below): a later
+/// label replaces an earlier one, notes kept in order, the first acknowledgement found in one query, tenants kept apart.
+/// </summary>
+public abstract class AnomalyReviewContract
 {
-    private static readonly DateTimeOffset At = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
+    protected static readonly DateTimeOffset At = new(2026, 12, 7, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A label store and a note store on the same empty, migrated database.</summary>
+    protected abstract Task<(ILabelStore Labels, IAnomalyNoteStore Notes)> NewStoresAsync();
 
     [Fact]
     public async Task Labels_from_maintenance_and_from_review_are_kept_and_a_later_one_replaces_the_earlier()
     {
-        using var temp = new TempDatabase();
-        var labels = new SqliteLabelStore(temp.Database);
+        var (labels, _) = await NewStoresAsync();
         var (byWork, byReview) = (Guid.NewGuid(), Guid.NewGuid());
         var workOrder = Guid.NewGuid();
 
@@ -33,8 +41,7 @@ public sealed class SqliteAnomalyReviewTests
     [Fact]
     public async Task Notes_are_kept_in_order_and_the_first_acknowledgement_of_each_anomaly_is_found_in_one_query()
     {
-        using var temp = new TempDatabase();
-        var notes = new SqliteAnomalyNoteStore(temp.Database);
+        var (_, notes) = await NewStoresAsync();
         var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
         var first = await notes.AddAsync(1, new AnomalyNote(0, a, AnomalyNoteKind.Acknowledged, "user:1:Admin", null, At), default);
@@ -51,6 +58,32 @@ public sealed class SqliteAnomalyReviewTests
         Assert.Empty(await notes.AcknowledgementsAsync(2, [a], default));
         Assert.Empty(await notes.ListAsync(2, a, default));
     }
+
+    [Fact]
+    public async Task Labels_saved_together_keep_the_last_of_an_anomaly_and_an_empty_batch_is_nothing()
+    {
+        var (labels, _) = await NewStoresAsync();
+        var anomaly = Guid.NewGuid();
+
+        await labels.SaveAsync([
+            new AnomalyLabel(anomaly, 1, AnomalyOutcome.TrueAlarm, Guid.NewGuid(), At),
+            new AnomalyLabel(anomaly, 1, AnomalyOutcome.FalseAlarm, null, At.AddMinutes(1), "user:2:Ana"),
+        ], default);
+        await labels.SaveAsync([], default);
+
+        Assert.Equal(new AnomalyLabel(anomaly, 1, AnomalyOutcome.FalseAlarm, null, At.AddMinutes(1), "user:2:Ana"), await labels.FindAsync(1, anomaly, default));
+        Assert.Single(await labels.ListAsync(1, 10, default));
+    }
+}
+
+public sealed class SqliteAnomalyReviewContract : AnomalyReviewContract, IDisposable
+{
+    private readonly TempDatabase _temp = new();
+
+    protected override Task<(ILabelStore Labels, IAnomalyNoteStore Notes)> NewStoresAsync() =>
+        Task.FromResult<(ILabelStore, IAnomalyNoteStore)>((new SqliteLabelStore(_temp.Database), new SqliteAnomalyNoteStore(_temp.Database)));
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Labels_written_before_review_labels_existed_survive_the_migration()
@@ -76,6 +109,29 @@ public sealed class SqliteAnomalyReviewTests
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
+        }
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAnomalyReviewContract(PostgresServer server) : AnomalyReviewContract, IAsyncLifetime
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<(ILabelStore Labels, IAnomalyNoteStore Notes)> NewStoresAsync()
+    {
+        _database = new PostgresDatabase(await server.CreateDatabaseAsync(), NullLogger<PostgresDatabase>.Instance);
+        await _database.MigrateAsync();
+        return (new PostgresLabelStore(_database), new PostgresAnomalyNoteStore(_database));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
     }
 }
