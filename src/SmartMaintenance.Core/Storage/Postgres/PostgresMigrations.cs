@@ -145,6 +145,7 @@ public static class PostgresMigrations
                 created_at timestamptz NOT NULL,
                 PRIMARY KEY (tenant_id, key));
             CREATE INDEX idempotency_by_age ON idempotency(created_at);
+            """),
         (3, "users, API keys, detector and alarm settings, the model registry and its history", """
             -- Usernames are unique whatever their case, as SQLite's NOCASE column made them (ASCII letters only: the
             -- column's C collation makes lower() fold those alone); the C collation also orders text as SQLite does.
@@ -228,6 +229,7 @@ public static class PostgresMigrations
                 checked_at timestamptz NOT NULL,
                 body json NOT NULL);
             CREATE INDEX drift_checks_by_model ON drift_checks(tenant_id, model_name, checked_at);
+            """),
         (4, "anomalies, labels and notes, predictions, asset health, cases, decisions, work orders and reports", """
             CREATE TABLE anomalies (
                 anomaly_id uuid PRIMARY KEY,
@@ -337,6 +339,7 @@ public static class PostgresMigrations
                 sha256 text NOT NULL,
                 body text NOT NULL);
             CREATE INDEX reports_by_tenant ON reports(tenant_id, created_at);
+            """),
         (5, "grain state", """
             CREATE TABLE grain_state (
                 grain_type text NOT NULL,
