@@ -80,13 +80,8 @@ public class AgentsPipelineTests
 
         // Someone edits the entry in the database file: verification names it.
         var sequence = entry.GetProperty("sequence").GetInt64();
-        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(app.DataDir, "smartmaintenance.db")}"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE audit_events SET payload = replace(payload, '\"value\":95', '\"value\":45') WHERE seq = {sequence}";
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await SmartMaintenanceApplication.SqlAsync(app.DataDir,
+            $"UPDATE audit_events SET payload = replace(payload, '\"value\":95', '\"value\":45') WHERE seq = {sequence}"));
 
         var broken = await client.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
         Assert.False(broken.GetProperty("valid").GetBoolean());
@@ -131,32 +126,27 @@ public class AgentsPipelineTests
 
             // Stopping the host deactivated the agent, which wrote its monitor's state: the last reading it learned, its level
             // baseline and, the resonance detector's warm-up being 750 readings, the values it has seen so far.
-            await using (var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "smartmaintenance.db")}"))
+            using (var saved = System.Text.Json.JsonDocument.Parse((string)(await SmartMaintenanceApplication.SqlAsync(dataDir,
+                "SELECT payload FROM grain_state WHERE state_name = 'detector'"))!))
             {
-                await connection.OpenAsync();
-                await using var query = connection.CreateCommand();
-                query.CommandText = "SELECT payload FROM grain_state WHERE state_name = 'detector'";
-                using var saved = System.Text.Json.JsonDocument.Parse((string)(await query.ExecuteScalarAsync())!);
                 Assert.Equal(PumpSignal.T0.AddSeconds(300).ToUnixTimeMilliseconds() * 1000, saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64());
                 var monitor = saved.RootElement.GetProperty("Monitor");
                 Assert.Equal(301, monitor.GetProperty("Level").GetProperty("Count").GetInt64());
                 Assert.Equal(301, monitor.GetProperty("WarmUp").GetArrayLength());
                 if (change == SavedState.Dropped)
                 {
-                    query.CommandText = "DELETE FROM grain_state WHERE state_name = 'detector'";
-                    await query.ExecuteNonQueryAsync();
+                    await SmartMaintenanceApplication.SqlAsync(dataDir, "DELETE FROM grain_state WHERE state_name = 'detector'");
                 }
                 else if (change == SavedState.EarlierVersion)
                 {
                     // The shape an earlier version wrote: the ensemble's state under "Detector", no "Monitor".
-                    query.CommandText = "UPDATE grain_state SET payload = $payload WHERE state_name = 'detector'";
-                    query.Parameters.AddWithValue("$payload", System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        SensorKey = saved.RootElement.GetProperty("SensorKey").GetInt64(),
-                        LearnedUpToMicros = saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64(),
-                        Detector = new { Count = 301 },
-                    }));
-                    Assert.Equal(1, await query.ExecuteNonQueryAsync());
+                    Assert.Equal(1, await SmartMaintenanceApplication.SqlAsync(dataDir, "UPDATE grain_state SET payload = $1 WHERE state_name = 'detector'",
+                        System.Text.Json.JsonSerializer.Serialize(new
+                        {
+                            SensorKey = saved.RootElement.GetProperty("SensorKey").GetInt64(),
+                            LearnedUpToMicros = saved.RootElement.GetProperty("LearnedUpToMicros").GetInt64(),
+                            Detector = new { Count = 301 },
+                        })));
                 }
             }
 

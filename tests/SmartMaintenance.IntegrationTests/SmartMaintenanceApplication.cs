@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace SmartMaintenance.IntegrationTests;
 
 /// <summary>
-/// The real host on a real SQLite file in a fresh folder, one per test. The demo fleet is off unless asked for,
+/// The real host on a real SQLite file in a fresh folder, one per test — or, when <c>SMX_TEST_POSTGRES</c> names a
+/// PostgreSQL server (an Npgsql connection string to its <c>postgres</c> database, as scripts/test.sh sets it for the
+/// second run of the API tests), on a fresh database of that server, one per test. The demo fleet is off unless asked for,
 /// so each test owns its data; its models (trained at first start, CPU work of a minute) only when asked for too.
 /// </summary>
 internal sealed class SmartMaintenanceApplication(
@@ -28,6 +30,11 @@ internal sealed class SmartMaintenanceApplication(
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("DATA_DIR", DataDir);
+        if (PostgresServer is { Length: > 0 } server)
+        {
+            builder.UseSetting("POSTGRES", PostgresDatabaseOf(server, DataDir));
+        }
+
         builder.UseSetting("DEMO", demo ? "true" : "false");
         builder.UseSetting("DEMO_MODELS", demoModels ? "true" : "false");
         builder.UseSetting("ADMIN_API_KEY", AdminKey);
@@ -39,6 +46,59 @@ internal sealed class SmartMaintenanceApplication(
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>The PostgreSQL server the API tests run against in their second run; null in the first (SQLite).</summary>
+    public static string? PostgresServer => Environment.GetEnvironmentVariable("SMX_TEST_POSTGRES");
+
+    /// <summary>
+    /// The database of a data folder on the server, created empty the first time: a host restarted on the same folder
+    /// finds the same database, as it finds the same SQLite file.
+    /// </summary>
+    private static string PostgresDatabaseOf(string server, string dataDir)
+    {
+        var name = "smx_it_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDir)))[..20];
+        using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var exists = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{name}'", connection);
+            if ((long)exists.ExecuteScalar()! == 0)
+            {
+                using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+                create.ExecuteNonQuery();
+            }
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Runs SQL on the store of a data folder, whichever it is (SQLite file or PostgreSQL database), as someone with
+    /// access to the database would; parameters are <c>$1</c>, <c>$2</c>… Returns the first column of the first row
+    /// (null when there is none) for a query, the number of rows changed otherwise.
+    /// </summary>
+    public static async Task<object?> SqlAsync(string dataDir, string sql, params object[] parameters)
+    {
+        System.Data.Common.DbConnection connection = PostgresServer is { Length: > 0 } server
+            ? new Npgsql.NpgsqlConnection(PostgresDatabaseOf(server, dataDir))
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "smartmaintenance.db")};Pooling=False");
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = connection is Npgsql.NpgsqlConnection ? "" : $"${i + 1}";
+                parameter.Value = parameters[i];
+                command.Parameters.Add(parameter);
+            }
+
+            return sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+                ? await command.ExecuteScalarAsync()
+                : await command.ExecuteNonQueryAsync();
         }
     }
 

@@ -12,7 +12,6 @@ using SmartMaintenance.Agents.Validation;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Ingestion;
 using SmartMaintenance.Server.Api;
-using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;
 
@@ -33,9 +32,9 @@ internal static class AgentsExtensions
                 options.ServiceId = "smartmaintenance";
             }));
 
-        builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddKeyedSingleton<IGrainStorage>("assets", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddKeyedSingleton<IGrainStorage>("sensors", (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => sp.GetRequiredService<IGrainStorage>());
+        builder.Services.AddKeyedSingleton<IGrainStorage>("assets", (sp, _) => sp.GetRequiredService<IGrainStorage>());
+        builder.Services.AddKeyedSingleton<IGrainStorage>("sensors", (sp, _) => sp.GetRequiredService<IGrainStorage>());
         builder.Services.AddSingleton(new ValidationPolicy());
         builder.Services.AddSingleton(new CasePolicy { DecisionTimeout = settings.DecisionTimeout });
         builder.Services.AddSingleton(new CaseTimekeeperOptions(settings.CaseCheckInterval));

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using SmartMaintenance.Domain;
 using SmartMaintenance.Security;
 using SmartMaintenance.Storage;
-using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;
 
@@ -13,12 +12,12 @@ namespace SmartMaintenance.Server.Hosting;
 /// and the web UI's <c>admin</c> user the same way (<c>SMX_ADMIN_PASSWORD</c> or <c>admin-password</c>).
 /// </summary>
 internal sealed class DatabaseInitializer(
-    SqliteDatabase database, IApiKeyStore keys, IUserStore users, Auth.UserSignIn signIn, IOptions<SmartMaintenanceOptions> options,
+    StoreDescription store, IApiKeyStore keys, IUserStore users, Auth.UserSignIn signIn, IOptions<SmartMaintenanceOptions> options,
     TimeProvider time, ILogger<DatabaseInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Embedded store ready at {File}", database.FilePath);
+        logger.LogInformation("{Store} store ready at {Location}", store.Name, store.Location);
         await SeedAdminKeyAsync(cancellationToken);
         await SeedAdminUserAsync(cancellationToken);
     }
@@ -42,7 +41,8 @@ internal sealed class DatabaseInitializer(
 
     private string WriteSecret(string name, string secret)
     {
-        var path = Path.Combine(Path.GetDirectoryName(database.FilePath)!, name);
+        Directory.CreateDirectory(options.Value.DataDir);
+        var path = Path.Combine(options.Value.DataDir, name);
         File.WriteAllText(path, secret + "\n");
         if (!OperatingSystem.IsWindows())
         {

@@ -33,8 +33,6 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddOptions<SmartMaintenanceOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()
-            .Validate(o => string.IsNullOrEmpty(o.Postgres),
-                "SMX_POSTGRES is set, but this build ships only the embedded SQLite store; unset SMX_POSTGRES to start.")
             .Validate(o => OutboundAddressPolicy.Parse(o.WebhookAllowedNetworks, out _) is not null,
                 "SMX_WEBHOOK_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8 or fd00::/8, separated by commas.")
             .Validate(o => NetworkList.Parse(o.TrustedProxies, out _) is not null,
@@ -55,45 +53,15 @@ internal static class SmartMaintenanceExtensions
         // Each request's start and end line carries its query string, and a SignalR connection's token travels there.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        // Configure storage: the embedded SQLite store, migrated at start.
-        builder.Services.AddSingleton(sp =>
-        {
-            // Migrated on first use, so no store ever sees an old schema, whichever service starts first.
-            var database = new SqliteDatabase(
-                sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir,
-                sp.GetRequiredService<ILogger<SqliteDatabase>>());
-            database.Migrate();
-            return database;
-        });
+        // Configure storage: the embedded SQLite store, or PostgreSQL when SMX_POSTGRES is set; migrated at start.
+        builder.AddStores();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value;
             return new StorageSpace(options.DataDir, options.MinFreeDiskMb * 1024L * 1024, sp.GetRequiredService<TimeProvider>());
         });
-        builder.Services.AddSingleton<SqliteReadingStore>();
-        builder.Services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<SqliteReadingStore>());
-        builder.Services.AddSingleton<ICatalogStore, SqliteCatalogStore>();
-        builder.Services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
-        builder.Services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
-        builder.Services.AddSingleton<AuditFeed>();
-        builder.Services.AddSingleton<IEventLog>(sp => new PublishingEventLog(
-            new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<AuditFeed>()));
-        builder.Services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
-        builder.Services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
-        builder.Services.AddSingleton<IAlarmRuleStore, SqliteAlarmRuleStore>();
-        builder.Services.AddSingleton<IUserStore, SqliteUserStore>();
         builder.Services.AddSingleton<DetectorSettingsProvider>();
-        builder.Services.AddSingleton<ILabelStore, SqliteLabelStore>();
-        builder.Services.AddSingleton<IAnomalyNoteStore, SqliteAnomalyNoteStore>();
-        builder.Services.AddSingleton<IReportStore, SqliteReportStore>();
-        builder.Services.AddSingleton<IAnomalyStore, SqliteAnomalyStore>();
-        builder.Services.AddSingleton<IPredictionStore, SqlitePredictionStore>();
-        builder.Services.AddSingleton<IAssetHealthStore, SqliteAssetHealthStore>();
-        builder.Services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
-        builder.Services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
-        builder.Services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
-        builder.Services.AddSingleton<IModelHistoryStore, SqliteModelHistoryStore>();
         builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
             sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
         builder.Services.AddSingleton<RegisteredModels>();
@@ -167,7 +135,6 @@ internal static class SmartMaintenanceExtensions
 
         // Configure operations: health and Prometheus metrics.
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<StorageSpaceHealthCheck>("storage_space", tags: ["ready"]);
         var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
@@ -194,24 +161,4 @@ internal sealed class StorageSpaceHealthCheck(StorageSpace space) : IHealthCheck
         Task.FromResult(space.Shortage() is { } shortage
             ? HealthCheckResult.Unhealthy($"Disk full: {shortage}")
             : HealthCheckResult.Healthy($"{space.FreeBytes() / (1024 * 1024)} MiB free"));
-}
-
-/// <summary>Ready when the database answers a query.</summary>
-internal sealed class DatabaseHealthCheck(SqliteDatabase database) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM tenants";
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy("SQLite answers");
-        }
-        catch (Exception ex)
-        {
-            return HealthCheckResult.Unhealthy("SQLite does not answer", ex);
-        }
-    }
 }
