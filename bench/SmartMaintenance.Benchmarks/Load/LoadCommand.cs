@@ -40,7 +40,8 @@ internal static class LoadCommand
                 return 2;
             }
 
-            await StoreLoad.RunPostgresAsync(options, connection);
+            var writers = int.Parse(LoadOptions.Value(args, "--writers", $"{Storage.Postgres.PostgresReadingStore.DefaultWriters}"), CultureInfo.InvariantCulture);
+            await StoreLoad.RunPostgresAsync(options, connection, writers);
             return 0;
         }
 

@@ -44,18 +44,18 @@ internal static class StoreLoad
         }
     }
 
-    public static async Task RunPostgresAsync(LoadOptions options, string connectionString)
+    public static async Task RunPostgresAsync(LoadOptions options, string connectionString, int writers)
     {
         await using var database = new PostgresDatabase(connectionString, NullLogger<PostgresDatabase>.Instance);
         await database.MigrateAsync();
         var (copied, copyElapsed) = await BareCopyAsync(database, options);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ceiling (bare binary COPY, {options.Connections} connections): {copied} rows in {copyElapsed.TotalSeconds:0.0} s = {copied / copyElapsed.TotalSeconds:0} rows/s"));
-        await using (var store = new PostgresReadingStore(database, TimeProvider.System, NullLogger<PostgresReadingStore>.Instance))
+        await using (var store = new PostgresReadingStore(database, TimeProvider.System, NullLogger<PostgresReadingStore>.Instance, writers))
         {
             var (written, elapsed) = await AppendAsync(store, options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"pg-store: {written} readings in {elapsed.TotalSeconds:0.0} s = {written / elapsed.TotalSeconds:0} readings/s durable " +
+                $"pg-store ({writers} writers): {written} readings in {elapsed.TotalSeconds:0.0} s = {written / elapsed.TotalSeconds:0} readings/s durable " +
                 $"({written / elapsed.TotalSeconds / (copied / copyElapsed.TotalSeconds):0.00} of the ceiling)"));
         }
 

@@ -100,3 +100,39 @@ internal sealed class ReadingWriteRequest(long tenantId, ReadOnlyMemory<Reading>
     public Memory<bool> Inserted { get; } = inserted;
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>One reading of a group with where it came from: its request, and its position there.</summary>
+internal readonly record struct PendingRow(Reading Reading, long TenantId, int Request, int Index);
+
+/// <summary>A writer's rows of its current group, reused from group to group, in the order sent (request, then position).</summary>
+internal sealed class PendingRows
+{
+    public PendingRow[] Rows { get; private set; } = new PendingRow[4096];
+
+    /// <summary>Lists the group's rows; returns how many.</summary>
+    public int Fill(List<ReadingWriteRequest> requests)
+    {
+        var count = 0;
+        foreach (var request in requests)
+        {
+            count += request.Readings.Length;
+        }
+
+        if (Rows.Length < count)
+        {
+            Rows = new PendingRow[Math.Max(count, Rows.Length * 2)];
+        }
+
+        var n = 0;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var readings = requests[r].Readings.Span;
+            for (var i = 0; i < readings.Length; i++)
+            {
+                Rows[n++] = new PendingRow(readings[i], requests[r].TenantId, r, i);
+            }
+        }
+
+        return count;
+    }
+}

@@ -89,16 +89,33 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
     private readonly ReadingWriteQueue _queue = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<long> _partitionedWeeks = [];
-    private PendingRow[] _rows = new PendingRow[4096];
+    private readonly Lock _partitionsGate = new();
+    private int _running;
     private int _disposed;
 
-    public PostgresReadingStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresReadingStore> logger)
+    /// <param name="database">The database, migrated.</param>
+    /// <param name="time">The clock that says which weeks are current (their partitions are made ahead).</param>
+    /// <param name="logger">Where failed and retried writes are told.</param>
+    /// <param name="writers">
+    /// Writer threads, each with its own connection and transaction: while one waits for its commit to be flushed, another
+    /// is already sending the next group. Concurrent copies of one key sent in different groups may then be stored in
+    /// either order (one is stored, the others are reported duplicates); within a group the earliest sent wins.
+    /// </param>
+    public PostgresReadingStore(PostgresDatabase database, TimeProvider time, ILogger<PostgresReadingStore> logger, int writers = DefaultWriters)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         _database = database;
         _time = time;
         _logger = logger;
-        new Thread(RunWriter) { IsBackground = true, Name = "smx-readings-writer-pg" }.Start();
+        _running = writers;
+        for (var i = 0; i < writers; i++)
+        {
+            new Thread(RunWriter) { IsBackground = true, Name = $"smx-readings-writer-pg-{i}" }.Start();
+        }
     }
+
+    /// <summary>Writers of a store made without saying how many.</summary>
+    public const int DefaultWriters = 2;
 
     public Task AppendAsync(long tenantId, ReadOnlyMemory<Reading> readings, Memory<bool> inserted, CancellationToken cancellationToken) =>
         _queue.EnqueueAsync(tenantId, readings, inserted);
@@ -191,6 +208,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
     {
         NpgsqlConnection? connection = null;
         var pending = new List<ReadingWriteRequest>();
+        var buffer = new PendingRows();
         try
         {
             while (_queue.TakeGroup(pending, MaxRowsPerTransaction, out var rows))
@@ -199,7 +217,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 using var activity = ReadingWriteQueue.StartActivity(pending, rows);
                 try
                 {
-                    connection = WriteWithRetries(connection, pending);
+                    connection = WriteWithRetries(connection, pending, buffer);
                     foreach (var request in pending)
                     {
                         request.Done.TrySetResult();
@@ -223,21 +241,24 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         finally
         {
             connection?.Dispose();
-            _stopped.TrySetResult();
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                _stopped.TrySetResult();
+            }
         }
     }
 
     /// <summary>Writes the group, retrying on a fresh connection after a transient failure; the connection to keep.</summary>
-    private NpgsqlConnection WriteWithRetries(NpgsqlConnection? connection, List<ReadingWriteRequest> requests)
+    private NpgsqlConnection WriteWithRetries(NpgsqlConnection? connection, List<ReadingWriteRequest> requests, PendingRows buffer)
     {
-        var count = Order(requests);
+        var count = buffer.Fill(requests);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 connection ??= OpenWriter();
-                EnsurePartitions(connection, count);
-                Write(connection, requests, count);
+                EnsurePartitions(connection, buffer.Rows.AsSpan(0, count));
+                Write(connection, requests, buffer.Rows, count);
                 return connection;
             }
             catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
@@ -283,7 +304,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         }
     }
 
-    private void Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, int count)
+    private static void Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, PendingRow[] rows, int count)
     {
         foreach (var request in requests)
         {
@@ -295,7 +316,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         {
             for (var n = 0; n < count; n++)
             {
-                ref readonly var row = ref _rows[n];
+                ref readonly var row = ref rows[n];
                 import.StartRow();
                 import.Write(n, NpgsqlDbType.Integer);
                 import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
@@ -313,7 +334,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         {
             while (reader.Read())
             {
-                ref readonly var row = ref _rows[reader.GetInt32(0)];
+                ref readonly var row = ref rows[reader.GetInt32(0)];
                 requests[row.Request].Inserted.Span[row.Index] = true;
             }
         }
@@ -321,57 +342,36 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         transaction.Commit();
     }
 
-    /// <summary>Lists every row of the group in the order sent (request, then position): a row's place is its <c>ord</c>.</summary>
-    private int Order(List<ReadingWriteRequest> requests)
-    {
-        var count = 0;
-        foreach (var request in requests)
-        {
-            count += request.Readings.Length;
-        }
-
-        if (_rows.Length < count)
-        {
-            _rows = new PendingRow[Math.Max(count, _rows.Length * 2)];
-        }
-
-        var n = 0;
-        for (var r = 0; r < requests.Count; r++)
-        {
-            var readings = requests[r].Readings.Span;
-            for (var i = 0; i < readings.Length; i++)
-            {
-                _rows[n++] = new PendingRow(readings[i], requests[r].TenantId, r, i);
-            }
-        }
-
-        return count;
-    }
-
     /// <summary>Creates the partitions this group needs and the next week's, once per process and week.</summary>
-    private void EnsurePartitions(NpgsqlConnection connection, int count)
+    private void EnsurePartitions(NpgsqlConnection connection, ReadOnlySpan<PendingRow> rows)
     {
         var now = UnixMicros.From(_time.GetUtcNow());
         var oldest = WeekOf(now - (PartitionedHistory.Ticks / 10));
-        EnsurePartition(connection, WeekOf(now));
-        EnsurePartition(connection, WeekOf(now) + PerWeek);
-        for (var n = 0; n < count; n++)
+        var weeks = new HashSet<long> { WeekOf(now), WeekOf(now) + PerWeek };
+        var last = long.MinValue;
+        foreach (ref readonly var row in rows)
         {
-            var week = WeekOf(_rows[n].Reading.TimestampMicros);
-            if (week >= oldest)
+            var week = WeekOf(row.Reading.TimestampMicros);
+            if (week != last && week >= oldest)
             {
-                EnsurePartition(connection, week);
+                weeks.Add(week);
+                last = week;
             }
+        }
+
+        lock (_partitionsGate)
+        {
+            weeks.ExceptWith(_partitionedWeeks);
+        }
+
+        foreach (var week in weeks)
+        {
+            EnsurePartition(connection, week);
         }
     }
 
     private void EnsurePartition(NpgsqlConnection connection, long week)
     {
-        if (_partitionedWeeks.Contains(week))
-        {
-            return;
-        }
-
         var from = Time(week);
         var name = $"readings_{from:yyyyMMdd}";
         // Nodes starting together take turns; a week another node partitioned meanwhile is skipped by IF NOT EXISTS.
@@ -393,14 +393,20 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 // they stay there, and so will the week's next rows.
                 _logger.LogWarning("Readings of the week from {Week:yyyy-MM-dd} stay in the default partition: it holds some of them already", from);
                 transaction.Rollback();
-                _partitionedWeeks.Add(week);
+                Partitioned(week);
                 return;
             }
         }
 
         transaction.Commit();
-        _partitionedWeeks.Add(week);
+        Partitioned(week);
     }
 
-    private readonly record struct PendingRow(Reading Reading, long TenantId, int Request, int Index);
+    private void Partitioned(long week)
+    {
+        lock (_partitionsGate)
+        {
+            _partitionedWeeks.Add(week);
+        }
+    }
 }

@@ -202,8 +202,6 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         string.Join(", ", Enumerable.Range(0, rows).Select(r => $"(?{(r * 5) + 1}, ?{(r * 5) + 2}, ?{(r * 5) + 3}, ?{(r * 5) + 4}, ?{(r * 5) + 5})")) +
         " ON CONFLICT DO NOTHING";
 
-    private readonly record struct PendingRow(Reading Reading, long TenantId, int Request, int Index);
-
     private sealed record ChunkStatements(RawStatement Insert, RawStatement Savepoint, RawStatement Release, RawStatement RollbackToSavepoint);
 
     /// <summary>
@@ -223,7 +221,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
         private readonly Dictionary<(long Sensor, long Bucket), RollupAccumulator> _minutes = [];
         private readonly Dictionary<(long Sensor, long Bucket), RollupAccumulator> _hours = [];
-        private PendingRow[] _rows = new PendingRow[4096];
+        private readonly PendingRows _pending = new();
 
         public void Write(List<ReadingWriteRequest> requests)
         {
@@ -236,10 +234,10 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
                 var start = 0;
                 for (; count - start >= ChunkRows; start += ChunkRows)
                 {
-                    InsertChunk(requests, _rows.AsSpan(start, ChunkRows));
+                    InsertChunk(requests, _pending.Rows.AsSpan(start, ChunkRows));
                 }
 
-                InsertOneByOne(requests, _rows.AsSpan(start, count - start));
+                InsertOneByOne(requests, _pending.Rows.AsSpan(start, count - start));
                 Flush(_minutes, minuteUpsert);
                 Flush(_hours, hourUpsert);
                 RawStatement.Exec(db, "COMMIT;");
@@ -260,28 +258,8 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         /// <summary>Lists every row of the group sorted by key; among equal keys the earliest sent comes first and wins.</summary>
         private int Order(List<ReadingWriteRequest> requests)
         {
-            var count = 0;
-            foreach (var request in requests)
-            {
-                count += request.Readings.Length;
-            }
-
-            if (_rows.Length < count)
-            {
-                _rows = new PendingRow[Math.Max(count, _rows.Length * 2)];
-            }
-
-            var n = 0;
-            for (var r = 0; r < requests.Count; r++)
-            {
-                var readings = requests[r].Readings.Span;
-                for (var i = 0; i < readings.Length; i++)
-                {
-                    _rows[n++] = new PendingRow(readings[i], requests[r].TenantId, r, i);
-                }
-            }
-
-            _rows.AsSpan(0, count).Sort(static (a, b) =>
+            var count = _pending.Fill(requests);
+            _pending.Rows.AsSpan(0, count).Sort(static (a, b) =>
             {
                 var c = a.Reading.SensorKey.CompareTo(b.Reading.SensorKey);
                 c = c != 0 ? c : a.Reading.TimestampMicros.CompareTo(b.Reading.TimestampMicros);
