@@ -13,5 +13,7 @@ var root = new RootCommand("SmartMaintenance command line")
     FailureCommand.Create(),
     AssetCommand.CreateTrain(),
     AssetCommand.Create(),
+    BackupCommand.CreateBackup(),
+    BackupCommand.CreateRestore(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -52,6 +52,9 @@ internal sealed class SmartMaintenanceApplication(
     /// <summary>The PostgreSQL server the API tests run against in their second run; null in the first (SQLite).</summary>
     public static string? PostgresServer => Environment.GetEnvironmentVariable("SMX_TEST_POSTGRES");
 
+    /// <summary>The PostgreSQL connection string of a data folder's database in the PostgreSQL run; null in the SQLite run.</summary>
+    public static string? PostgresOf(string dataDir) => PostgresServer is { Length: > 0 } server ? PostgresDatabaseOf(server, dataDir) : null;
+
     /// <summary>
     /// The database of a data folder on the server, created empty the first time: a host restarted on the same folder
     /// finds the same database, as it finds the same SQLite file.
