@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# HTTP batch ingest with PostgreSQL as the store, against the same run's ceilings: starts a throw-away PostgreSQL
+# server (scripts/postgres-temp.sh, default durability) and the platform on it (SMX_POSTGRES), measures the HTTP
+# ceilings of the host and the store-alone ceiling (bare binary COPY), then 1000-reading batches from 16 connections.
+# Usage: bash bench/run-pg-load.sh [duration-seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-15}"
+port=5391
+key="load-admin-key-0123456789abcdef"
+# shellcheck source=scripts/postgres-temp.sh
+source scripts/postgres-temp.sh
+SMX_POSTGRES="$(postgres_temp_database)"
+export SMX_POSTGRES
+# shellcheck source=bench/load-server.sh
+source bench/load-server.sh
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"; postgres_temp_stop' EXIT
+
+load --mode ceilings --connections 16 --warmup 5
+dotnet bench/SmartMaintenance.Benchmarks/bin/Release/net10.0/SmartMaintenance.Benchmarks.dll load --mode pg-store \
+  --postgres "$(postgres_temp_database)" --connections 16 --duration "$duration" | head -1
+load --mode batch --connections 16 --warmup 10
