@@ -213,6 +213,23 @@ public sealed class PostgresReadingStoreContract(PostgresServer server) : Readin
         Assert.Equal((2L, 2L), await CountAsync());
     }
 
+    [Fact]
+    public async Task A_group_that_fails_is_reported_failed_and_the_next_one_is_written_on_a_fresh_connection()
+    {
+        // One writer, so the group after the failure goes to the writer that failed.
+        await using var store = new PostgresReadingStore(_database!, Clock, NullLogger<PostgresReadingStore>.Instance, writers: 1);
+        await store.AppendAsync(1, new[] { new Reading(1, T0, 1, ReadingQuality.Good) }, new bool[1], default);
+        await ScalarsAsync("ALTER TABLE readings RENAME TO readings_away");
+        await Assert.ThrowsAsync<PostgresException>(() => store.AppendAsync(1, new[] { new Reading(1, T0 + 1, 2, ReadingQuality.Good) }, new bool[1], default));
+        await ScalarsAsync("ALTER TABLE readings_away RENAME TO readings");
+
+        var flags = new bool[1];
+        await store.AppendAsync(1, new[] { new Reading(1, T0 + 2, 3, ReadingQuality.Good) }, flags, default);
+
+        Assert.True(flags[0]);
+        Assert.Equal((2L, 2L), await CountAsync());
+    }
+
     private async Task<long[]> ScalarsAsync(string sql)
     {
         await using var connection = await _database!.OpenAsync();

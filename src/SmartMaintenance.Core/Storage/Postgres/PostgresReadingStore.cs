@@ -228,6 +228,8 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
+                    // The failed attempt closed its connection: the next group opens a fresh one.
+                    connection = null;
                     _logger.LogError(ex, "Writing {Rows} readings to PostgreSQL failed; the transaction was rolled back", rows);
                     foreach (var request in pending)
                     {
