@@ -30,38 +30,6 @@ public class OperationsTests
     }
 
     [Fact]
-    public async Task On_PostgreSQL_a_second_node_on_the_same_database_is_refused_until_the_first_stops()
-    {
-        // A store property of PostgreSQL (one SQLite file has one host): asserted in the API tests' PostgreSQL run.
-        if (SmartMaintenanceApplication.PostgresServer is null)
-        {
-            return;
-        }
-
-        var dataDir = Directory.CreateTempSubdirectory("smx-it-node-").FullName;
-        try
-        {
-            await using (var first = new SmartMaintenanceApplication(dataDir: dataDir))
-            {
-                using var client = first.CreateAdminClient();
-                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-
-                await using var second = new SmartMaintenanceApplication(dataDir: dataDir);
-                var refused = Assert.ThrowsAny<Exception>(() => second.CreateClient());
-                Assert.Contains("Another SmartMaintenance node runs on this PostgreSQL database", refused.ToString(), StringComparison.Ordinal);
-            }
-
-            await using var after = new SmartMaintenanceApplication(dataDir: dataDir);
-            using var again = after.CreateAdminClient();
-            Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/health/live")).StatusCode);
-        }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
-
-    [Fact]
     public async Task Request_id_is_honoured_and_security_headers_are_set()
     {
         await using var app = new SmartMaintenanceApplication();

@@ -323,7 +323,14 @@ public class ReadingsApiTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/sensors/readings?sensor_id=pump-1-temp")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/sensors/pump-1-temp")).StatusCode);
+        await (await client.DeleteAsync("/api/v1/sensors/pump-1-temp")).ProblemAsync(HttpStatusCode.NotFound);
 
+        // Audited once (the second delete found nothing), with the asset it belonged to.
+        var deleted = Assert.Single((await client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/audit?limit=100")).GetProperty("entries")
+            .EnumerateArray(), e => e.GetProperty("type").GetString() == "CatalogChanged"
+                && e.GetProperty("payload").GetProperty("action").GetString() == "deleted");
+        Assert.Equal(("catalog:sensor:pump-1-temp", "pump-1"),
+            (deleted.GetProperty("correlation_id").GetString(), deleted.GetProperty("payload").GetProperty("asset_id").GetString()));
         await (await client.GetAsync("/api/v1/sensors/readings?sensor_id=pump-1-temp")).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsync("/api/v1/readings", Json(MixedBatch))).ProblemAsync(HttpStatusCode.UnprocessableEntity);
         await app.SeedSensorAsync();

@@ -90,7 +90,11 @@ public sealed class DetectorSettingsProvider(IDetectorSettingsStore store, IAlar
         return tenant;
     }
 
-    private void Changed(long tenantId)
+    /// <summary>
+    /// Drops the tenant's cached settings and rules and bumps <see cref="Version"/>: a change made here, or one another
+    /// node made (heard through the cluster's feed).
+    /// </summary>
+    public void Changed(long tenantId)
     {
         Interlocked.Increment(ref _version);
         _byTenant.TryRemove(tenantId, out _);

@@ -5,8 +5,10 @@ public sealed record AuditEvent(long TenantId, string Type, string CorrelationId
 
 /// <summary>
 /// One entry of the append-only audit trail. <see cref="Hash"/> covers every field and the previous entry's hash,
-/// so altering, removing or reordering any entry breaks the chain from there on.
+/// so altering, removing or reordering any entry breaks the chain from there on. Serializable by Orleans: nodes relay
+/// entries to each other's live feeds.
 /// </summary>
+[Orleans.GenerateSerializer, Orleans.Immutable]
 public sealed record AuditEntry(
     long Sequence, DateTimeOffset At, long TenantId, string Type, string CorrelationId, string Actor, string Payload,
     string PreviousHash, string Hash);

@@ -27,8 +27,8 @@ internal static class CatalogApi
         group.MapPut("/sites/{siteId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string siteId, SiteRequest body) =>
             SaveAsync(c, "site", siteId, id => e.SaveSiteAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 id => s.FindSiteAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertSite").WithSummary("Create or replace a site").RequireAuthorization(Scopes.DataWrite);
-        group.MapDelete("/sites/{siteId}", (HttpContext c, ICatalogStore s, string siteId) =>
-            DeleteAsync(s.DeleteSiteAsync(c.User.TenantIdOf(), siteId, c.RequestAborted), "site", siteId, "it still has assets"))
+        group.MapDelete("/sites/{siteId}", (HttpContext c, CatalogEditor e, string siteId) =>
+            DeleteAsync(e.DeleteAsync(c.User, c.User.TenantIdOf(), CatalogKind.Site, siteId, c.RequestAborted), "site", siteId, "it still has assets"))
             .WithName("DeleteSite").WithSummary("Delete a site that has no assets").RequireAuthorization(Scopes.DataWrite);
 
         group.MapGet("/assets", (HttpContext c, ICatalogStore s, [FromQuery(Name = "site_id")] string? siteId) =>
@@ -47,8 +47,8 @@ internal static class CatalogApi
         group.MapPut("/assets/{assetId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string assetId, AssetRequest body) =>
             SaveAsync(c, "asset", assetId, id => e.SaveAssetAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 id => s.FindAssetAsync(c.User.TenantIdOf(), id, c.RequestAborted))).WithName("UpsertAsset").WithSummary("Create or replace an asset").RequireAuthorization(Scopes.DataWrite);
-        group.MapDelete("/assets/{assetId}", (HttpContext c, ICatalogStore s, string assetId) =>
-            DeleteAsync(s.DeleteAssetAsync(c.User.TenantIdOf(), assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
+        group.MapDelete("/assets/{assetId}", (HttpContext c, CatalogEditor e, string assetId) =>
+            DeleteAsync(e.DeleteAsync(c.User, c.User.TenantIdOf(), CatalogKind.Asset, assetId, c.RequestAborted), "asset", assetId, "it still has child assets or sensors"))
             .WithName("DeleteAsset").WithSummary("Delete an asset that has no child assets or sensors").RequireAuthorization(Scopes.DataWrite);
 
         group.MapGet("/sensors", async (HttpContext c, ICatalogStore s, [FromQuery(Name = "asset_id")] string? assetId) =>
@@ -64,12 +64,8 @@ internal static class CatalogApi
         group.MapPut("/sensors/{sensorId}", (HttpContext c, ICatalogStore s, CatalogEditor e, string sensorId, SensorRequest body) =>
             SaveAsync(c, "sensor", sensorId, id => e.SaveSensorAsync(c.User, c.User.TenantIdOf(), id, body, createOnly: false, c.RequestAborted),
                 async id => Map(await s.FindSensorAsync(c.User.TenantIdOf(), id, c.RequestAborted)))).WithName("UpsertSensor").WithSummary("Register or replace a sensor").RequireAuthorization(Scopes.DataWrite);
-        group.MapDelete("/sensors/{sensorId}", async (HttpContext c, ICatalogStore s, SensorDirectory d, string sensorId) =>
-        {
-            var result = await DeleteAsync(s.DeleteSensorAsync(c.User.TenantIdOf(), sensorId, c.RequestAborted), "sensor", sensorId, "");
-            d.Invalidate(c.User.TenantIdOf());
-            return result;
-        }).WithName("DeleteSensor").WithSummary("Delete a sensor").RequireAuthorization(Scopes.DataWrite);
+        group.MapDelete("/sensors/{sensorId}", (HttpContext c, CatalogEditor e, string sensorId) =>
+            DeleteAsync(e.DeleteAsync(c.User, c.User.TenantIdOf(), CatalogKind.Sensor, sensorId, c.RequestAborted), "sensor", sensorId, "")).WithName("DeleteSensor").WithSummary("Delete a sensor").RequireAuthorization(Scopes.DataWrite);
 
         foreach (var (kind, path) in new[] { (CatalogKind.Site, "sites/{id}"), (CatalogKind.Asset, "assets/{id}"), (CatalogKind.Sensor, "sensors/{id}") })
         {

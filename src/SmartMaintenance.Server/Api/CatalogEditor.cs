@@ -135,6 +135,30 @@ internal sealed class CatalogEditor(ICatalogStore store, SensorDirectory directo
         return CatalogChange.Of(CatalogOutcome.Updated);
     }
 
+    /// <summary>
+    /// Deletes a site, asset or sensor that nothing depends on (the store refuses otherwise); audited, so other nodes
+    /// drop it from their sensor directories too.
+    /// </summary>
+    public async Task<StoreResult> DeleteAsync(ClaimsPrincipal user, long tenantId, CatalogKind kind, string id, CancellationToken cancellationToken)
+    {
+        var (result, assetId) = kind switch
+        {
+            CatalogKind.Site => (await store.DeleteSiteAsync(tenantId, id, cancellationToken), (string?)null),
+            CatalogKind.Asset => (await store.DeleteAssetAsync(tenantId, id, cancellationToken), id),
+            _ => ((await store.FindSensorAsync(tenantId, id, cancellationToken))?.AssetId is var sensorAsset
+                ? (await store.DeleteSensorAsync(tenantId, id, cancellationToken), sensorAsset) : default),
+        };
+        if (result == StoreResult.Deleted)
+        {
+            directory.Invalidate(tenantId);
+            var label = KindName(kind);
+            await audit.RecordAsync(tenantId, AgentEventTypes.CatalogChanged, $"catalog:{label}:{id}", user.ActorOf(),
+                new CatalogChanged(label, id, id, "deleted", assetId, []));
+        }
+
+        return result;
+    }
+
     public static string KindName(CatalogKind kind) => kind.ToString().ToLowerInvariant();
 
     private async Task<string?> InServiceUnderAsync(long tenantId, CatalogKind kind, string id, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Net;
+
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 using Orleans.Configuration;
@@ -22,15 +24,27 @@ internal static class AgentsExtensions
     {
         var settings = new SmartMaintenanceOptions();
         builder.Configuration.Bind(settings);
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort)
-            // Grain calls carry the caller's trace, so a reading's judgement continues the request's trace.
-            .AddActivityPropagation()
-            .Configure<ClusterOptions>(options =>
+        builder.UseOrleans(silo =>
+        {
+            if (string.IsNullOrWhiteSpace(settings.Postgres))
             {
-                options.ClusterId = "smartmaintenance";
-                options.ServiceId = "smartmaintenance";
-            }));
+                // The embedded store serves one process: its silo is alone, on loopback.
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            }
+            else
+            {
+                ClusterOverPostgres(silo, settings);
+            }
+
+            silo
+                // Grain calls carry the caller's trace, so a reading's judgement continues the request's trace.
+                .AddActivityPropagation()
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = ClusterId;
+                    options.ServiceId = ClusterId;
+                });
+        });
 
         builder.Services.AddKeyedSingleton<IGrainStorage>("cases", (sp, _) => sp.GetRequiredService<IGrainStorage>());
         builder.Services.AddKeyedSingleton<IGrainStorage>("assets", (sp, _) => sp.GetRequiredService<IGrainStorage>());
@@ -64,8 +78,53 @@ internal static class AgentsExtensions
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<NotificationAgent>(sp,
             new HttpClient(sp.GetRequiredService<Security.OutboundAddressPolicy>().CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) }));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationAgent>());
+        if (!string.IsNullOrWhiteSpace(settings.Postgres))
+        {
+            // Several nodes may share the database: each relays the events it appends to the others.
+            builder.Services.AddHostedService<ClusterFeedRelay>();
+            builder.Services.AddHostedService<PeerChanges>();
+        }
+
         builder.Services.AddHealthChecks().AddCheck<AgentsHealthCheck>("agents", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>The Orleans cluster (and service) id: the membership rows of the nodes sharing a database carry it.</summary>
+    public const string ClusterId = "smartmaintenance";
+
+    /// <summary>
+    /// Several nodes on one PostgreSQL database find each other through it: Orleans' ADO.NET membership table (the
+    /// tables and queries of migration 6), every node's silo and gateway on its own ports. The schema is migrated before
+    /// the silo reads the membership queries.
+    /// </summary>
+    private static void ClusterOverPostgres(ISiloBuilder silo, SmartMaintenanceOptions settings)
+    {
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = settings.Postgres;
+        });
+        if (settings.AdvertisedAddress is { Length: > 0 } advertised)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(advertised), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaBeforeMembership>();
+    }
+
+    /// <summary>Resolves the database (which migrates it) at the silo's first stage, before membership starts.</summary>
+    private sealed class SchemaBeforeMembership(IServiceProvider services) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaBeforeMembership), ServiceLifecycleStage.First, _ =>
+            {
+                services.GetRequiredService<Storage.Postgres.PostgresDatabase>();
+                return Task.CompletedTask;
+            });
     }
 }
 

@@ -69,6 +69,15 @@ public sealed class SmartMaintenanceOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
+    /// The address other nodes reach this node's silo at (<c>SMX_ADVERTISED_ADDRESS</c>), when the agents cluster over
+    /// PostgreSQL. Unset, Orleans picks this machine's first non-loopback IPv4 address. Without PostgreSQL the silo is
+    /// alone on loopback and this is not used.
+    /// </summary>
+    [ConfigurationKeyName("ADVERTISED_ADDRESS")]
+    [RegularExpression(@"^[0-9a-fA-F.:]+$", ErrorMessage = "SMX_ADVERTISED_ADDRESS must be an IP address.")]
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
     /// Resilience drill (<c>SMX_AGENT_FAULTS</c>): agent steps that fail their next attempts, e.g. <c>assess:3</c>. Empty in
     /// normal operation.
     /// </summary>

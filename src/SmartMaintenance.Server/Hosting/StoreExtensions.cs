@@ -106,7 +106,6 @@ internal static class StoreExtensions
                 await command.ExecuteScalarAsync(cancellationToken);
             });
         });
-        services.AddHostedService<SingleNodeGuard>();
         services.AddSingleton<PostgresReadingStore>();
         services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<PostgresReadingStore>());
         services.AddSingleton<ICatalogStore, PostgresCatalogStore>();
@@ -147,54 +146,6 @@ internal sealed class DatabaseHealthCheck(StoreDescription store) : IHealthCheck
         catch (Exception ex)
         {
             return HealthCheckResult.Unhealthy($"{store.Name} does not answer", ex);
-        }
-    }
-}
-
-/// <summary>
-/// Holds a PostgreSQL advisory lock for the node's lifetime, and stops the start of a second node on the same database:
-/// until the agents cluster across nodes, two nodes would each run every sensor's agent and both write its state.
-/// </summary>
-internal sealed class SingleNodeGuard(PostgresDatabase database, ILogger<SingleNodeGuard> logger) : IHostedService, IAsyncDisposable
-{
-    private const long NodeLock = 0x534D585F4E4F4445; // "SMX_NODE"
-    private Npgsql.NpgsqlConnection? _connection;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _connection = await database.OpenAsync(cancellationToken);
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_try_advisory_lock({NodeLock})", _connection);
-        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
-        {
-            throw new InvalidOperationException(
-                "Another SmartMaintenance node runs on this PostgreSQL database. This build runs one node per database; stop the other node first.");
-        }
-
-        logger.LogInformation("This node holds the database's node lock");
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _connection, null) is not { } connection)
-        {
-            return;
-        }
-
-        // Released here, not when the pool next resets the connection (which may be much later, or never).
-        try
-        {
-            await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({NodeLock})", connection);
-            await command.ExecuteScalarAsync();
-        }
-        catch (Npgsql.NpgsqlException ex)
-        {
-            logger.LogWarning(ex, "Releasing the node lock failed; it goes with the connection");
-        }
-        finally
-        {
-            await connection.DisposeAsync();
         }
     }
 }

@@ -6,27 +6,39 @@ using SmartMaintenance.Storage;
 namespace SmartMaintenance.Agents.Notification;
 
 /// <summary>
-/// Every audit entry as it is appended, for whoever listens in this process (the Notification agent, the live UI).
-/// Listeners must be quick and must not throw; slow work belongs behind a queue of their own.
+/// Every audit entry as it is appended, for whoever listens in this process (the Notification agent, the live UI):
+/// the entries this node appended, and, when nodes cluster, those other nodes appended (relayed by
+/// <see cref="ClusterFeedRelay"/>). Listeners must be quick and must not throw; slow work belongs behind a queue of
+/// their own.
 /// </summary>
 public sealed class AuditFeed
 {
-    private ImmutableArray<Action<AuditEntry>> _listeners = [];
+    private ImmutableArray<Action<AuditEntry, bool>> _listeners = [];
 
-    public IDisposable Subscribe(Action<AuditEntry> listener)
+    /// <summary>Every entry, wherever it was appended.</summary>
+    public IDisposable Subscribe(Action<AuditEntry> listener) => Subscribe((entry, _) => listener(entry));
+
+    /// <summary>Every entry, with whether this node appended it (false: another node did, and told this one).</summary>
+    public IDisposable Subscribe(Action<AuditEntry, bool> listener)
     {
         ImmutableInterlocked.Update(ref _listeners, list => list.Add(listener));
         return new Subscription(() => ImmutableInterlocked.Update(ref _listeners, list => list.Remove(listener)));
     }
 
-    public void Publish(IReadOnlyList<AuditEntry> entries)
+    /// <summary>Entries this node just appended.</summary>
+    public void Publish(IReadOnlyList<AuditEntry> entries) => Publish(entries, appendedHere: true);
+
+    /// <summary>Entries another node appended.</summary>
+    public void PublishFromPeer(IReadOnlyList<AuditEntry> entries) => Publish(entries, appendedHere: false);
+
+    private void Publish(IReadOnlyList<AuditEntry> entries, bool appendedHere)
     {
         var listeners = _listeners;
         foreach (var entry in entries)
         {
             foreach (var listener in listeners)
             {
-                listener(entry);
+                listener(entry, appendedHere);
             }
         }
     }

@@ -20,7 +20,9 @@ public interface ILiveEventPublisher
 /// <summary>
 /// The original system's Notification agent (both roles: the core one and the decision-side one, merged here because
 /// they did the same thing for different events). Takes every audit entry off the feed, pushes it live, and delivers
-/// it to the tenant's webhooks that want it — signed, retried with backoff, each attempt series logged.
+/// it to the tenant's webhooks that want it — signed, retried with backoff, each attempt series logged. With several
+/// nodes, every node pushes every entry to its own live connections, and only the node that appended an entry
+/// delivers it to webhooks: each webhook gets an event once, whichever node the event happened on.
 /// </summary>
 public sealed class NotificationAgent(
     AuditFeed feed, ILiveEventPublisher live, IWebhookStore webhooks, HttpClient http, TimeProvider time, ILogger<NotificationAgent> logger)
@@ -32,7 +34,7 @@ public sealed class NotificationAgent(
     private const int Attempts = 4;
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<AuditEntry> _queue = Channel.CreateBounded<AuditEntry>(
+    private readonly Channel<(AuditEntry Entry, bool AppendedHere)> _queue = Channel.CreateBounded<(AuditEntry, bool)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     /// <summary>The webhook body: the audit entry as the audit API shows it.</summary>
@@ -47,7 +49,7 @@ public sealed class NotificationAgent(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Live pushes must not wait for a slow webhook: entries queue here and leave the appending agent at once.
-        _subscription = feed.Subscribe(entry => _queue.Writer.TryWrite(entry));
+        _subscription = feed.Subscribe((entry, appendedHere) => _queue.Writer.TryWrite((entry, appendedHere)));
         return base.StartAsync(cancellationToken);
     }
 
@@ -59,11 +61,16 @@ public sealed class NotificationAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var entry in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (entry, appendedHere) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
                 await live.PublishAsync(entry, stoppingToken);
+                if (!appendedHere)
+                {
+                    continue;
+                }
+
                 foreach (var hook in (await webhooks.ListAsync(entry.TenantId, stoppingToken)).Where(h => h.Wants(entry.Type)))
                 {
                     _ = DeliverAsync(hook, entry, stoppingToken);

@@ -205,6 +205,9 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         return changed;
     }
 
+    /// <summary>Drops the tenant's cached list of versions (another node registered or moved one).</summary>
+    public void Forget(long tenantId) => _cache.TryRemove(tenantId, out _);
+
     public string ArtifactPath(ModelVersion version) => Path.Combine(artifactFolder, version.Artifact);
 
     /// <summary>The version's model, after checking its artifact's SHA-256 against the registry's.</summary>

@@ -349,5 +349,103 @@ public static class PostgresMigrations
                 payload text NOT NULL,
                 PRIMARY KEY (grain_type, grain_id, state_name));
             """),
+        (6, "cluster membership of the nodes (Orleans ADO.NET clustering)", """
+            -- Orleans' ADO.NET clustering reads its queries from a table it names itself (unquoted, hence lower case)
+            -- and binds them by parameter and column names; the tables behind them are ours. Columns the provider reads
+            -- are aliased to the names it expects. One row in cluster_versions per cluster: its version is the etag
+            -- every membership change must present, and bumps by one per change.
+            CREATE TABLE orleansquery (
+                querykey text PRIMARY KEY,
+                querytext text NOT NULL);
+
+            CREATE TABLE cluster_versions (
+                deployment_id text PRIMARY KEY,
+                changed_at timestamptz NOT NULL DEFAULT now(),
+                version integer NOT NULL DEFAULT 0);
+
+            CREATE TABLE cluster_members (
+                deployment_id text NOT NULL REFERENCES cluster_versions(deployment_id),
+                address text NOT NULL,
+                port integer NOT NULL,
+                generation integer NOT NULL,
+                silo_name text NOT NULL,
+                host_name text NOT NULL,
+                status integer NOT NULL,
+                proxy_port integer,
+                suspect_times text,
+                start_time timestamptz NOT NULL,
+                i_am_alive_time timestamptz NOT NULL,
+                PRIMARY KEY (deployment_id, address, port, generation));
+
+            INSERT INTO orleansquery (querykey, querytext) VALUES
+            ('InsertMembershipVersionKey', $q$
+                WITH created AS (
+                    INSERT INTO cluster_versions (deployment_id) VALUES (@DeploymentId)
+                    ON CONFLICT (deployment_id) DO NOTHING
+                    RETURNING 1)
+                SELECT count(*)::int FROM created$q$),
+            -- A change first takes the version row (its row lock orders concurrent changes; the loser finds the version
+            -- moved on and changes nothing), then writes the member: both or neither.
+            ('InsertMembershipKey', $q$
+                WITH bumped AS (
+                    UPDATE cluster_versions SET version = version + 1, changed_at = now()
+                    WHERE deployment_id = @DeploymentId AND version = @Version
+                      AND NOT EXISTS (SELECT 1 FROM cluster_members m WHERE m.deployment_id = @DeploymentId
+                          AND m.address = @Address AND m.port = @Port AND m.generation = @Generation)
+                    RETURNING deployment_id),
+                inserted AS (
+                    INSERT INTO cluster_members (deployment_id, address, port, generation, silo_name, host_name, status,
+                        proxy_port, start_time, i_am_alive_time)
+                    SELECT deployment_id, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort,
+                        @StartTime, @IAmAliveTime
+                    FROM bumped
+                    RETURNING 1)
+                SELECT count(*)::int FROM inserted$q$),
+            ('UpdateMembershipKey', $q$
+                WITH bumped AS (
+                    UPDATE cluster_versions SET version = version + 1, changed_at = now()
+                    WHERE deployment_id = @DeploymentId AND version = @Version
+                      AND EXISTS (SELECT 1 FROM cluster_members m WHERE m.deployment_id = @DeploymentId
+                          AND m.address = @Address AND m.port = @Port AND m.generation = @Generation)
+                    RETURNING deployment_id),
+                updated AS (
+                    UPDATE cluster_members m SET status = @Status, suspect_times = @SuspectTimes, i_am_alive_time = @IAmAliveTime
+                    FROM bumped
+                    WHERE m.deployment_id = bumped.deployment_id
+                      AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+                    RETURNING 1)
+                SELECT count(*)::int FROM updated$q$),
+            ('UpdateIAmAlivetimeKey', $q$
+                UPDATE cluster_members SET i_am_alive_time = @IAmAliveTime
+                WHERE deployment_id = @DeploymentId AND address = @Address AND port = @Port AND generation = @Generation$q$),
+            ('MembershipReadRowKey', $q$
+                SELECT v.deployment_id AS "DeploymentId", m.address AS "Address", m.port AS "Port",
+                    m.generation AS "Generation", m.silo_name AS "SiloName", m.host_name AS "HostName",
+                    m.status AS "Status", m.proxy_port AS "ProxyPort", m.suspect_times AS "SuspectTimes",
+                    m.start_time AS "StartTime", m.i_am_alive_time AS "IAmAliveTime", v.version AS "Version"
+                FROM cluster_versions v
+                LEFT JOIN cluster_members m ON m.deployment_id = v.deployment_id
+                    AND m.address = @Address AND m.port = @Port AND m.generation = @Generation
+                WHERE v.deployment_id = @DeploymentId$q$),
+            ('MembershipReadAllKey', $q$
+                SELECT v.deployment_id AS "DeploymentId", m.address AS "Address", m.port AS "Port",
+                    m.generation AS "Generation", m.silo_name AS "SiloName", m.host_name AS "HostName",
+                    m.status AS "Status", m.proxy_port AS "ProxyPort", m.suspect_times AS "SuspectTimes",
+                    m.start_time AS "StartTime", m.i_am_alive_time AS "IAmAliveTime", v.version AS "Version"
+                FROM cluster_versions v
+                LEFT JOIN cluster_members m ON m.deployment_id = v.deployment_id
+                WHERE v.deployment_id = @DeploymentId$q$),
+            ('DeleteMembershipTableEntriesKey', $q$
+                DELETE FROM cluster_members WHERE deployment_id = @DeploymentId;
+                DELETE FROM cluster_versions WHERE deployment_id = @DeploymentId$q$),
+            ('GatewaysQueryKey', $q$
+                SELECT address AS "Address", proxy_port AS "ProxyPort", generation AS "Generation"
+                FROM cluster_members
+                WHERE deployment_id = @DeploymentId AND status = @Status AND proxy_port > 0$q$),
+            -- Rows of members that stopped reporting long ago and are not active (3 = Active).
+            ('CleanupDefunctSiloEntriesKey', $q$
+                DELETE FROM cluster_members
+                WHERE deployment_id = @DeploymentId AND i_am_alive_time < @IAmAliveTime AND status <> 3$q$);
+            """),
     ];
 }

@@ -94,6 +94,7 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 "created" => "{0} {1} created",
                 "retired" => "{0} {1} retired",
                 "reinstated" => "{0} {1} back in service",
+                "deleted" => "{0} {1} deleted",
                 _ => "{0} {1} changed: {2}",
             },
                 reader.Word("kind"), reader.Text("name"), reader.List("changed")),

@@ -1,0 +1,168 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+using Orleans.Concurrency;
+using Orleans.Runtime;
+
+using SmartMaintenance.Domain;
+
+namespace SmartMaintenance.Agents.Notification;
+
+/// <summary>A node's door for audit entries other nodes appended: an Orleans grain observer each node creates once.</summary>
+public interface INodeFeed : IGrainObserver
+{
+    /// <summary>Entries appended on another node. One-way: a slow or dead node never holds up the sender.</summary>
+    [OneWay]
+    Task ReceiveAsync(ImmutableArray<AuditEntry> entries);
+}
+
+/// <summary>The cluster's list of node feeds (one activation, key 0), rebuilt from the nodes' periodic registrations.</summary>
+public interface INodeFeedDirectory : IGrainWithIntegerKey
+{
+    /// <summary>Records (or renews) <paramref name="node"/>'s feed and answers the feeds of the other live nodes.</summary>
+    Task<ImmutableArray<INodeFeed>> RegisterAsync(SiloAddress node, INodeFeed feed);
+
+    /// <summary>Forgets <paramref name="node"/>'s feed (the node is stopping).</summary>
+    Task UnregisterAsync(SiloAddress node);
+}
+
+/// <summary>
+/// Held in memory only: when its node dies the directory activates on another node empty, and fills again within one
+/// registration period. Feeds of nodes the membership no longer counts as live are dropped at every registration.
+/// </summary>
+internal sealed class NodeFeedDirectoryGrain(IClusterMembershipService membership) : Grain, INodeFeedDirectory
+{
+    private readonly Dictionary<SiloAddress, INodeFeed> _feeds = [];
+
+    public Task<ImmutableArray<INodeFeed>> RegisterAsync(SiloAddress node, INodeFeed feed)
+    {
+        _feeds[node] = feed;
+        var snapshot = membership.CurrentSnapshot;
+        foreach (var gone in _feeds.Keys.Where(s => snapshot.GetSiloStatus(s) is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping).ToList())
+        {
+            _feeds.Remove(gone);
+        }
+
+        return Task.FromResult(_feeds.Where(f => !f.Key.Equals(node)).Select(f => f.Value).ToImmutableArray());
+    }
+
+    public Task UnregisterAsync(SiloAddress node)
+    {
+        _feeds.Remove(node);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Carries audit entries between nodes, so a browser or a SignalR client connected to any node sees events that happened
+/// on every node, and per-node caches (sensors, detector settings, models) hear of changes made elsewhere. Per-node
+/// grain observers registered in a directory grain (the pattern of Orleans' GPSTracker sample) rather than a SignalR
+/// backplane: Orleans already connects the nodes, so no other server is needed. Entries this node appends are sent to
+/// every other node in batches; entries other nodes send are published on this node's feed as not appended here, so
+/// the Notification agent pushes them live but does not deliver them to webhooks again. Delivery between nodes is best
+/// effort (one-way calls, a bounded queue): live views may miss an entry while a node joins or dies, the audit trail
+/// never does.
+/// </summary>
+public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails silo, AuditFeed feed, ILogger<ClusterFeedRelay> logger)
+    : BackgroundService, INodeFeed
+{
+    /// <summary>How often a node renews its registration and learns the other nodes.</summary>
+    public static readonly TimeSpan RegistrationPeriod = TimeSpan.FromSeconds(5);
+
+    private const int BatchSize = 256;
+
+    private readonly Channel<AuditEntry> _outgoing = Channel.CreateBounded<AuditEntry>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private IDisposable? _subscription;
+    private INodeFeed? _self;
+    private ImmutableArray<INodeFeed> _peers = [];
+
+    Task INodeFeed.ReceiveAsync(ImmutableArray<AuditEntry> entries)
+    {
+        feed.PublishFromPeer(entries);
+        return Task.CompletedTask;
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = feed.Subscribe((entry, appendedHere) =>
+        {
+            if (appendedHere)
+            {
+                _outgoing.Writer.TryWrite(entry);
+            }
+        });
+        _self = grains.CreateObjectReference<INodeFeed>(this);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        try
+        {
+            await grains.GetGrain<INodeFeedDirectory>(0).UnregisterAsync(silo.SiloAddress).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogDebug(ex, "Leaving the node feed directory failed; it drops this node when the membership does");
+        }
+
+        if (_self is not null)
+        {
+            grains.DeleteObjectReference<INodeFeed>(_self);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(RegisterLoopAsync(stoppingToken), SendLoopAsync(stoppingToken));
+
+    private async Task RegisterLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RegistrationPeriod);
+        do
+        {
+            try
+            {
+                _peers = await grains.GetGrain<INodeFeedDirectory>(0).RegisterAsync(silo.SiloAddress, _self!);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Registering this node's feed failed; live events from other nodes wait for the next try");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditEntry>(BatchSize);
+        while (await _outgoing.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (batch.Count < BatchSize && _outgoing.Reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            var entries = batch.ToImmutableArray();
+            batch.Clear();
+            foreach (var peer in _peers)
+            {
+                try
+                {
+                    await peer.ReceiveAsync(entries);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogDebug(ex, "Relaying {Count} entries to a node failed", entries.Length);
+                }
+            }
+        }
+    }
+}
