@@ -112,9 +112,17 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
             logger.LogDebug(ex, "Leaving the node feed directory failed; it drops this node when the membership does");
         }
 
-        if (_self is not null)
+        try
         {
-            grains.DeleteObjectReference<INodeFeed>(_self);
+            if (_self is not null)
+            {
+                grains.DeleteObjectReference<INodeFeed>(_self);
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            // The silo let go of its observers first (it is stopping too): nothing is left to delete.
+            logger.LogDebug(ex, "This node's feed was already gone");
         }
 
         await base.StopAsync(cancellationToken);
