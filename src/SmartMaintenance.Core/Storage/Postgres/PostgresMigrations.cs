@@ -349,5 +349,12 @@ public static class PostgresMigrations
                 payload text NOT NULL,
                 PRIMARY KEY (grain_type, grain_id, state_name));
             """),
+        (6, "the web host's Data Protection key ring (sign-in cookies, antiforgery tokens), shared by every node", """
+            -- Kept as Data Protection writes it, unencrypted: the database is the trust boundary, as for the API key hashes.
+            CREATE TABLE data_protection_keys (
+                friendly_name text PRIMARY KEY,
+                xml text NOT NULL,
+                created_at timestamptz NOT NULL);
+            """),
     ];
 }
