@@ -8,7 +8,7 @@ namespace SmartMaintenance.IntegrationTests;
 /// <summary>
 /// `smx backup` / `smx restore` on the store the run uses (SQLite, then PostgreSQL in the second run): a backup taken
 /// while the server ingests restores into an empty folder (and database) that a new server starts on with the data of
-/// that moment, its audit trail still valid; a restore never goes over existing data.
+/// that moment, its audit trail still valid, its key ring (the sessions' keys) with it; a restore never goes over existing data.
 /// </summary>
 public sealed class BackupRestoreTests
 {
@@ -27,6 +27,11 @@ public sealed class BackupRestoreTests
                 await PumpSignal.PostAsync(client, PumpSignal.Batch(0, 50, PumpSignal.Normal));
                 Directory.CreateDirectory(Path.Combine(source, "models", "pump-risk"));
                 await File.WriteAllTextAsync(Path.Combine(source, "models", "pump-risk", "v1.zip"), "model bytes");
+                // The sign-in form's antiforgery token makes the key ring's first key, which the backup must carry.
+                using (var browser = running.CreateClient())
+                {
+                    (await browser.GetAsync("/signin")).EnsureSuccessStatusCode();
+                }
 
                 var manifest = await StoreBackup.CreateAsync(source, SmartMaintenanceApplication.PostgresOf(source), archive, TimeProvider.System, default);
                 Assert.Equal((SmartMaintenanceApplication.PostgresServer is null ? "sqlite" : "postgresql", 1), (manifest.Store, manifest.ModelFiles));
@@ -41,6 +46,9 @@ public sealed class BackupRestoreTests
             var again = await Assert.ThrowsAsync<BackupException>(() =>
                 StoreBackup.RestoreAsync(archive, target, SmartMaintenanceApplication.PostgresOf(target), default));
             Assert.Contains("empty", again.Message, StringComparison.Ordinal);
+            const string KeyRing = "SELECT xml FROM data_protection_keys";
+            Assert.NotNull(await SmartMaintenanceApplication.SqlAsync(source, KeyRing));
+            Assert.Equal(await SmartMaintenanceApplication.SqlAsync(source, KeyRing), await SmartMaintenanceApplication.SqlAsync(target, KeyRing));
 
             await using var restarted = new SmartMaintenanceApplication(dataDir: target);
             using var after = restarted.CreateAdminClient();

@@ -18,7 +18,7 @@ public sealed partial class SignInTests
         return (client, AntiforgeryField().Match(page).Groups[1].Value);
     }
 
-    private static FormUrlEncodedContent Form(string token, string password, string returnUrl) => new(new Dictionary<string, string>
+    internal static FormUrlEncodedContent Form(string token, string password, string returnUrl) => new(new Dictionary<string, string>
     {
         ["__RequestVerificationToken"] = token,
         ["username"] = "admin",
@@ -155,5 +155,5 @@ public sealed partial class SignInTests
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    internal static partial Regex AntiforgeryField();
 }

@@ -46,3 +46,44 @@ public interface IIdempotencyStore
     /// <summary>Forgets responses saved before <paramref name="before"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One XML element of the web host's key ring (ASP.NET Core Data Protection: a key, or a revocation) under its unique
+/// name, as Data Protection wrote it.
+/// </summary>
+public sealed record KeyRingElement
+{
+    /// <summary>An element to store; refuses a blank name or blank XML.</summary>
+    /// <param name="friendlyName">The element's unique name (Data Protection names keys <c>key-{id}</c>).</param>
+    /// <param name="xml">The element's XML text.</param>
+    /// <param name="createdAt">When it was stored.</param>
+    public KeyRingElement(string friendlyName, string xml, DateTimeOffset createdAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(friendlyName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(xml);
+        FriendlyName = friendlyName;
+        Xml = xml;
+        CreatedAt = createdAt;
+    }
+
+    public string FriendlyName { get; }
+
+    public string Xml { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+}
+
+/// <summary>
+/// The key ring behind sign-in cookies and antiforgery tokens, in the database so that every node shares it (a cookie
+/// issued by one node is accepted by the others) and backups hold it. Synchronous, because its one caller, Data
+/// Protection's key repository, is.
+/// </summary>
+public interface IKeyRingStore
+{
+    /// <summary>Every stored element, oldest first.</summary>
+    IReadOnlyList<KeyRingElement> List();
+
+    /// <summary>Stores the element; false, keeping the first, when an element of that name is stored already.</summary>
+    /// <param name="element">The element to store.</param>
+    bool Add(KeyRingElement element);
+}

@@ -16,6 +16,7 @@ internal static class AuthorizationExtensions
 
     public static IServiceCollection AddPlatformAuth(this IServiceCollection services)
     {
+        services.AddSharedKeyRing();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyIssuer>();
         services.AddSingleton<UserSignIn>();

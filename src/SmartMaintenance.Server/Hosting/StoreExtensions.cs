@@ -72,6 +72,7 @@ internal static class StoreExtensions
         services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
         services.AddSingleton<IAlarmRuleStore, SqliteAlarmRuleStore>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
+        services.AddSingleton<IKeyRingStore, SqliteKeyRingStore>();
         services.AddSingleton<ILabelStore, SqliteLabelStore>();
         services.AddSingleton<IAnomalyNoteStore, SqliteAnomalyNoteStore>();
         services.AddSingleton<IReportStore, SqliteReportStore>();
@@ -116,6 +117,7 @@ internal static class StoreExtensions
         services.AddSingleton<IDetectorSettingsStore, PostgresDetectorSettingsStore>();
         services.AddSingleton<IAlarmRuleStore, PostgresAlarmRuleStore>();
         services.AddSingleton<IUserStore, PostgresUserStore>();
+        services.AddSingleton<IKeyRingStore, PostgresKeyRingStore>();
         services.AddSingleton<ILabelStore, PostgresLabelStore>();
         services.AddSingleton<IAnomalyNoteStore, PostgresAnomalyNoteStore>();
         services.AddSingleton<IReportStore, PostgresReportStore>();

@@ -378,5 +378,12 @@ internal static class SqliteMigrations
             ALTER TABLE assets ADD COLUMN retired_at INTEGER;
             ALTER TABLE sensors ADD COLUMN retired_at INTEGER;
             """),
+        (16, "the web host's Data Protection key ring (sign-in cookies, antiforgery tokens), shared by every host on the file", """
+            -- Kept as Data Protection writes it, unencrypted: the database is the trust boundary, as for the API key hashes.
+            CREATE TABLE data_protection_keys (
+                friendly_name TEXT PRIMARY KEY,
+                xml TEXT NOT NULL,
+                created_at INTEGER NOT NULL) WITHOUT ROWID;
+            """),
     ];
 }

@@ -447,5 +447,12 @@ public static class PostgresMigrations
                 DELETE FROM cluster_members
                 WHERE deployment_id = @DeploymentId AND i_am_alive_time < @IAmAliveTime AND status <> 3$q$);
             """),
+        (7, "the web host's Data Protection key ring (sign-in cookies, antiforgery tokens), shared by every node", """
+            -- Kept as Data Protection writes it, unencrypted: the database is the trust boundary, as for the API key hashes.
+            CREATE TABLE data_protection_keys (
+                friendly_name text PRIMARY KEY,
+                xml text NOT NULL,
+                created_at timestamptz NOT NULL);
+            """),
     ];
 }
