@@ -378,5 +378,16 @@ internal static class SqliteMigrations
             ALTER TABLE assets ADD COLUMN retired_at INTEGER;
             ALTER TABLE sensors ADD COLUMN retired_at INTEGER;
             """),
+        (16, "retention policy per tenant: raw readings and roll-ups kept so many days, the last run beside it", """
+            CREATE TABLE retention_policies (
+                tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),
+                raw_days INTEGER NOT NULL,
+                minute_rollup_days INTEGER,
+                hour_rollup_days INTEGER,
+                export_dropped INTEGER NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                last_run TEXT);
+            """),
     ];
 }

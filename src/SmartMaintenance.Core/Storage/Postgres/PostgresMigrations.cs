@@ -349,5 +349,16 @@ public static class PostgresMigrations
                 payload text NOT NULL,
                 PRIMARY KEY (grain_type, grain_id, state_name));
             """),
+        (6, "retention policy per tenant: raw readings and roll-ups kept so many days, the last run beside it", """
+            CREATE TABLE retention_policies (
+                tenant_id bigint PRIMARY KEY REFERENCES tenants(id),
+                raw_days integer NOT NULL,
+                minute_rollup_days integer,
+                hour_rollup_days integer,
+                export_dropped boolean NOT NULL,
+                updated_by text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                last_run text);
+            """),
     ];
 }
