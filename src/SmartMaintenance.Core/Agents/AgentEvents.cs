@@ -42,6 +42,9 @@ public static class AgentEventTypes
     public const string ChallengerPromoted = "ChallengerPromoted";
     public const string ChallengerKept = "ChallengerKept";
     public const string ModelDriftChecked = "ModelDriftChecked";
+    public const string RetentionPolicyChanged = "RetentionPolicyChanged";
+    /// <summary>A retention run removed readings or roll-ups (or failed); the payload is its <see cref="Storage.Retention.RetentionRun"/>.</summary>
+    public const string RetentionApplied = "RetentionApplied";
 }
 
 /// <summary>The agents that act; each event in the audit trail names its actor.</summary>
@@ -60,6 +63,8 @@ public static class AgentNames
     public const string Simulation = "agent:Simulation";
     /// <summary>The retry and dead-letter machinery itself.</summary>
     public const string Supervisor = "agent:Supervisor";
+    /// <summary>The scheduled removal of old readings (<see cref="Storage.Retention.ReadingRetention"/>).</summary>
+    public const string Retention = "agent:Retention";
 }
 
 /// <summary>A reading's time and value inside an event's context window.</summary>
@@ -97,6 +102,9 @@ public sealed record AlarmRuleChanged(
 /// false alarm for learning (<c>labelled</c>, with the <see cref="Label"/>); <see cref="Comment"/> is the comment or the mark's reason.
 /// </summary>
 public sealed record AnomalyReviewed(Guid AnomalyId, string SensorId, string? AssetId, string Action, AnomalyOutcome? Label, string? Comment);
+
+/// <summary>An admin set (<c>set</c>) or removed (<c>removed</c>, figures null: keep everything) the tenant's retention policy.</summary>
+public sealed record RetentionPolicyChanged(string Action, int? RawDays, int? MinuteRollupDays, int? HourRollupDays, bool? ExportDropped);
 
 /// <summary>An admin created a web UI user (never the password).</summary>
 public sealed record UserCreated(string Username, string DisplayName, string Role);

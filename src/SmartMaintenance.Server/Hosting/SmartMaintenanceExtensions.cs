@@ -19,6 +19,7 @@ using SmartMaintenance.Server.Api;
 using SmartMaintenance.Server.Auth;
 using SmartMaintenance.Simulation;
 using SmartMaintenance.Storage;
+using SmartMaintenance.Storage.Retention;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;
@@ -68,6 +69,10 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddSingleton<AssetTrainingRuns>();
         builder.Services.AddHostedService<IdempotencyPruner>();
+        builder.Services.AddSingleton(sp => new ReadingRetention(sp.GetRequiredService<IRetentionPolicyStore>(), sp.GetRequiredService<IReadingRetention>(),
+            sp.GetRequiredService<ICatalogStore>(), sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, sp.GetRequiredService<ILogger<ReadingRetention>>()));
+        builder.Services.AddHostedService<RetentionWorker>();
 
         // Configure the agents: the Orleans silo and the route from ingestion to them.
         builder.AddAgents();

@@ -121,4 +121,9 @@ public sealed class SmartMaintenanceOptions
     /// <summary>How often overdue decisions and ended deferrals are looked for (<c>SMX_CASE_CHECK_INTERVAL</c>).</summary>
     [ConfigurationKeyName("CASE_CHECK_INTERVAL")]
     public TimeSpan CaseCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the tenants' retention policies are applied (<c>SMX_RETENTION_INTERVAL</c>, one hour by default).</summary>
+    [ConfigurationKeyName("RETENTION_INTERVAL")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "SMX_RETENTION_INTERVAL must be from 1 second to 7 days.")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

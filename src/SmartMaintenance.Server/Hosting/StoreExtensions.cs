@@ -8,6 +8,7 @@ using SmartMaintenance.Models.Assets;
 using SmartMaintenance.Models.Registry;
 using SmartMaintenance.Storage;
 using SmartMaintenance.Storage.Postgres;
+using SmartMaintenance.Storage.Retention;
 using SmartMaintenance.Storage.Sqlite;
 
 namespace SmartMaintenance.Server.Hosting;
@@ -71,6 +72,8 @@ internal static class StoreExtensions
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<IDetectorSettingsStore, SqliteDetectorSettingsStore>();
         services.AddSingleton<IAlarmRuleStore, SqliteAlarmRuleStore>();
+        services.AddSingleton<IRetentionPolicyStore, SqliteRetentionPolicyStore>();
+        services.AddSingleton<IReadingRetention, SqliteReadingRetention>();
         services.AddSingleton<IUserStore, SqliteUserStore>();
         services.AddSingleton<IKeyRingStore, SqliteKeyRingStore>();
         services.AddSingleton<ILabelStore, SqliteLabelStore>();
@@ -116,6 +119,8 @@ internal static class StoreExtensions
         services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
         services.AddSingleton<IDetectorSettingsStore, PostgresDetectorSettingsStore>();
         services.AddSingleton<IAlarmRuleStore, PostgresAlarmRuleStore>();
+        services.AddSingleton<IRetentionPolicyStore, PostgresRetentionPolicyStore>();
+        services.AddSingleton<IReadingRetention, PostgresReadingRetention>();
         services.AddSingleton<IUserStore, PostgresUserStore>();
         services.AddSingleton<IKeyRingStore, PostgresKeyRingStore>();
         services.AddSingleton<ILabelStore, PostgresLabelStore>();

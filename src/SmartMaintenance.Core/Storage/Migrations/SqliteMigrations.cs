@@ -385,5 +385,16 @@ internal static class SqliteMigrations
                 xml TEXT NOT NULL,
                 created_at INTEGER NOT NULL) WITHOUT ROWID;
             """),
+        (17, "retention policy per tenant: raw readings and roll-ups kept so many days, the last run beside it", """
+            CREATE TABLE retention_policies (
+                tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),
+                raw_days INTEGER NOT NULL,
+                minute_rollup_days INTEGER,
+                hour_rollup_days INTEGER,
+                export_dropped INTEGER NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                last_run TEXT);
+            """),
     ];
 }

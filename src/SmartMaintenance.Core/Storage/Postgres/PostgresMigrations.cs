@@ -454,5 +454,16 @@ public static class PostgresMigrations
                 xml text NOT NULL,
                 created_at timestamptz NOT NULL);
             """),
+        (8, "retention policy per tenant: raw readings and roll-ups kept so many days, the last run beside it", """
+            CREATE TABLE retention_policies (
+                tenant_id bigint PRIMARY KEY REFERENCES tenants(id),
+                raw_days integer NOT NULL,
+                minute_rollup_days integer,
+                hour_rollup_days integer,
+                export_dropped boolean NOT NULL,
+                updated_by text NOT NULL,
+                updated_at timestamptz NOT NULL,
+                last_run text);
+            """),
     ];
 }
