@@ -12,6 +12,10 @@ public static class AgentTelemetry
     public static readonly Counter<long> ReadingsObserved =
         Meter.CreateCounter<long>("smx.agents.readings_observed", "{reading}", "Readings judged by sensor agents");
 
+    public static readonly Counter<long> ReadingsCaughtUp =
+        Meter.CreateCounter<long>("smx.agents.readings_caught_up", "{reading}",
+            "Stored readings a sensor agent judged after its watermark on activation or after a cluster change (at-least-once judging)");
+
     public static readonly Counter<long> AnomaliesDetected =
         Meter.CreateCounter<long>("smx.agents.anomalies_detected", "{anomaly}", "Anomalies raised by sensor agents");
 

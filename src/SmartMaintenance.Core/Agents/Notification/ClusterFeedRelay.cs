@@ -25,6 +25,10 @@ public interface INodeFeedDirectory : IGrainWithIntegerKey
     /// <summary>Records (or renews) <paramref name="node"/>'s feed and answers the feeds of the other live nodes.</summary>
     Task<ImmutableArray<INodeFeed>> RegisterAsync(SiloAddress node, INodeFeed feed);
 
+    /// <summary>The feeds of the live nodes other than <paramref name="node"/>.</summary>
+    [ReadOnly]
+    Task<ImmutableArray<INodeFeed>> PeersOfAsync(SiloAddress node);
+
     /// <summary>Forgets <paramref name="node"/>'s feed (the node is stopping).</summary>
     Task UnregisterAsync(SiloAddress node);
 }
@@ -46,8 +50,11 @@ internal sealed class NodeFeedDirectoryGrain(IClusterMembershipService membershi
             _feeds.Remove(gone);
         }
 
-        return Task.FromResult(_feeds.Where(f => !f.Key.Equals(node)).Select(f => f.Value).ToImmutableArray());
+        return PeersOfAsync(node);
     }
+
+    public Task<ImmutableArray<INodeFeed>> PeersOfAsync(SiloAddress node) =>
+        Task.FromResult(_feeds.Where(f => !f.Key.Equals(node)).Select(f => f.Value).ToImmutableArray());
 
     public Task UnregisterAsync(SiloAddress node)
     {
@@ -72,6 +79,12 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
     /// <summary>How often a node renews its registration and learns the other nodes.</summary>
     public static readonly TimeSpan RegistrationPeriod = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How old the list of other nodes may be when entries go out: a node that joined since is asked for first, so the
+    /// entries of its first seconds are not lost to it.
+    /// </summary>
+    private static readonly TimeSpan PeersFreshFor = TimeSpan.FromSeconds(1);
+
     private const int BatchSize = 256;
 
     private readonly Channel<AuditEntry> _outgoing = Channel.CreateBounded<AuditEntry>(
@@ -80,6 +93,11 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
     private IDisposable? _subscription;
     private INodeFeed? _self;
     private ImmutableArray<INodeFeed> _peers = [];
+    private long _peersAt;
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Whether this node's feed is in the directory (other nodes can reach it): part of the node's readiness.</summary>
+    public bool Registered => _registered.Task.IsCompleted;
 
     Task INodeFeed.ReceiveAsync(ImmutableArray<AuditEntry> entries)
     {
@@ -139,6 +157,8 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
             try
             {
                 _peers = await grains.GetGrain<INodeFeedDirectory>(0).RegisterAsync(silo.SiloAddress, _self!);
+                _peersAt = Environment.TickCount64;
+                _registered.TrySetResult();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -160,6 +180,19 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
 
             var entries = batch.ToImmutableArray();
             batch.Clear();
+            if (Environment.TickCount64 - _peersAt > PeersFreshFor.TotalMilliseconds)
+            {
+                try
+                {
+                    _peers = await grains.GetGrain<INodeFeedDirectory>(0).PeersOfAsync(silo.SiloAddress);
+                    _peersAt = Environment.TickCount64;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogDebug(ex, "Asking for the other nodes failed; the last list serves");
+                }
+            }
+
             foreach (var peer in _peers)
             {
                 try

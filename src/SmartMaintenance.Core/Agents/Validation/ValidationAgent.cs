@@ -14,8 +14,23 @@ public sealed class ValidationAgent(
 {
     public async Task<Anomaly> ValidateAsync(DetectedAnomaly detected)
     {
+        if (await anomalies.FindAsync(detected.Anomaly.TenantId, detected.Anomaly.AnomalyId, CancellationToken.None) is { } known)
+        {
+            if (known.Status != AnomalyStatus.Detected)
+            {
+                // A reading judged again after a crash (at-least-once judging): its anomaly was judged the first time.
+                return known;
+            }
+
+            // Recorded, not yet judged (a retry, or a crash in between): go on with the recorded one and its story.
+            detected = detected with { Anomaly = known };
+        }
+        else
+        {
+            await RecordAsync(detected);
+        }
+
         var (anomaly, issues) = (detected.Anomaly, detected.Issues);
-        await RecordAsync(detected);
         var history = await anomalies.ListAsync(anomaly.TenantId,
             new AnomalyQuery(AssetId: anomaly.AssetId, SensorId: anomaly.AssetId is null ? anomaly.SensorId : null,
                 Since: anomaly.DetectedAt - policy.History, Limit: 1000), CancellationToken.None);
@@ -46,11 +61,6 @@ public sealed class ValidationAgent(
     private async Task RecordAsync(DetectedAnomaly detected)
     {
         var anomaly = detected.Anomaly;
-        if (await anomalies.FindAsync(anomaly.TenantId, anomaly.AnomalyId, CancellationToken.None) is not null)
-        {
-            return;
-        }
-
         await anomalies.SaveAsync(anomaly, CancellationToken.None);
         await events.RecordAsync(anomaly.TenantId, AgentEventTypes.AnomalyDetected, anomaly.CorrelationId, AgentNames.AnomalyDetection,
             new AnomalyDetected(anomaly.AnomalyId, anomaly.SensorId, anomaly.AssetId, anomaly.At, anomaly.Value, anomaly.Score, detected.Z,
