@@ -46,6 +46,11 @@ public sealed class AuditStoryTests
             var done = story.Tell(Entry(AgentEventTypes.MaintenanceCompleted,
                 new MaintenanceCompleted(Guid.NewGuid(), caseId, MaintenanceOutcome.ProblemFound, "Bearing worn", [], 45, "tech-7")), Names);
             Assert.Equal("Work order done by tech-7: Problem found. Bearing worn", done.Text);
+            Assert.Equal("Retention policy set: raw readings kept 30 days, minute roll-ups 90, hour roll-ups 365", story.Tell(Entry(
+                AgentEventTypes.RetentionPolicyChanged, new RetentionPolicyChanged("set", 30, 90, 365, true)), Names).Text);
+            Assert.Equal("Retention removed 1200 raw readings (1000 with whole partitions), 40 minute and 2 hour roll-ups", story.Tell(Entry(
+                AgentEventTypes.RetentionApplied, new Storage.Retention.RetentionRun(At, Storage.Retention.RetentionRun.Scheduled,
+                    new Storage.Retention.RetentionCutoffs(At, At, At), 1200, 1000, 40, 2, null, null)), Names).Text);
             Assert.Equal("Validation agent", story.Actor(AgentNames.Validation));
             Assert.Equal("Administrator", story.Actor("user:1:Administrator"));
 

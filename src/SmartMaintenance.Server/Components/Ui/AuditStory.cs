@@ -89,6 +89,12 @@ public sealed partial class AuditStory(IStringLocalizer<UiText> texts)
                 ? Compose("Detector sensitivity of {0} sensors set to {1} (anomalies from score {2})", reader.SensorType("sensor_type"),
                     reader.Number("sensitivity"), reader.Number("firing_level"))
                 : Compose("Detector sensitivity of {0} sensors back to the default", reader.SensorType("sensor_type")),
+            AgentEventTypes.RetentionPolicyChanged => reader.Text("action").Text == "removed"
+                ? Compose("Retention policy removed: everything is kept")
+                : Compose("Retention policy set: raw readings kept {0} days, minute roll-ups {1}, hour roll-ups {2}",
+                    reader.Number("raw_days"), reader.Number("minute_rollup_days"), reader.Number("hour_rollup_days")),
+            AgentEventTypes.RetentionApplied => Compose("Retention removed {0} raw readings ({1} with whole partitions), {2} minute and {3} hour roll-ups",
+                reader.Number("raw_readings"), reader.Number("partition_readings"), reader.Number("minute_rollups"), reader.Number("hour_rollups")),
             AgentEventTypes.CatalogChanged => Compose(reader.Text("action").Text switch
             {
                 "created" => "{0} {1} created",
