@@ -106,7 +106,7 @@ public class ClusterTests
             var sensors = Enumerable.Range(1, 4).Select(i => $"pump-1-t{i}").ToList();
             foreach (var sensor in sensors)
             {
-                (await viaA.PutAsJsonAsync($"/api/v1/sensors/{sensor}", new { asset_id = "pump-1", type = "temperature", unit = "°C", expected_min = 0, expected_max = 100, sample_interval_seconds = 1 })).EnsureSuccessStatusCode();
+                await SmartMaintenanceApplication.PutPumpSensorAsync(viaA, sensor);
             }
 
             await EventuallyAsync(async () => (await viaB.PostAsync("/api/v1/readings", Readings(sensors, "2026-11-25T11:00:00Z", 40))).IsSuccessStatusCode,

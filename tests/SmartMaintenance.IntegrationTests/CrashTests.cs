@@ -14,7 +14,8 @@ namespace SmartMaintenance.IntegrationTests;
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output)
 {
-    private const int Kills = 20;
+    /// <summary>Kills in the test command; <c>SMX_CRASH_KILLS</c> runs more (a soak).</summary>
+    private static readonly int Kills = int.TryParse(Environment.GetEnvironmentVariable("SMX_CRASH_KILLS"), out var n) ? n : 12;
     private const int BatchSize = 200;
 
     [Fact]

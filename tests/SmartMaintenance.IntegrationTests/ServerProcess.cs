@@ -25,6 +25,21 @@ internal sealed class ServerProcess : IDisposable
 
     public static async Task<ServerProcess> StartAsync(string dataDir, IReadOnlyDictionary<string, string>? settings = null)
     {
+        // A port found free can be taken by another test's process before this one binds it: start again on others.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = Start(dataDir, settings);
+            if (await server.WaitUntilReadyAsync(lastAttempt: attempt == 3))
+            {
+                return server;
+            }
+
+            server.Dispose();
+        }
+    }
+
+    private static ServerProcess Start(string dataDir, IReadOnlyDictionary<string, string>? settings)
+    {
         var port = SmartMaintenanceApplication.FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
@@ -52,7 +67,6 @@ internal sealed class ServerProcess : IDisposable
         server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
-        await server.WaitUntilReadyAsync();
         return server;
     }
 
@@ -80,18 +94,29 @@ internal sealed class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync()
+    /// <summary>True once the server answers ready; false when it exited because one of its ports was taken meanwhile.</summary>
+    private async Task<bool> WaitUntilReadyAsync(bool lastAttempt)
     {
         using var http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
-            Assert.False(_process.HasExited, $"the server exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log()}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit();
+                if (!lastAttempt && Log().Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+
+                Assert.Fail($"the server exited with {_process.ExitCode}:\n{Log()}");
+            }
+
             try
             {
                 if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -103,6 +128,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         Assert.Fail($"the server was not ready within 2 minutes:\n{Log()}");
+        return false;
     }
 
     private void Append(string? line)

@@ -149,6 +149,11 @@ internal sealed class SmartMaintenanceApplication(
     {
         (await admin.PutAsJsonAsync("/api/v1/sites/plant", new { name = "Plant" })).EnsureSuccessStatusCode();
         (await admin.PutAsJsonAsync("/api/v1/assets/pump-1", new { site_id = "plant", name = "Pump", kind = "pump" })).EnsureSuccessStatusCode();
+        await PutPumpSensorAsync(admin, sensorId);
+    }
+
+    /// <summary>Another temperature sensor of the seeded pump-1 (0–100 °C, a reading a second).</summary>
+    public static async Task PutPumpSensorAsync(HttpClient admin, string sensorId) =>
         (await admin.PutAsJsonAsync($"/api/v1/sensors/{sensorId}", new
         {
             asset_id = "pump-1",
@@ -158,7 +163,6 @@ internal sealed class SmartMaintenanceApplication(
             expected_max = 100,
             sample_interval_seconds = 1,
         })).EnsureSuccessStatusCode();
-    }
 
     protected override void Dispose(bool disposing)
     {

@@ -19,7 +19,7 @@ namespace SmartMaintenance.IntegrationTests.Fuzz;
 public sealed class EndpointFuzzTests(ITestOutputHelper output)
 {
     /// <summary>Cases in the test command; <c>SMX_FUZZ_CASES</c> runs more (e.g. a soak of 200,000).</summary>
-    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("SMX_FUZZ_CASES"), out var n) ? n : 10_000;
+    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("SMX_FUZZ_CASES"), out var n) ? n : 5_000;
 
     /// <summary>Tables only requests write (the agents write the others in the background).</summary>
     private static readonly string[] RequestOwnedTables =

@@ -28,8 +28,9 @@ public sealed record SensorDetectorState(long SensorKey, long LearnedUpToMicros,
 /// <b>At-least-once judging.</b> A reading acknowledged as stored is judged even if the process that stored it died
 /// before passing it on: on activation the agent restores its monitor and judges, as if they had just arrived, the
 /// readings stored after the saved watermark and before the batch at hand (anomalies raised, validated, cased as usual);
-/// and when the cluster's membership changes (a node died or joined) a running agent does the same for the stretch
-/// between its last judged reading and the next batch, which a dead node may have stored without passing on. Readings
+/// and when the cluster's membership changes (a node died or joined), or a batch starts more than two sample intervals
+/// after the last judged reading, a running agent does the same for the stretch between its last judged reading and the
+/// next batch, which a dead node may have stored without passing on. Readings
 /// judged before a crash and after the last save are judged again: their anomalies keep the same id (derived from the
 /// sensor and the reading's time), so validation finds them already judged and nothing downstream repeats; a
 /// data-quality entry of such a reading may be recorded twice. Without a saved state (a new sensor, or a state from
@@ -106,7 +107,7 @@ public sealed class SensorAgent(
                     await detectorSettings.RuleForAsync(batch.Sensor, CancellationToken.None));
             }
 
-            if (membership.CurrentSnapshot.Version is var cluster && cluster != _clusterVersion)
+            if (membership.CurrentSnapshot.Version is var cluster && (cluster != _clusterVersion || SkipsReadings(_monitor, batch)))
             {
                 _clusterVersion = cluster;
                 await CatchUpAsync(_monitor, batch);
@@ -141,6 +142,17 @@ public sealed class SensorAgent(
         await state.WriteStateAsync();
         _savedAt = time.GetUtcNow();
     }
+
+    /// <summary>
+    /// Whether the batch starts more than two sample intervals after the last reading judged: the readings in between
+    /// may be stored without having reached this agent — by a node that died before passing them on, while the sensor's
+    /// next readings came in through another node before the cluster noticed — so the store is asked (one range query;
+    /// it finds nothing when the sensor was simply silent). Sensors without a sample interval rely on the membership
+    /// change alone.
+    /// </summary>
+    private static bool SkipsReadings(SensorSignalMonitor monitor, SensorReadings batch) =>
+        batch.Sensor.SampleIntervalSeconds > 0 && monitor.LearnedUpToMicros > 0
+        && batch.Readings[0].TimestampMicros - monitor.LearnedUpToMicros > 2 * batch.Sensor.SampleIntervalSeconds * 1_000_000;
 
     private static SensorDetectorState Current(SensorSignalMonitor monitor) =>
         new(monitor.Sensor.Key, monitor.LearnedUpToMicros, monitor.Snapshot());

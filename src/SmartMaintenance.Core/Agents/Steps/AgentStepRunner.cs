@@ -16,6 +16,7 @@ public sealed class AgentStepRunner(
         activity?.SetTag("smx.tenant_id", tenantId);
         activity?.SetTag("smx.correlation_id", correlationId);
         var delay = policy.FirstDelay;
+        var started = time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -28,8 +29,14 @@ public sealed class AgentStepRunner(
             {
                 logger.LogWarning(ex, "Agent step {Step} failed (attempt {Attempt} of {Attempts}) for {CorrelationId}; retrying",
                     step.Name, attempt, policy.Attempts, correlationId);
-                await Task.Delay(delay, time);
+                await Task.Delay(IsClusterHealing(ex) ? Min(delay, policy.ClusterRetryDelay) : delay, time);
                 delay *= policy.Backoff;
+            }
+            catch (Exception ex) when (IsClusterHealing(ex) && time.GetElapsedTime(started) < policy.ClusterPatience)
+            {
+                logger.LogWarning("Agent step {Step} for {CorrelationId} waits for the cluster (attempt {Attempt}): {Error}",
+                    step.Name, correlationId, attempt, ex.Message);
+                await Task.Delay(policy.ClusterRetryDelay, time);
             }
             catch (Exception ex)
             {
@@ -69,6 +76,26 @@ public sealed class AgentStepRunner(
             new DeadLetterReplayed(letter.Id, letter.Step, error is null, error));
         return error;
     }
+
+    /// <summary>
+    /// A call refused because the node that held the agent is unreachable or gone (Orleans rejects it, or the connection
+    /// to that node fails), or that got no answer in time (sent to a node that died with it): it succeeds once the cluster
+    /// has moved the agent to a live node.
+    /// </summary>
+    public static bool IsClusterHealing(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>How a failure is recorded on a dead letter: the exception's type and message.</summary>
     private static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
