@@ -64,7 +64,7 @@ internal static class SmartMaintenanceExtensions
         });
         builder.Services.AddSingleton<DetectorSettingsProvider>();
         builder.Services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<IModelRegistryStore>(), sp.GetRequiredService<IEventLog>(),
-            sp.GetRequiredService<TimeProvider>(), Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models")));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IModelArtifactStore>()));
         builder.Services.AddSingleton<RegisteredModels>();
         builder.Services.AddSingleton<SmartMaintenance.Server.Api.MlApi.AssetReader>();
         builder.Services.AddSingleton<AssetTrainingRuns>();

@@ -85,6 +85,7 @@ internal static class StoreExtensions
         services.AddSingleton<IMaintenanceStore, SqliteMaintenanceStore>();
         services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
         services.AddSingleton<IModelRegistryStore, SqliteModelRegistryStore>();
+        services.AddSingleton<IModelArtifactStore>(sp => new FolderModelArtifactStore(ModelFolder(sp)));
         services.AddSingleton<IModelHistoryStore, SqliteModelHistoryStore>();
         services.AddSingleton<IGrainStorage>(sp => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
     }
@@ -132,9 +133,15 @@ internal static class StoreExtensions
         services.AddSingleton<IMaintenanceStore, PostgresMaintenanceStore>();
         services.AddSingleton<IDeadLetterStore, PostgresDeadLetterStore>();
         services.AddSingleton<IModelRegistryStore, PostgresModelRegistryStore>();
+        services.AddSingleton<IModelArtifactStore>(sp => new PostgresModelArtifactStore(sp.GetRequiredService<PostgresDatabase>(),
+            ModelFolder(sp)));
         services.AddSingleton<IModelHistoryStore, PostgresModelHistoryStore>();
         services.AddSingleton<IGrainStorage>(sp => new PostgresGrainStorage(sp.GetRequiredService<PostgresDatabase>()));
     }
+
+    /// <summary>The data folder's <c>models/</c>: the artifacts on one machine, and where older versions left them.</summary>
+    private static string ModelFolder(IServiceProvider sp) =>
+        Path.Combine(sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value.DataDir, "models");
 }
 
 /// <summary>The store in use: its name, where it is (a file, or host:port/database), and a query that proves it answers.</summary>

@@ -20,7 +20,7 @@ public sealed class ModelRegistryTests : IDisposable
     public ModelRegistryTests()
     {
         _audit = new SqliteEventLog(_temp.Database, _time);
-        _registry = new ModelRegistry(new SqliteModelRegistryStore(_temp.Database), _audit, _time, Path.Combine(_temp.Folder, "models"));
+        _registry = new ModelRegistry(new SqliteModelRegistryStore(_temp.Database), _audit, _time, new FolderModelArtifactStore(Path.Combine(_temp.Folder, "models")));
     }
 
     public void Dispose() => _temp.Dispose();

@@ -17,13 +17,14 @@ public enum RegistryErrorKind { UnknownModel, UnknownVersion, NoVersionInStage, 
 public sealed class ModelIntegrityException(string message) : Exception(message);
 
 /// <summary>
-/// The model registry: versions per tenant and name, their stages, and their artifacts in the data folder. Metadata
+/// The model registry: versions per tenant and name, their stages, and their artifacts (in the data folder, or in the
+/// database that several nodes share: <see cref="IModelArtifactStore"/>). Metadata
 /// is read from memory (loaded once per tenant, dropped on every change); a version is named explicitly —
 /// <c>latest</c>, <c>production</c>, <c>staging</c> or a number — and a name that does not resolve is an error, not
 /// another version. Every load re-hashes the artifact: a mismatch refuses the load and is audited. Registrations and
 /// stage changes are audited too.
 /// </summary>
-public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog audit, TimeProvider time, string artifactFolder)
+public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog audit, TimeProvider time, IModelArtifactStore artifacts)
 {
     /// <summary>Our artifacts are a few hundred kilobytes; a registration is refused well before it strains memory.</summary>
     public const int MaxArtifactBytes = 32 * 1024 * 1024;
@@ -119,11 +120,10 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
                 $"'{name}' holds '{existing[0].Kind}' models; this artifact is a '{manifest.Kind}' model."));
         }
 
-        // Content-addressed: the file's name is its hash, so a version's file is never overwritten.
+        // Content-addressed: the artifact's name is its hash, so a version's artifact is never overwritten.
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(artifact));
-        var relative = Path.Combine(tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture), name, $"{sha256}.zip");
-        var path = Path.Combine(artifactFolder, relative);
-        var written = WriteOnce(path, artifact);
+        var relative = $"{tenantId.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{name}/{sha256}.zip";
+        var written = await artifacts.WriteOnceAsync(relative, artifact, cancellationToken);
 
         var now = time.GetUtcNow();
         ModelVersion version;
@@ -136,24 +136,12 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
         }
         catch when (written)
         {
-            File.Delete(path);
+            await artifacts.DeleteAsync(relative, CancellationToken.None);
             throw;
         }
         _cache.TryRemove(tenantId, out _);
         await AuditAsync(version, "ModelRegistered", createdBy, new { version.Kind, Sha256 = sha256, ParentVersion = parentVersion }, cancellationToken);
         return (version, null);
-    }
-
-    // Writes the file unless it is there already (the same bytes registered before); true when this call wrote it.
-    private static bool WriteOnce(string path, byte[] bytes)
-    {
-        if (File.Exists(path))
-        {
-            return false;
-        }
-
-        ModelArtifact.WriteFile(path, bytes);
-        return true;
     }
 
     /// <summary>
@@ -208,13 +196,13 @@ public sealed partial class ModelRegistry(IModelRegistryStore store, IEventLog a
     /// <summary>Drops the tenant's cached list of versions (another node registered or moved one).</summary>
     public void Forget(long tenantId) => _cache.TryRemove(tenantId, out _);
 
-    public string ArtifactPath(ModelVersion version) => Path.Combine(artifactFolder, version.Artifact);
+    /// <summary>Changes whenever the version's stored artifact may have changed (see <see cref="IModelArtifactStore.StampAsync"/>).</summary>
+    public Task<string> ArtifactStampAsync(ModelVersion version, CancellationToken cancellationToken) => artifacts.StampAsync(version.Artifact, cancellationToken);
 
     /// <summary>The version's model, after checking its artifact's SHA-256 against the registry's.</summary>
     public async Task<(T Model, ModelManifest Manifest)> LoadAsync<T>(ModelVersion version, string kind, CancellationToken cancellationToken)
     {
-        var path = ArtifactPath(version);
-        var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+        var bytes = await artifacts.ReadAsync(version.Artifact, cancellationToken);
         var actual = bytes is null ? "missing" : Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (actual != version.Sha256)
         {

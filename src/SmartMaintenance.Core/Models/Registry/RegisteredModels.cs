@@ -167,12 +167,12 @@ public sealed class RegisteredModels(ModelRegistry registry)
         _ => new RegistryError(RegistryErrorKind.InvalidInput, $"Models of kind '{kind}' cannot be run here."),
     };
 
-    // Loaded once per version and kept while its file is unchanged on disk (same size and time): a file changed after
-    // its first use is hashed again at the next request, and refused if it no longer matches.
+    // Loaded once per version and kept while its stored artifact is unchanged (a file's size and time, a row's version):
+    // an artifact changed after its first use is hashed again at the next request, and refused if it no longer matches.
     private async Task<Loaded> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
     {
         var key = (version.TenantId, version.Name, version.Version);
-        var stamp = Stamp(registry.ArtifactPath(version));
+        var stamp = await registry.ArtifactStampAsync(version, cancellationToken);
         if (_loaded.TryGetValue(key, out var cached) && (cached.Value.IsCompletedSuccessfully && cached.Value.Result.Stamp != stamp))
         {
             _loaded.TryRemove(KeyValuePair.Create(key, cached));
@@ -190,17 +190,11 @@ public sealed class RegisteredModels(ModelRegistry registry)
         }
     }
 
-    private static (long Length, DateTime Written) Stamp(string path)
-    {
-        var file = new FileInfo(path);
-        return file.Exists ? (file.Length, file.LastWriteTimeUtc) : (-1, default);
-    }
-
-    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, ModelManifest Manifest, (long, DateTime) Stamp, AssetModel? Asset = null)
+    private sealed record Loaded(RulModel? Rul, FailureModel? Failure, ModelManifest Manifest, string Stamp, AssetModel? Asset = null)
     {
         private readonly ConcurrentDictionary<TreeEnsemble, TreeExplainer> _explainers = new(ReferenceEqualityComparer.Instance);
 
-        public static async Task<Loaded> ReadAsync(ModelRegistry registry, ModelVersion version, (long, DateTime) stamp)
+        public static async Task<Loaded> ReadAsync(ModelRegistry registry, ModelVersion version, string stamp)
         {
             if (version.Kind == RulModel.Kind)
             {

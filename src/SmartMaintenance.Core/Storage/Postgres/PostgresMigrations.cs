@@ -465,5 +465,11 @@ public static class PostgresMigrations
                 updated_at timestamptz NOT NULL,
                 last_run text);
             """),
+        (9, "registered models' bytes, so every node runs a model whichever node registered it", """
+            CREATE TABLE model_artifacts (
+                path text PRIMARY KEY,
+                bytes bytea NOT NULL,
+                stored_at timestamptz NOT NULL DEFAULT now());
+            """),
     ];
 }
