@@ -119,6 +119,13 @@ public class ClusterTests
                     .Any(a => a.GetProperty("detectors").EnumerateArray().Any(d => d.GetString() == "threshold_high")), $"the rule's alarm on {sensor}");
             }
 
+            // A model registered and promoted through node A is run by node B: its bytes are in the database, not in
+            // node A's data folder.
+            await MlApiTests.RegisterAsync(viaA, "engine-rul");
+            (await viaA.PostAsync("/api/v1/ml/models/engine-rul/versions/1/promote", null)).EnsureSuccessStatusCode();
+            await EventuallyAsync(async () => (await viaB.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", cycles = MlApiTests.Cycles(30) }))
+                .IsSuccessStatusCode, "node B runs the model registered through node A");
+
             // Each of the catalog events (site, asset, sensor, retirement, four sensors) went to the webhook exactly
             // once, though two nodes heard of each.
             await EventuallyAsync(() => Task.FromResult(deliveries.Count == 8), "eight catalog events delivered");

@@ -14,8 +14,11 @@ namespace SmartMaintenance.Agents.Notification;
 /// <summary>A node's door for audit entries other nodes appended: an Orleans grain observer each node creates once.</summary>
 public interface INodeFeed : IGrainObserver
 {
-    /// <summary>Entries appended on another node. One-way: a slow or dead node never holds up the sender.</summary>
-    [OneWay]
+    /// <summary>
+    /// Entries appended on another node. Awaited, one batch at a time per sender and receiver, so a node publishes a
+    /// sender's entries in the order they were appended (one-way calls reached a node out of order); each receiver has its
+    /// own lane at the sender, so a slow or dead node holds up only its own.
+    /// </summary>
     Task ReceiveAsync(ImmutableArray<AuditEntry> entries);
 }
 
@@ -68,10 +71,10 @@ internal sealed class NodeFeedDirectoryGrain(IClusterMembershipService membershi
 /// on every node, and per-node caches (sensors, detector settings, models) hear of changes made elsewhere. Per-node
 /// grain observers registered in a directory grain (the pattern of Orleans' GPSTracker sample) rather than a SignalR
 /// backplane: Orleans already connects the nodes, so no other server is needed. Entries this node appends are sent to
-/// every other node in batches; entries other nodes send are published on this node's feed as not appended here, so
-/// the Notification agent pushes them live but does not deliver them to webhooks again. Delivery between nodes is best
-/// effort (one-way calls, a bounded queue): live views may miss an entry while a node joins or dies, the audit trail
-/// never does.
+/// every other node in batches, in the order appended, through one lane per receiving node; entries other nodes send are
+/// published on this node's feed as not appended here, so the Notification agent pushes them live but does not deliver
+/// them to webhooks again. Delivery between nodes is best effort (bounded queues): live views may miss an entry while a
+/// node joins or dies, the audit trail never does.
 /// </summary>
 public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails silo, AuditFeed feed, ILogger<ClusterFeedRelay> logger)
     : BackgroundService, INodeFeed
@@ -86,6 +89,11 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
     private static readonly TimeSpan PeersFreshFor = TimeSpan.FromSeconds(1);
 
     private const int BatchSize = 256;
+
+    /// <summary>Batches waiting for one receiving node before the oldest are dropped (a node that stopped answering).</summary>
+    private const int LaneCapacity = 1_000;
+
+    private readonly Dictionary<GrainId, Channel<ImmutableArray<AuditEntry>>> _lanes = [];
 
     private readonly Channel<AuditEntry> _outgoing = Channel.CreateBounded<AuditEntry>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -193,17 +201,57 @@ public sealed class ClusterFeedRelay(IGrainFactory grains, ILocalSiloDetails sil
                 }
             }
 
-            foreach (var peer in _peers)
+            var peers = _peers;
+            foreach (var peer in peers)
             {
-                try
-                {
-                    await peer.ReceiveAsync(entries);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogDebug(ex, "Relaying {Count} entries to a node failed", entries.Length);
-                }
+                LaneOf(peer, stoppingToken).Writer.TryWrite(entries);
+            }
+
+            // A node no longer listed (dead, or stopped) loses its lane.
+            foreach (var gone in _lanes.Keys.Where(id => peers.All(p => p.GetGrainId() != id)).ToList())
+            {
+                _lanes[gone].Writer.TryComplete();
+                _lanes.Remove(gone);
             }
         }
+
+        foreach (var lane in _lanes.Values)
+        {
+            lane.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>The receiving node's lane: its batches in order, each sent when the one before was received.</summary>
+    private Channel<ImmutableArray<AuditEntry>> LaneOf(INodeFeed peer, CancellationToken stoppingToken)
+    {
+        if (_lanes.TryGetValue(peer.GetGrainId(), out var lane))
+        {
+            return lane;
+        }
+
+        lane = Channel.CreateBounded<ImmutableArray<AuditEntry>>(
+            new BoundedChannelOptions(LaneCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+        _lanes[peer.GetGrainId()] = lane;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var entries in lane.Reader.ReadAllAsync(stoppingToken))
+                {
+                    try
+                    {
+                        await peer.ReceiveAsync(entries);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        logger.LogDebug(ex, "Relaying {Count} entries to a node failed", entries.Length);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+        }, CancellationToken.None);
+        return lane;
     }
 }
