@@ -20,3 +20,11 @@ load --mode ceilings --connections 16 --warmup 5
 dotnet bench/SmartMaintenance.Benchmarks/bin/Release/net10.0/SmartMaintenance.Benchmarks.dll load --mode pg-store \
   --postgres "$(postgres_temp_database)" --connections 16 --duration "$duration" | head -1
 load --mode batch --connections 16 --warmup 10
+# A week of a reading a minute from 1,000 sensors (10.08 M readings), then a sensor's 7-day hourly series (168 points
+# from the hour roll-ups), from 1 and 16 connections.
+load --mode seed-fleet --connections 16
+server_db="$(sed 's/.*Database=\([^;]*\).*/\1/' <<<"$SMX_POSTGRES")"
+echo "readings stored: $("$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U smx -d "$server_db" -tAc 'select count(*) from readings')"
+for connections in 1 16; do
+  load --mode series-week --connections "$connections"
+done

@@ -8,13 +8,19 @@ using System.Text.Json;
 namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
-/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|ceilings|models|store|pg-store
-/// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N]`.
+/// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|seed-fleet|series-week|ceilings|models|store|pg-store
+/// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N] [--sensor-prefix P]` (P: the
+/// writing modes' sensors, so several load tools against several nodes never send the same readings).
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
 internal static class LoadCommand
 {
     private const int Sensors = 100;
+
+    /// <summary>The fleet of <c>seed-fleet</c> and <c>series-week</c>: this many sensors, a reading a minute for a week.</summary>
+    private const int FleetSensors = 1000;
+
+    private const int FleetMinutes = 7 * 24 * 60;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -53,24 +59,33 @@ internal static class LoadCommand
 
         using var client = CreateClient(options);
         // Each writing mode has its own sensors, so no mode's readings are duplicates of another's.
-        var prefix = options.Mode switch { "single" => "single", "batch" => "batch", _ => "load" };
+        var prefix = LoadOptions.Value(args, "--sensor-prefix", options.Mode switch { "single" => "single", "batch" => "batch", _ => "load" });
         if (options.Mode is "batch" or "single" or "seed")
         {
             await EnsureSensorsAsync(client, prefix);
         }
 
+        if (options.Mode == "seed-fleet")
+        {
+            await EnsureSensorsAsync(client, "fleet", FleetSensors, intervalSeconds: 60);
+        }
+
         var result = options.Mode switch
         {
-            "batch" => await RunTimedAsync(options, (c, n, ct) => PostBatchAsync(c, "batch", n, options.BatchSize, ct), client),
+            "batch" => await RunTimedAsync(options, (c, n, ct) => PostBatchAsync(c, prefix, n, options.BatchSize, ct), client),
             "single" => await RunTimedAsync(options, (c, n, ct) => PostSingleAsync(c, n, ct), client),
             "seed" => await SeedAsync(options, client),
+            "seed-fleet" => await RunTimedAsync(options with { Duration = TimeSpan.FromHours(1) },
+                (c, n, ct) => PostFleetBatchAsync(c, n, ct), client, maxRequests: FleetSensors / 100 * (FleetMinutes / 10)),
+            "series-week" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c,
+                $"/api/v1/sensors/fleet-{n * 7919 % FleetSensors}/series?from={Uri.EscapeDataString(Base.ToString("O"))}&to={Uri.EscapeDataString(Base.AddMinutes(FleetMinutes).ToString("O"))}&bucket=1h", ct), client),
             "models" => await ModelsLoad.RunAsync(options, client),
             "query" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c, $"/api/v1/sensors/readings?sensor_id=load-{n % Sensors}&limit=1000", ct), client),
             "series" => await RunTimedAsync(options, (c, n, ct) => GetAsync(c,
                 $"/api/v1/sensors/load-{n % Sensors}/series?from={Uri.EscapeDataString(SeriesFrom(options).ToString("O"))}&to={Uri.EscapeDataString(SeriesFrom(options).AddHours(24).ToString("O"))}&bucket=1m", ct), client),
             _ => throw new ArgumentException($"Unknown mode '{options.Mode}'."),
         };
-        result.Print(options.Mode, options.Mode is "batch" or "seed" ? options.BatchSize : options.Mode == "single" ? 1 : 0);
+        result.Print(options.Mode, options.Mode is "batch" or "seed" or "seed-fleet" ? options.BatchSize : options.Mode == "single" ? 1 : 0);
         return result.Errors == 0 ? 0 : 1;
     }
 
@@ -91,14 +106,14 @@ internal static class LoadCommand
 
     private static DateTimeOffset SeriesFrom(LoadOptions options) => Base;
 
-    private static async Task EnsureSensorsAsync(HttpClient client, string prefix)
+    private static async Task EnsureSensorsAsync(HttpClient client, string prefix, int sensors = Sensors, int intervalSeconds = 1)
     {
         await SendJsonAsync(client, HttpMethod.Put, "/api/v1/sites/load-site", """{"name":"Load test site"}""");
         await SendJsonAsync(client, HttpMethod.Put, "/api/v1/assets/load-asset", """{"site_id":"load-site","name":"Load asset","kind":"pump"}""");
-        for (var i = 0; i < Sensors; i++)
+        for (var i = 0; i < sensors; i++)
         {
             await SendJsonAsync(client, HttpMethod.Put, $"/api/v1/sensors/{prefix}-{i}",
-                """{"asset_id":"load-asset","type":"temperature","unit":"°C","sample_interval_seconds":1}""");
+                $$"""{"asset_id":"load-asset","type":"temperature","unit":"°C","sample_interval_seconds":{{intervalSeconds}}}""");
         }
     }
 
@@ -142,6 +157,38 @@ internal static class LoadCommand
     {
         var body = BuildBatch(prefix, n, size, Buffers.Value!);
         using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync("/api/v1/readings", content, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>Fleet batch n: ten minutes of 100 of the fleet's sensors (1,000 readings), a reading a minute from <see cref="Base"/>.</summary>
+    private static async Task<int> PostFleetBatchAsync(HttpClient client, long n, CancellationToken cancellationToken)
+    {
+        var buffer = Buffers.Value!;
+        buffer.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            var group = n % (FleetSensors / 100);
+            var firstMinute = n / (FleetSensors / 100) * 10;
+            for (var minute = firstMinute; minute < firstMinute + 10; minute++)
+            {
+                for (var s = 0; s < 100; s++)
+                {
+                    var sensor = (group * 100) + s;
+                    json.WriteStartObject();
+                    json.WriteString("sensor_id", $"fleet-{sensor}");
+                    json.WriteString("timestamp", Base.AddMinutes(minute));
+                    json.WriteNumber("value", Math.Round(20 + (5 * Math.Sin((minute + sensor) * 2 * Math.PI / 1440)) + ((minute * 7919) + sensor) % 13 * 0.02, 3));
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
+        }
+
+        using var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await client.PostAsync("/api/v1/readings", content, cancellationToken);
         return (int)response.StatusCode;
