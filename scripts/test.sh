@@ -40,36 +40,21 @@ if grep -q "has the following vulnerable packages" <<<"$audit"; then
   exit 1
 fi
 echo "Package audit: no known vulnerable packages."
-# The API tests on PostgreSQL (SMX_POSTGRES in each test's host) need a throw-away server: started now, beside the rest.
-# Left out of that run, because they do not depend on the store or test SQLite itself: the CLI commands (files in,
-# files out), the crash and disk-full tests (SQLite's file under SIGKILL and a full disk), the fuzzer (it fingerprints
-# the SQLite file), UI asset and resource checks, and the two classes that train the demo's models (minutes of CPU;
-# their stores are in the contract tests).
+status=0
+dotnet test SmartMaintenance.slnx -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
+
+# The API tests again with PostgreSQL as the store (SMX_POSTGRES in each test's host). Left out, because they do not
+# depend on the store or test SQLite itself: the CLI commands (files in, files out), the crash and disk-full tests
+# (SQLite's file under SIGKILL and a full disk), the fuzzer (it fingerprints the SQLite file), UI asset and resource
+# checks, and the two classes that train the demo's models (minutes of CPU; their stores are in the contract tests).
+echo "API tests on PostgreSQL..."
 export SMX_PG_FAST=1
 # shellcheck source=scripts/postgres-temp.sh
 source scripts/postgres-temp.sh
-side="$(mktemp)"
-trap 'postgres_temp_stop; rm -f "$log" "$side"' EXIT
-
-# Two lanes at once, which keeps both cores busy: the API tests on SQLite (the longest run) here; the unit tests, the
-# browser tests and then the API tests on PostgreSQL in the other lane, whose output follows when both are done.
-status=0
-(
-  lane=0
-  dotnet test tests/SmartMaintenance.Tests -c Release --no-build -nologo || lane=1
-  dotnet test tests/SmartMaintenance.BrowserTests -c Release --no-build -nologo || lane=1
-  echo "API tests on PostgreSQL..."
-  SMX_TEST_POSTGRES="$SMX_PG_ADMIN" dotnet test tests/SmartMaintenance.IntegrationTests -c Release --no-build -nologo \
-    --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~DiskFullTests&FullyQualifiedName!~EndpointFuzz&FullyQualifiedName!~.Cli&FullyQualifiedName!~UiAssetsCheck&FullyQualifiedName!~Localisation&FullyQualifiedName!~FleetTraining&FullyQualifiedName!~GoldenPathDemo" \
-    || lane=1
-  exit $lane
-) >"$side" 2>&1 &
-other_lane=$!
-echo "API tests on SQLite (the unit, browser and PostgreSQL runs go on beside them; their output follows)..."
-dotnet test tests/SmartMaintenance.IntegrationTests -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
-wait "$other_lane" || status=$?
-cat "$side"
-cat "$side" >>"$log"
+trap 'postgres_temp_stop; rm -f "$log"' EXIT
+SMX_TEST_POSTGRES="$SMX_PG_ADMIN" dotnet test tests/SmartMaintenance.IntegrationTests -c Release --no-build -nologo \
+  --filter "FullyQualifiedName!~CrashTests&FullyQualifiedName!~DiskFullTests&FullyQualifiedName!~EndpointFuzz&FullyQualifiedName!~.Cli&FullyQualifiedName!~UiAssetsCheck&FullyQualifiedName!~Localisation&FullyQualifiedName!~FleetTraining&FullyQualifiedName!~GoldenPathDemo" \
+  2>&1 | tee -a "$log" || status=$?
 
 # One closing line for people and CI: totals over every test project.
 awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { failed += $2; passed += $4; skipped += $6 }
