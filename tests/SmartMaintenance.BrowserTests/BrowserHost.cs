@@ -187,6 +187,7 @@ public class BrowserHost : IAsyncLifetime
             builder.UseSetting("DATA_DIR", _dataDir);
             builder.UseSetting("DEMO", "true");
             builder.UseSetting("DEMO_MODELS", demoModels ? "true" : "false");
+            builder.UseSetting("DEMO_MODEL_HISTORIES", "40");
             if (demoModels)
             {
                 // Each asset assessed by its model at every refresh (once a minute), so the fleet page has a trend soon.

@@ -101,7 +101,7 @@ public class GoldenPathDemoTests
             {
                 var listed = await again.GetFromJsonAsync<JsonElement>("/api/v1/ml/models");
                 return listed.GetArrayLength() == DemoFleetKinds ? listed : (JsonElement?)null;
-            }, "all the demo's models", seconds: 300);
+            }, "all the demo's models", seconds: 600);
             Assert.All(models.EnumerateArray(), m => Assert.Equal(1, m.GetProperty("versions").GetInt32()));
         }
         finally

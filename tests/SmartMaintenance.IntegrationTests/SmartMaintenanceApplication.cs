@@ -37,6 +37,8 @@ internal sealed class SmartMaintenanceApplication(
 
         builder.UseSetting("DEMO", demo ? "true" : "false");
         builder.UseSetting("DEMO_MODELS", demoModels ? "true" : "false");
+        // The demo's models on fewer simulated histories than a user's (150): the tests check they are trained, not how well.
+        builder.UseSetting("DEMO_MODEL_HISTORIES", "40");
         builder.UseSetting("ADMIN_API_KEY", AdminKey);
         builder.UseSetting("RATE_LIMIT", rateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -14,10 +14,10 @@ namespace SmartMaintenance.Simulation;
 /// the same steps `smx train` and the registry API give a person. A kind already registered (trained before, or
 /// replaced by someone) is left alone, so a restart trains nothing. Pumps go first: the golden path starts there.
 /// </summary>
-public sealed class DemoModels(bool enabled, ModelRegistry registry, ILogger<DemoModels> logger) : BackgroundService
+public sealed class DemoModels(bool enabled, int histories, ModelRegistry registry, ILogger<DemoModels> logger) : BackgroundService
 {
     public const string CreatedBy = "demo:model-setup";
-    public const int Histories = 150;
+    public const int DefaultHistories = 150;
     public const int Seed = 1;
     private const long TenantId = Tenant.DefaultId;
 
@@ -55,7 +55,7 @@ public sealed class DemoModels(bool enabled, ModelRegistry registry, ILogger<Dem
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         // A host stopping during first-start training stops it within a second or two, not after the whole validation.
-        var (_, zip) = RunToFailure.TrainModel(kind, Histories, Seed, folds: 5, cancellationToken);
+        var (_, zip) = RunToFailure.TrainModel(kind, histories, Seed, folds: 5, cancellationToken);
         var (version, error) = await registry.RegisterAsync(TenantId, NameOf(kind), zip, CreatedBy, null, null, cancellationToken, kind);
         if (version is null)
         {
@@ -65,6 +65,6 @@ public sealed class DemoModels(bool enabled, ModelRegistry registry, ILogger<Dem
 
         await registry.SetStageAsync(TenantId, version.Name, version.Version, ModelStage.Production, CreatedBy, cancellationToken);
         logger.LogInformation("Demo model {Name} v{Version} trained on {Histories} simulated histories in {Seconds:F1} s and promoted to production",
-            version.Name, version.Version, Histories, started.Elapsed.TotalSeconds);
+            version.Name, version.Version, histories, started.Elapsed.TotalSeconds);
     }
 }

@@ -92,7 +92,7 @@ internal static class SmartMaintenanceExtensions
         builder.Services.AddHostedService(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SmartMaintenanceOptions>>().Value;
-            return new DemoModels(options.DemoModelsEnabled, sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ILogger<DemoModels>>());
+            return new DemoModels(options.DemoModelsEnabled, options.DemoModelHistories, sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ILogger<DemoModels>>());
         });
         builder.Services.AddSingleton<FaultDrills>();
         builder.Services.AddSingleton<GoldenPath>();

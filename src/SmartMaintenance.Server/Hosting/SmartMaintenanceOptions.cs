@@ -48,6 +48,14 @@ public sealed class SmartMaintenanceOptions
 
     public bool DemoModelsEnabled => DemoEnabled && (DemoModelsSetting is "1" || DemoModelsSetting.Equals("true", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Simulated run-to-failure histories each demo model is trained on (<c>SMX_DEMO_MODEL_HISTORIES</c>, default 150):
+    /// fewer train faster (the tests use 40) and validate on less.
+    /// </summary>
+    [ConfigurationKeyName("DEMO_MODEL_HISTORIES")]
+    [Range(20, 10_000)]
+    public int DemoModelHistories { get; set; } = SmartMaintenance.Simulation.DemoModels.DefaultHistories;
+
     /// <summary>Requests per second each API key may make unless the key sets its own limit (<c>SMX_RATE_LIMIT</c>).</summary>
     [Range(1, 10_000_000)]
     [ConfigurationKeyName("RATE_LIMIT")]
