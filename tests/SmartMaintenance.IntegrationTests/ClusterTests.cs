@@ -55,7 +55,7 @@ public class ClusterTests
             using var viaB = nodeB.CreateClient();
 
             // One cluster: both nodes are active members in the database's membership table.
-            await EventuallyAsync(async () => Convert.ToInt64(await SmartMaintenanceApplication.SqlAsync(root,
+            await PumpSignal.EventuallyAsync(async () => Convert.ToInt64(await SmartMaintenanceApplication.SqlAsync(root,
                 "SELECT count(*) FROM cluster_members WHERE status = 3"), System.Globalization.CultureInfo.InvariantCulture) == 2, "both nodes active in the membership");
 
             // A live client on node B, a webhook registered on node A.
@@ -97,7 +97,7 @@ public class ClusterTests
             // window is still taken).
             (await viaB.PostAsync("/api/v1/readings", Reading("2026-11-25T10:00:00Z", 40))).EnsureSuccessStatusCode();
             Assert.Equal(HttpStatusCode.NoContent, (await viaA.PostAsync("/api/v1/sensors/pump-1-temp/retire", null)).StatusCode);
-            await EventuallyAsync(async () =>
+            await PumpSignal.EventuallyAsync(async () =>
                 (await viaB.PostAsync("/api/v1/readings", Reading("2026-11-25T10:00:01Z", 41))).StatusCode == HttpStatusCode.UnprocessableEntity,
                 "node B refuses readings of the sensor node A retired");
 
@@ -109,13 +109,13 @@ public class ClusterTests
                 await SmartMaintenanceApplication.PutPumpSensorAsync(viaA, sensor);
             }
 
-            await EventuallyAsync(async () => (await viaB.PostAsync("/api/v1/readings", Readings(sensors, "2026-11-25T11:00:00Z", 40))).IsSuccessStatusCode,
+            await PumpSignal.EventuallyAsync(async () => (await viaB.PostAsync("/api/v1/readings", Readings(sensors, "2026-11-25T11:00:00Z", 40))).IsSuccessStatusCode,
                 "node B knows the new sensors");
             (await viaA.PutAsJsonAsync("/api/v1/alarm-rules/sensor_type/temperature", new { high = 80, delay_seconds = 0 })).EnsureSuccessStatusCode();
             (await viaB.PostAsync("/api/v1/readings", Readings(sensors, "2026-11-25T11:00:01Z", 95))).EnsureSuccessStatusCode();
             foreach (var sensor in sensors)
             {
-                await EventuallyAsync(async () => (await viaB.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?sensor_id={sensor}")).EnumerateArray()
+                await PumpSignal.EventuallyAsync(async () => (await viaB.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?sensor_id={sensor}")).EnumerateArray()
                     .Any(a => a.GetProperty("detectors").EnumerateArray().Any(d => d.GetString() == "threshold_high")), $"the rule's alarm on {sensor}");
             }
 
@@ -123,12 +123,12 @@ public class ClusterTests
             // node A's data folder.
             await MlApiTests.RegisterAsync(viaA, "engine-rul");
             (await viaA.PostAsync("/api/v1/ml/models/engine-rul/versions/1/promote", null)).EnsureSuccessStatusCode();
-            await EventuallyAsync(async () => (await viaB.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", cycles = MlApiTests.Cycles(30) }))
+            await PumpSignal.EventuallyAsync(async () => (await viaB.PostAsJsonAsync("/api/v1/ml/predict", new { model = "engine-rul", cycles = MlApiTests.Cycles(30) }))
                 .IsSuccessStatusCode, "node B runs the model registered through node A");
 
             // Each of the catalog events (site, asset, sensor, retirement, four sensors) went to the webhook exactly
             // once, though two nodes heard of each.
-            await EventuallyAsync(() => Task.FromResult(deliveries.Count == 8), "eight catalog events delivered");
+            await PumpSignal.EventuallyAsync(() => Task.FromResult(deliveries.Count == 8), "eight catalog events delivered");
             await Task.Delay(ClusterRelayQuietPeriod);
             Assert.Equal(8, deliveries.Count);
             Assert.All(deliveries.Values, count => Assert.Equal(1, count));
@@ -147,14 +147,4 @@ public class ClusterTests
 
     private static StringContent Reading(string at, double value) => new(
         $$"""[{"sensor_id":"pump-1-temp","timestamp":"{{at}}","value":{{value}}}]""", Encoding.UTF8, "application/json");
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not within 30 s: {what}");
-            await Task.Delay(250);
-        }
-    }
 }

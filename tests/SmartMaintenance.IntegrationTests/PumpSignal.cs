@@ -37,6 +37,17 @@ internal static class PumpSignal
         await PostAsync(client, Batch(300, 1, _ => 95));
     }
 
+    /// <summary>Asks every 250 ms until the condition holds, for up to 30 s (or <paramref name="seconds"/>).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not within {seconds} s: {what}");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Agents act after readings are acknowledged: asks until the probe finds something, for up to 30 s (or <paramref name="seconds"/>).</summary>
     public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string what, Func<string>? lastSeen = null, int seconds = 30)
         where T : struct

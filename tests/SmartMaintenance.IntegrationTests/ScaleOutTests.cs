@@ -48,7 +48,7 @@ public class ScaleOutTests(ITestOutputHelper output)
             }
 
             var clients = nodes.Select(n => n.CreateClient()).ToArray();
-            await EventuallyAsync(async () => Convert.ToInt64(await SmartMaintenanceApplication.SqlAsync(root,
+            await PumpSignal.EventuallyAsync(async () => Convert.ToInt64(await SmartMaintenanceApplication.SqlAsync(root,
                 "SELECT count(*) FROM cluster_members WHERE status = 3"), CultureInfo.InvariantCulture) == 3, "three nodes active in the membership", 60);
 
             // Nine temperature sensors on one pump; an alarm rule makes every reading above 80 °C an alarm of its own
@@ -186,7 +186,7 @@ public class ScaleOutTests(ITestOutputHelper output)
 
             // Every acknowledged spike was judged: its alarm is there, once. A spike raises an alarm only if the calm
             // reading before it was judged too (it ended the previous alarm).
-            await EventuallyAsync(async () =>
+            await PumpSignal.EventuallyAsync(async () =>
             {
                 foreach (var sensor in sensorIds)
                 {
@@ -248,15 +248,5 @@ public class ScaleOutTests(ITestOutputHelper output)
             T0.ToUnixTimeSeconds()) ?? "";
         return [.. rows.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split('@'))
             .Select(p => (p[0], int.Parse(p[1], CultureInfo.InvariantCulture)))];
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not within {seconds} s: {what}");
-            await Task.Delay(250);
-        }
     }
 }
