@@ -29,10 +29,12 @@ start_node() {
   echo "node $1 did not become ready:" >&2; tail -20 "$root/$1.log" >&2; exit 1
 }
 
-# load PORT PREFIX CONNECTIONS SECONDS: batch ingest through one node, into its own sensors.
+# load PORT PREFIX CONNECTIONS SECONDS [FIRST-BATCH]: batch ingest through one node, into its own sensors. The measured
+# run starts at batch 50,000 (timestamps about six days after the warm-up's), so it sends new readings, not the warm-up's
+# again as duplicates.
 load() {
   dotnet bench/SmartMaintenance.Benchmarks/bin/Release/net10.0/SmartMaintenance.Benchmarks.dll load --url "http://127.0.0.1:$1" --key "$key" \
-    --mode batch --sensor-prefix "$2" --connections "$3" --duration "$4"
+    --mode batch --sensor-prefix "$2" --connections "$3" --duration "$4" --first-batch "${5:-0}"
 }
 
 # CPU seconds (user + system) each process has used so far, and PostgreSQL's (every backend) after them.
@@ -45,7 +47,7 @@ echo "== one node"
 start_node one 5501 "$(postgres_temp_database)"
 load 5501 one 16 10 >/dev/null
 before="$(cpu_seconds "${nodes[@]}")"
-load 5501 one 16 "$duration"
+load 5501 one 16 "$duration" 50000
 echo "  CPU seconds used so far, before / after the measured run: $before / $(cpu_seconds "${nodes[@]}")"
 stop_nodes
 
@@ -56,14 +58,14 @@ start_node b 5512 "$database"
 start_node c 5513 "$database"
 # all_load SECONDS: the three load tools at once, 16 connections in all.
 all_load() {
-  load 5511 a 6 "$1" >"$root/a.out" & local first=$!
-  load 5512 b 5 "$1" >"$root/b.out" & local second=$!
-  load 5513 c 5 "$1" >"$root/c.out" & local third=$!
+  load 5511 a 6 "$1" "${2:-0}" >"$root/a.out" & local first=$!
+  load 5512 b 5 "$1" "${2:-0}" >"$root/b.out" & local second=$!
+  load 5513 c 5 "$1" "${2:-0}" >"$root/c.out" & local third=$!
   wait "$first" "$second" "$third"
 }
 all_load 10
 before="$(cpu_seconds "${nodes[@]}")"
-all_load "$duration"
+all_load "$duration" 50000
 cat "$root/a.out" "$root/b.out" "$root/c.out"
 echo "  together: $(grep -ho '[0-9]* readings/s' "$root/a.out" "$root/b.out" "$root/c.out" | awk '{ s += $1 } END { print s }') readings/s"
 echo "  CPU seconds used so far per node, before / after the measured run: $before / $(cpu_seconds "${nodes[@]}")"

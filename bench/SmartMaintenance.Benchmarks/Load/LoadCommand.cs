@@ -9,8 +9,9 @@ namespace SmartMaintenance.Benchmarks.Load;
 
 /// <summary>
 /// The HTTP load command: `load --url URL --key KEY --mode batch|single|query|series|seed|seed-fleet|series-week|ceilings|models|store|pg-store
-/// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N] [--sensor-prefix P]` (P: the
-/// writing modes' sensors, so several load tools against several nodes never send the same readings).
+/// [--connections 64] [--duration 20] [--warmup 0] [--batch-size 1000] [--readings N] [--sensor-prefix P] [--first-batch N]` (P: the
+/// writing modes' sensors, so several load tools against several nodes never send the same readings; N: the number of the
+/// first request, so a second run after a separate warm-up run sends new readings instead of the warm-up's again).
 /// Every mode is bounded in time or count and targets only the given (loopback) URL.
 /// </summary>
 internal static class LoadCommand
@@ -213,7 +214,7 @@ internal static class LoadCommand
     internal static async Task<LoadResult> RunTimedAsync(
         LoadOptions options, Func<HttpClient, long, CancellationToken, Task<int>> send, HttpClient client, long? maxRequests = null)
     {
-        long next = -1;
+        var next = options.FirstBatch - 1;
         if (options.Warmup > TimeSpan.Zero && maxRequests is null)
         {
             // Same load, not counted: lets the JIT reach its optimised code and the store its steady size first.

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SmartMaintenance.Benchmarks.Load;
 
-internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connections, TimeSpan Duration, TimeSpan Warmup, int BatchSize, long Readings)
+internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connections, TimeSpan Duration, TimeSpan Warmup, int BatchSize, long Readings, long FirstBatch)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -16,7 +16,8 @@ internal sealed record LoadOptions(Uri Url, string? Key, string Mode, int Connec
             TimeSpan.FromSeconds(double.Parse(Value("--duration", "20"), CultureInfo.InvariantCulture)),
             TimeSpan.FromSeconds(double.Parse(Value("--warmup", "0"), CultureInfo.InvariantCulture)),
             int.Parse(Value("--batch-size", "1000"), CultureInfo.InvariantCulture),
-            long.Parse(Value("--readings", "10000000"), CultureInfo.InvariantCulture));
+            long.Parse(Value("--readings", "10000000"), CultureInfo.InvariantCulture),
+            long.Parse(Value("--first-batch", "0"), CultureInfo.InvariantCulture));
     }
 
     /// <summary>The argument after <paramref name="name"/>, or <paramref name="fallback"/>.</summary>
