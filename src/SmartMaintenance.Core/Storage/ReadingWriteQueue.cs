@@ -135,4 +135,22 @@ internal sealed class PendingRows
 
         return count;
     }
+
+    /// <summary>
+    /// Lists the group's rows sorted by key (sensor, then timestamp); among equal keys the earliest sent comes first.
+    /// Writing in key order puts consecutive rows on the same index page, and makes two writers lock keys in the same
+    /// order. Returns how many rows.
+    /// </summary>
+    public int FillSortedByKey(List<ReadingWriteRequest> requests)
+    {
+        var count = Fill(requests);
+        Rows.AsSpan(0, count).Sort(static (a, b) =>
+        {
+            var c = a.Reading.SensorKey.CompareTo(b.Reading.SensorKey);
+            c = c != 0 ? c : a.Reading.TimestampMicros.CompareTo(b.Reading.TimestampMicros);
+            c = c != 0 ? c : a.Request.CompareTo(b.Request);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        return count;
+    }
 }

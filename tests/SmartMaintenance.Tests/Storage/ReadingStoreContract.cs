@@ -82,6 +82,38 @@ public abstract class ReadingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollups_of_one_batch_over_several_sensors_and_bucket_edges_count_each_reading_in_its_own_buckets()
+    {
+        // Three sensors with a reading every 20 s from 2 minutes before an hour's end to 2 minutes after it (four minute
+        // buckets and two hour buckets each), and a fourth with three readings in the last of those minutes only (its
+        // buckets start where the third sensor's end), all sent shuffled in one batch: each bucket has its own figures.
+        var end = T0 + UnixMicros.PerHour;
+        var readings = (from sensor in new long[] { 3, 1, 2 }
+                        from step in Enumerable.Range(0, 12)
+                        select new Reading(sensor, end - (2 * UnixMicros.PerMinute) + (step * 20_000_000L), (sensor * 100) + (step * step), ReadingQuality.Good))
+            .Concat(Enumerable.Range(0, 3).Select(step => new Reading(4, end + UnixMicros.PerMinute + (step * 20_000_000L), 7 - step, ReadingQuality.Good)))
+            .OrderBy(r => (r.TimestampMicros * 7919) % 13).ThenBy(r => r.SensorKey).ToArray();
+        var inserted = new bool[readings.Length];
+        await _store.AppendAsync(1, readings, inserted, default);
+        Assert.All(inserted, Assert.True);
+
+        foreach (var (resolution, width) in new[] { (RollupResolution.Minute, UnixMicros.PerMinute), (RollupResolution.Hour, UnixMicros.PerHour) })
+        {
+            foreach (var sensor in new long[] { 1, 2, 3, 4 })
+            {
+                var expected = readings.Where(r => r.SensorKey == sensor)
+                    .GroupBy(r => r.TimestampMicros - (r.TimestampMicros % width)).OrderBy(g => g.Key)
+                    .Select(g => (g.Key, (long)g.Count(), g.Min(r => r.Value), g.Max(r => r.Value), g.Average(r => r.Value))).ToArray();
+                var series = await _store.SeriesAsync(1, sensor, resolution, T0 - UnixMicros.PerHour, T0 + (3 * UnixMicros.PerHour), default);
+                Assert.Equal(expected.Select(e => (e.Key, e.Item2, e.Item3, e.Item4)), series.Select(p => (p.BucketStartMicros, p.Count, p.Min, p.Max)));
+                Assert.Equal(expected.Select(e => e.Item5), series.Select(p => p.Mean), (a, b) => Math.Abs(a - b) < 1e-9);
+            }
+        }
+
+        Assert.Equal((39L, 39L), await CountAsync());
+    }
+
+    [Fact]
     public async Task Query_pages_newest_first_within_the_range_and_tenant()
     {
         var readings = Enumerable.Range(0, 10).Select(i => new Reading(1, T0 + i, i, ReadingQuality.Good)).ToArray();

@@ -52,19 +52,23 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
 
     private const string Copy = "COPY incoming (ord, sensor_key, ts, value, quality, tenant_id) FROM STDIN (FORMAT BINARY)";
 
+    // Merges a bucket's new figures (excluded) into the stored ones (Chan et al.'s pairwise update of mean and M2).
+    private const string RollupMerge = """
+        min = least(r.min, excluded.min),
+        max = greatest(r.max, excluded.max),
+        mean = r.mean + (excluded.mean - r.mean) * excluded.count / (r.count + excluded.count),
+        m2 = r.m2 + excluded.m2
+            + (excluded.mean - r.mean) * (excluded.mean - r.mean) * r.count::float8 * excluded.count / (r.count + excluded.count),
+        count = r.count + excluded.count
+        """;
+
     private static string RollupUpsert(string name, string table, string width) => $"""
         {name} AS (
             INSERT INTO {table} AS r (sensor_key, bucket, tenant_id, count, min, max, mean, m2)
             SELECT sensor_key, date_bin('{width}', ts, 'epoch'), min(tenant_id), count(*), min(value), max(value), avg(value),
                    coalesce(var_samp(value) * (count(*) - 1), 0)
             FROM inserted GROUP BY 1, 2 ORDER BY 1, 2
-            ON CONFLICT (sensor_key, bucket) DO UPDATE SET
-                min = least(r.min, excluded.min),
-                max = greatest(r.max, excluded.max),
-                mean = r.mean + (excluded.mean - r.mean) * excluded.count / (r.count + excluded.count),
-                m2 = r.m2 + excluded.m2
-                    + (excluded.mean - r.mean) * (excluded.mean - r.mean) * r.count::float8 * excluded.count / (r.count + excluded.count),
-                count = r.count + excluded.count)
+            ON CONFLICT (sensor_key, bucket) DO UPDATE SET {RollupMerge})
         """;
 
     // Candidates are the first sent of each key, in key order (so two writers lock rows in the same order). The roll-ups
@@ -82,6 +86,20 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         {RollupUpsert("hours", "rollup_hour", "1 hour")}
         SELECT c.ord FROM candidates c JOIN inserted i ON i.sensor_key = c.sensor_key AND i.ts = c.ts
         """;
+
+    // The fast path: a group without a stored key goes straight into the partitioned table, in key order.
+    private const string CopyReadings = "COPY readings (sensor_key, ts, value, quality, tenant_id) FROM STDIN (FORMAT BINARY)";
+
+    // The fast path's roll-ups, folded by the writer (one row per sensor and bucket, in key order) and sent as arrays.
+    private static string RollupUpsertArrays(string table, int first) => $"""
+        INSERT INTO {table} AS r (sensor_key, bucket, tenant_id, count, min, max, mean, m2)
+        SELECT * FROM unnest(${first}::bigint[], ${first + 1}::timestamptz[], ${first + 2}::bigint[], ${first + 3}::bigint[],
+                             ${first + 4}::float8[], ${first + 5}::float8[], ${first + 6}::float8[], ${first + 7}::float8[])
+        ON CONFLICT (sensor_key, bucket) DO UPDATE SET {RollupMerge}
+        """;
+
+    private static readonly string FoldedRollups =
+        $"WITH minutes AS ({RollupUpsertArrays("rollup_minute", 1)}) {RollupUpsertArrays("rollup_hour", 9)}";
 
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
@@ -209,6 +227,8 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         NpgsqlConnection? connection = null;
         var pending = new List<ReadingWriteRequest>();
         var buffer = new PendingRows();
+        var minutes = new FoldedRollupRows(UnixMicros.PerMinute);
+        var hours = new FoldedRollupRows(UnixMicros.PerHour);
         try
         {
             while (_queue.TakeGroup(pending, MaxRowsPerTransaction, out var rows))
@@ -217,7 +237,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 using var activity = ReadingWriteQueue.StartActivity(pending, rows);
                 try
                 {
-                    connection = WriteWithRetries(connection, pending, buffer);
+                    connection = WriteWithRetries(connection, pending, buffer, minutes, hours);
                     foreach (var request in pending)
                     {
                         request.Done.TrySetResult();
@@ -251,16 +271,21 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
     }
 
     /// <summary>Writes the group, retrying on a fresh connection after a transient failure; the connection to keep.</summary>
-    private NpgsqlConnection WriteWithRetries(NpgsqlConnection? connection, List<ReadingWriteRequest> requests, PendingRows buffer)
+    private NpgsqlConnection WriteWithRetries(
+        NpgsqlConnection? connection, List<ReadingWriteRequest> requests, PendingRows buffer, FoldedRollupRows minutes, FoldedRollupRows hours)
     {
-        var count = buffer.Fill(requests);
+        var count = buffer.FillSortedByKey(requests);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 connection ??= OpenWriter();
                 EnsurePartitions(connection, buffer.Rows.AsSpan(0, count));
-                Write(connection, requests, buffer.Rows, count);
+                if (!TryWriteNew(connection, requests, buffer.Rows.AsSpan(0, count), minutes, hours))
+                {
+                    Write(connection, requests, buffer.Rows, count);
+                }
+
                 return connection;
             }
             catch (Exception ex) when (attempt < Attempts && IsTransient(ex))
@@ -304,6 +329,63 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The fast path, for a group whose keys are all new (the usual case): its rows (sorted by key) go by binary COPY
+    /// straight into <c>readings</c>, and the writer's own roll-up figures of them into the roll-up tables. False, with
+    /// nothing written, when the group holds a key twice or a key already stored (the COPY fails on the primary key):
+    /// the caller then takes the path that reports each duplicate.
+    /// </summary>
+    private static bool TryWriteNew(
+        NpgsqlConnection connection, List<ReadingWriteRequest> requests, ReadOnlySpan<PendingRow> rows, FoldedRollupRows minutes, FoldedRollupRows hours)
+    {
+        for (var n = 1; n < rows.Length; n++)
+        {
+            if (rows[n].Reading.SensorKey == rows[n - 1].Reading.SensorKey && rows[n].Reading.TimestampMicros == rows[n - 1].Reading.TimestampMicros)
+            {
+                return false;
+            }
+        }
+
+        using var transaction = connection.BeginTransaction();
+        try
+        {
+            using var import = connection.BeginBinaryImport(CopyReadings);
+            foreach (ref readonly var row in rows)
+            {
+                import.StartRow();
+                import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
+                import.Write(Time(row.Reading.TimestampMicros), NpgsqlDbType.TimestampTz);
+                import.Write(row.Reading.Value, NpgsqlDbType.Double);
+                import.Write((short)row.Reading.Quality, NpgsqlDbType.Smallint);
+                import.Write(row.TenantId, NpgsqlDbType.Bigint);
+            }
+
+            import.Complete();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresCommands.UniqueViolation)
+        {
+            transaction.Rollback();
+            return false;
+        }
+
+        minutes.Fold(rows);
+        hours.Fold(rows);
+        using (var rollups = new NpgsqlCommand(FoldedRollups, connection, transaction))
+        {
+            minutes.AddParameters(rollups.Parameters);
+            hours.AddParameters(rollups.Parameters);
+            rollups.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        foreach (var request in requests)
+        {
+            request.Inserted.Span[..request.Readings.Length].Fill(true);
+        }
+
+        return true;
     }
 
     private static void Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, PendingRow[] rows, int count)
@@ -409,6 +491,80 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         lock (_partitionsGate)
         {
             _partitionedWeeks.Add(week);
+        }
+    }
+
+    /// <summary>
+    /// The roll-up rows of a group the writer folds itself (fast path): one per sensor and bucket, from rows sorted by
+    /// key, so each bucket's rows are consecutive. The lists are the statement's array parameters, reused group to group.
+    /// </summary>
+    private sealed class FoldedRollupRows(long width)
+    {
+        private readonly List<long> _sensors = [];
+        private readonly List<DateTime> _buckets = [];
+        private readonly List<long> _tenants = [];
+        private readonly List<long> _counts = [];
+        private readonly List<double> _mins = [];
+        private readonly List<double> _maxs = [];
+        private readonly List<double> _means = [];
+        private readonly List<double> _m2s = [];
+
+        public void Fold(ReadOnlySpan<PendingRow> rows)
+        {
+            _sensors.Clear();
+            _buckets.Clear();
+            _tenants.Clear();
+            _counts.Clear();
+            _mins.Clear();
+            _maxs.Clear();
+            _means.Clear();
+            _m2s.Clear();
+            var sensor = 0L;
+            var bucket = long.MinValue;
+            var accumulator = default(RollupAccumulator);
+            foreach (ref readonly var row in rows)
+            {
+                var micros = row.Reading.TimestampMicros;
+                var rowBucket = micros - ((micros % width) + width) % width;
+                if (accumulator.Count > 0 && (row.Reading.SensorKey != sensor || rowBucket != bucket))
+                {
+                    Add(sensor, bucket, accumulator);
+                    accumulator = default;
+                }
+
+                sensor = row.Reading.SensorKey;
+                bucket = rowBucket;
+                accumulator.Add(row.TenantId, row.Reading.Value);
+            }
+
+            if (accumulator.Count > 0)
+            {
+                Add(sensor, bucket, accumulator);
+            }
+        }
+
+        public void AddParameters(NpgsqlParameterCollection parameters)
+        {
+            parameters.Add(new NpgsqlParameter<List<long>> { TypedValue = _sensors });
+            parameters.Add(new NpgsqlParameter<List<DateTime>> { TypedValue = _buckets });
+            parameters.Add(new NpgsqlParameter<List<long>> { TypedValue = _tenants });
+            parameters.Add(new NpgsqlParameter<List<long>> { TypedValue = _counts });
+            parameters.Add(new NpgsqlParameter<List<double>> { TypedValue = _mins });
+            parameters.Add(new NpgsqlParameter<List<double>> { TypedValue = _maxs });
+            parameters.Add(new NpgsqlParameter<List<double>> { TypedValue = _means });
+            parameters.Add(new NpgsqlParameter<List<double>> { TypedValue = _m2s });
+        }
+
+        private void Add(long sensor, long bucket, in RollupAccumulator accumulator)
+        {
+            _sensors.Add(sensor);
+            _buckets.Add(Time(bucket));
+            _tenants.Add(accumulator.TenantId);
+            _counts.Add(accumulator.Count);
+            _mins.Add(accumulator.Min);
+            _maxs.Add(accumulator.Max);
+            _means.Add(accumulator.Mean);
+            _m2s.Add(accumulator.M2);
         }
     }
 }

@@ -227,7 +227,7 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         {
             _minutes.Clear();
             _hours.Clear();
-            var count = Order(requests);
+            var count = _pending.FillSortedByKey(requests);
             RawStatement.Exec(db, "BEGIN IMMEDIATE;");
             try
             {
@@ -253,20 +253,6 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
 
                 throw;
             }
-        }
-
-        /// <summary>Lists every row of the group sorted by key; among equal keys the earliest sent comes first and wins.</summary>
-        private int Order(List<ReadingWriteRequest> requests)
-        {
-            var count = _pending.Fill(requests);
-            _pending.Rows.AsSpan(0, count).Sort(static (a, b) =>
-            {
-                var c = a.Reading.SensorKey.CompareTo(b.Reading.SensorKey);
-                c = c != 0 ? c : a.Reading.TimestampMicros.CompareTo(b.Reading.TimestampMicros);
-                c = c != 0 ? c : a.Request.CompareTo(b.Request);
-                return c != 0 ? c : a.Index.CompareTo(b.Index);
-            });
-            return count;
         }
 
         private void InsertChunk(List<ReadingWriteRequest> requests, ReadOnlySpan<PendingRow> rows)
