@@ -226,9 +226,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
     {
         NpgsqlConnection? connection = null;
         var pending = new List<ReadingWriteRequest>();
-        var buffer = new PendingRows();
-        var minutes = new FoldedRollupRows(UnixMicros.PerMinute);
-        var hours = new FoldedRollupRows(UnixMicros.PerHour);
+        var state = new WriterState();
         try
         {
             while (_queue.TakeGroup(pending, MaxRowsPerTransaction, out var rows))
@@ -237,7 +235,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 using var activity = ReadingWriteQueue.StartActivity(pending, rows);
                 try
                 {
-                    connection = WriteWithRetries(connection, pending, buffer, minutes, hours);
+                    connection = WriteWithRetries(connection, pending, state);
                     foreach (var request in pending)
                     {
                         request.Done.TrySetResult();
@@ -272,18 +270,21 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
 
     /// <summary>Writes the group, retrying on a fresh connection after a transient failure; the connection to keep.</summary>
     private NpgsqlConnection WriteWithRetries(
-        NpgsqlConnection? connection, List<ReadingWriteRequest> requests, PendingRows buffer, FoldedRollupRows minutes, FoldedRollupRows hours)
+        NpgsqlConnection? connection, List<ReadingWriteRequest> requests, WriterState state)
     {
-        var count = buffer.FillSortedByKey(requests);
+        var count = state.Rows.FillSortedByKey(requests);
+        var rows = state.Rows.Rows;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 connection ??= OpenWriter();
-                EnsurePartitions(connection, buffer.Rows.AsSpan(0, count));
-                if (!TryWriteNew(connection, requests, buffer.Rows.AsSpan(0, count), minutes, hours))
+                EnsurePartitions(connection, rows.AsSpan(0, count));
+                // While groups keep bringing duplicates (a device re-sending its backlog), a COPY that would fail on
+                // them is not tried; the first group without one brings the fast path back.
+                if (state.DuplicatesLastGroup || !TryWriteNew(connection, requests, rows.AsSpan(0, count), state.Minutes, state.Hours))
                 {
-                    Write(connection, requests, buffer.Rows, count);
+                    state.DuplicatesLastGroup = Write(connection, requests, rows, count) < count;
                 }
 
                 return connection;
@@ -388,7 +389,8 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         return true;
     }
 
-    private static void Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, PendingRow[] rows, int count)
+    /// <summary>The path that reports each duplicate: returns how many of the group's rows were stored.</summary>
+    private static int Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, PendingRow[] rows, int count)
     {
         foreach (var request in requests)
         {
@@ -413,6 +415,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
             import.Complete();
         }
 
+        var stored = 0;
         using (var move = new NpgsqlCommand(Move, connection, transaction))
         using (var reader = move.ExecuteReader())
         {
@@ -420,10 +423,12 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
             {
                 ref readonly var row = ref rows[reader.GetInt32(0)];
                 requests[row.Request].Inserted.Span[row.Index] = true;
+                stored++;
             }
         }
 
         transaction.Commit();
+        return stored;
     }
 
     /// <summary>Creates the partitions this group needs and the next week's, once per process and week.</summary>
@@ -492,6 +497,19 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         {
             _partitionedWeeks.Add(week);
         }
+    }
+
+    /// <summary>What a writer thread keeps from group to group.</summary>
+    private sealed class WriterState
+    {
+        public PendingRows Rows { get; } = new();
+
+        public FoldedRollupRows Minutes { get; } = new(UnixMicros.PerMinute);
+
+        public FoldedRollupRows Hours { get; } = new(UnixMicros.PerHour);
+
+        /// <summary>The last group held a key twice or a key already stored: the next one takes the duplicates' path.</summary>
+        public bool DuplicatesLastGroup { get; set; }
     }
 
     /// <summary>
