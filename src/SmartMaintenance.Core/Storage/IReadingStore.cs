@@ -23,4 +23,11 @@ public interface IReadingStore
     /// <summary>Roll-up buckets whose start lies in [fromMicros, toMicros), oldest first.</summary>
     Task<IReadOnlyList<RollupPoint>> SeriesAsync(
         long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="SeriesAsync"/> for several sensors of one tenant in one read (an asset's sensors, for its features and
+    /// its health): one list per key, in the order of <paramref name="sensorKeys"/>.
+    /// </summary>
+    Task<IReadOnlyList<RollupPoint>[]> SeriesOfSensorsAsync(
+        long tenantId, IReadOnlyList<long> sensorKeys, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken);
 }

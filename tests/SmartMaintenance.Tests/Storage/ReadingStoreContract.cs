@@ -114,6 +114,23 @@ public abstract class ReadingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Series_of_several_sensors_answers_each_key_in_the_order_asked_within_the_range_and_tenant()
+    {
+        await _store.AppendAsync(1, new[]
+        {
+            new Reading(1, T0, 1, ReadingQuality.Good), new Reading(1, T0 + UnixMicros.PerMinute, 2, ReadingQuality.Good),
+            new Reading(1, T0 + (2 * UnixMicros.PerMinute), 3, ReadingQuality.Good), new Reading(2, T0 + 5, 20, ReadingQuality.Good),
+        }, new bool[4], default);
+        await _store.AppendAsync(2, new[] { new Reading(3, T0, 30, ReadingQuality.Good) }, new bool[1], default);
+
+        var series = await _store.SeriesOfSensorsAsync(1, [2, 9, 1, 3, 2], RollupResolution.Minute, T0, T0 + (2 * UnixMicros.PerMinute), default);
+
+        Assert.Equal([[20.0], [], [1.0, 2.0], [], [20.0]], series.Select(points => points.Select(p => p.Mean).ToArray()));
+        Assert.Equal([T0, T0 + UnixMicros.PerMinute], series[2].Select(p => p.BucketStartMicros));
+        Assert.Equal(series[2], await _store.SeriesAsync(1, 1, RollupResolution.Minute, T0, T0 + (2 * UnixMicros.PerMinute), default));
+    }
+
+    [Fact]
     public async Task Query_pages_newest_first_within_the_range_and_tenant()
     {
         var readings = Enumerable.Range(0, 10).Select(i => new Reading(1, T0 + i, i, ReadingQuality.Good)).ToArray();

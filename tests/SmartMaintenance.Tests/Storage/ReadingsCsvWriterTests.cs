@@ -78,5 +78,9 @@ public sealed class ReadingsCsvWriterTests : IAsyncLifetime
 
         public Task<IReadOnlyList<RollupPoint>> SeriesAsync(long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken) =>
             inner.SeriesAsync(tenantId, sensorKey, resolution, fromMicros, toMicros, cancellationToken);
+
+        public Task<IReadOnlyList<RollupPoint>[]> SeriesOfSensorsAsync(
+            long tenantId, IReadOnlyList<long> sensorKeys, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken) =>
+            inner.SeriesOfSensorsAsync(tenantId, sensorKeys, resolution, fromMicros, toMicros, cancellationToken);
     }
 }

@@ -104,10 +104,10 @@ public sealed class AssetHealthTracker
 
         var series = new Dictionary<long, double>[keys.Length];
         var minutes = new SortedSet<long>();
+        var read = await readings.SeriesOfSensorsAsync(ordered[0].TenantId, keys, RollupResolution.Minute, from, lastComplete, cancellationToken);
         for (var s = 0; s < keys.Length; s++)
         {
-            var points = await readings.SeriesAsync(ordered[s].TenantId, keys[s], RollupResolution.Minute, from, lastComplete, cancellationToken);
-            series[s] = points.ToDictionary(p => p.BucketStartMicros, p => p.Mean);
+            series[s] = read[s].ToDictionary(p => p.BucketStartMicros, p => p.Mean);
             minutes.UnionWith(series[s].Keys);
         }
 

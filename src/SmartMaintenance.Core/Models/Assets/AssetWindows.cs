@@ -11,14 +11,16 @@ public static class AssetWindows
         ICatalogStore catalog, IReadingStore readings, long tenantId, string assetId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMicros = UnixMicros.From(now);
-        var windows = new List<SensorWindow>();
-        foreach (var sensor in await catalog.ListSensorsAsync(tenantId, assetId, cancellationToken))
+        var sensors = await catalog.ListSensorsAsync(tenantId, assetId, cancellationToken);
+        var keys = sensors.Select(s => s.Key).ToArray();
+        var minutes = await readings.SeriesOfSensorsAsync(tenantId, keys, RollupResolution.Minute,
+            nowMicros - (6 * UnixMicros.PerHour), nowMicros + UnixMicros.PerMinute, cancellationToken);
+        var hours = await readings.SeriesOfSensorsAsync(tenantId, keys, RollupResolution.Hour,
+            nowMicros - AssetHistory.HistoryMicros, nowMicros + UnixMicros.PerHour, cancellationToken);
+        var windows = new List<SensorWindow>(sensors.Count);
+        for (var s = 0; s < sensors.Count; s++)
         {
-            var minutes = await readings.SeriesAsync(tenantId, sensor.Key, RollupResolution.Minute,
-                nowMicros - (6 * UnixMicros.PerHour), nowMicros + UnixMicros.PerMinute, cancellationToken);
-            var hours = await readings.SeriesAsync(tenantId, sensor.Key, RollupResolution.Hour,
-                nowMicros - AssetHistory.HistoryMicros, nowMicros + UnixMicros.PerHour, cancellationToken);
-            windows.Add(new SensorWindow(sensor, minutes, hours));
+            windows.Add(new SensorWindow(sensors[s], minutes[s], hours[s]));
         }
 
         return windows;

@@ -114,15 +114,10 @@ public static class FleetHistories
     private static async Task<(RollupPoint[][] Minutes, RollupPoint[][] Hours)> RollupsAsync(
         IReadingStore readings, long tenantId, IReadOnlyList<Sensor> sensors, long minutesFrom, long hoursFrom, long to, CancellationToken cancellationToken)
     {
-        var minutes = new RollupPoint[sensors.Count][];
-        var hours = new RollupPoint[sensors.Count][];
-        for (var s = 0; s < sensors.Count; s++)
-        {
-            minutes[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Minute, minutesFrom, to, cancellationToken)];
-            hours[s] = [.. await readings.SeriesAsync(tenantId, sensors[s].Key, RollupResolution.Hour, hoursFrom, to, cancellationToken)];
-        }
-
-        return (minutes, hours);
+        var keys = sensors.Select(s => s.Key).ToArray();
+        var minutes = await readings.SeriesOfSensorsAsync(tenantId, keys, RollupResolution.Minute, minutesFrom, to, cancellationToken);
+        var hours = await readings.SeriesOfSensorsAsync(tenantId, keys, RollupResolution.Hour, hoursFrom, to, cancellationToken);
+        return (minutes.Select(m => m.ToArray()).ToArray(), hours.Select(h => h.ToArray()).ToArray());
     }
 
     /// <summary>Each asset's failures, oldest first: the confirmed anomalies' times, one per day at most.</summary>

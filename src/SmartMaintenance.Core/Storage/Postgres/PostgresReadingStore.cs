@@ -168,24 +168,42 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<RollupPoint>> SeriesAsync(
-        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
+        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken) =>
+        (await SeriesOfSensorsAsync(tenantId, [sensorKey], resolution, fromMicros, toMicros, cancellationToken))[0];
+
+    public async Task<IReadOnlyList<RollupPoint>[]> SeriesOfSensorsAsync(
+        long tenantId, IReadOnlyList<long> sensorKeys, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
     {
         var table = resolution == RollupResolution.Minute ? "rollup_minute" : "rollup_hour";
+        var result = new List<RollupPoint>[sensorKeys.Count];
+        var positions = new Dictionary<long, int>(sensorKeys.Count);
+        for (var s = 0; s < sensorKeys.Count; s++)
+        {
+            result[s] = [];
+            positions.TryAdd(sensorKeys[s], s);
+        }
+
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
             $"""
-            SELECT bucket, count, min, max, mean, m2 FROM {table}
-            WHERE sensor_key = $1 AND tenant_id = $2 AND bucket >= $3 AND bucket < $4
-            ORDER BY bucket
+            SELECT sensor_key, bucket, count, min, max, mean, m2 FROM {table}
+            WHERE sensor_key = ANY($1) AND tenant_id = $2 AND bucket >= $3 AND bucket < $4
+            ORDER BY sensor_key, bucket
             """,
-            sensorKey, tenantId, Time(fromMicros), Time(toMicros));
-        var result = new List<RollupPoint>();
+            positions.Keys.ToArray(), tenantId, Time(fromMicros), Time(toMicros));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var count = reader.GetInt64(1);
-            var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
-            result.Add(new RollupPoint(Micros(reader.GetDateTime(0)), count, reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), variance));
+            var count = reader.GetInt64(2);
+            var variance = count > 1 ? reader.GetDouble(6) / (count - 1) : 0;
+            result[positions[reader.GetInt64(0)]].Add(
+                new RollupPoint(Micros(reader.GetDateTime(1)), count, reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), variance));
+        }
+
+        // A key listed twice gets the same points at each of its places.
+        for (var s = 0; s < sensorKeys.Count; s++)
+        {
+            result[s] = result[positions[sensorKeys[s]]];
         }
 
         return result;

@@ -88,8 +88,13 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
         """;
 
     public async Task<IReadOnlyList<RollupPoint>> SeriesAsync(
-        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
+        long tenantId, long sensorKey, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken) =>
+        (await SeriesOfSensorsAsync(tenantId, [sensorKey], resolution, fromMicros, toMicros, cancellationToken))[0];
+
+    public async Task<IReadOnlyList<RollupPoint>[]> SeriesOfSensorsAsync(
+        long tenantId, IReadOnlyList<long> sensorKeys, RollupResolution resolution, long fromMicros, long toMicros, CancellationToken cancellationToken)
     {
+        // One connection and one prepared statement for every sensor: in-process, a read per sensor costs no round trip.
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var table = resolution == RollupResolution.Minute ? "rollup_minute" : "rollup_hour";
@@ -98,21 +103,28 @@ public sealed class SqliteReadingStore : IReadingStore, IAsyncDisposable
             WHERE sensor_key = $sensor AND tenant_id = $tenant AND bucket >= $from AND bucket < $to
             ORDER BY bucket
             """;
-        command.Parameters.AddWithValue("$sensor", sensorKey);
+        var sensor = command.Parameters.Add("$sensor", SqliteType.Integer);
         command.Parameters.AddWithValue("$tenant", tenantId);
         command.Parameters.AddWithValue("$from", fromMicros);
         command.Parameters.AddWithValue("$to", toMicros);
-        var result = new List<RollupPoint>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (reader.Read())
+        var result = new IReadOnlyList<RollupPoint>[sensorKeys.Count];
+        for (var s = 0; s < sensorKeys.Count; s++)
         {
-            var (count, min, max, mean) = (reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
-            var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
-            // Readings accepted before their magnitude was bounded can have overflowed a bucket's mean or variance:
-            // such a bucket reads as the widest finite spread, not as a value no answer can carry.
-            mean = double.IsFinite(mean) ? mean : (min / 2) + (max / 2);
-            variance = double.IsFinite(variance) ? variance : double.MaxValue;
-            result.Add(new RollupPoint(reader.GetInt64(0), count, min, max, mean, variance));
+            sensor.Value = sensorKeys[s];
+            var points = new List<RollupPoint>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (reader.Read())
+            {
+                var (count, min, max, mean) = (reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
+                var variance = count > 1 ? reader.GetDouble(5) / (count - 1) : 0;
+                // Readings accepted before their magnitude was bounded can have overflowed a bucket's mean or variance:
+                // such a bucket reads as the widest finite spread, not as a value no answer can carry.
+                mean = double.IsFinite(mean) ? mean : (min / 2) + (max / 2);
+                variance = double.IsFinite(variance) ? variance : double.MaxValue;
+                points.Add(new RollupPoint(reader.GetInt64(0), count, min, max, mean, variance));
+            }
+
+            result[s] = points;
         }
 
         return result;
