@@ -2,10 +2,13 @@
 # One node against three on the same machine: HTTP batch ingest (1000-reading JSON batches) into one PostgreSQL
 # database through one server process, then through three (one cluster on a fresh database, each node fed by its own
 # load tool with its own sensors), each after a warm-up, with the CPU seconds every process used in the measured run.
-# Usage: bash bench/run-pg-nodes.sh [duration-seconds]
+# The warm-up (default 60 s) lets the runtime's tiered JIT finish recompiling hot code, which on two busy cores takes
+# well over 20 s.
+# Usage: bash bench/run-pg-nodes.sh [duration-seconds] [warm-up-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
+warmup="${2:-60}"
 key="load-admin-key-0123456789abcdef"
 # shellcheck source=scripts/postgres-temp.sh
 source scripts/postgres-temp.sh
@@ -45,7 +48,7 @@ cpu_seconds() {
 
 echo "== one node"
 start_node one 5501 "$(postgres_temp_database)"
-load 5501 one 16 10 >/dev/null
+load 5501 one 16 "$warmup" >/dev/null
 before="$(cpu_seconds "${nodes[@]}")"
 load 5501 one 16 "$duration" 50000
 echo "  CPU seconds used so far, before / after the measured run: $before / $(cpu_seconds "${nodes[@]}")"
@@ -63,7 +66,7 @@ all_load() {
   load 5513 c 5 "$1" "${2:-0}" >"$root/c.out" & local third=$!
   wait "$first" "$second" "$third"
 }
-all_load 10
+all_load "$warmup"
 before="$(cpu_seconds "${nodes[@]}")"
 all_load "$duration" 50000
 cat "$root/a.out" "$root/b.out" "$root/c.out"
