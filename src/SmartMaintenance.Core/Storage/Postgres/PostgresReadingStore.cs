@@ -374,11 +374,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
             foreach (ref readonly var row in rows)
             {
                 import.StartRow();
-                import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
-                import.Write(Time(row.Reading.TimestampMicros), NpgsqlDbType.TimestampTz);
-                import.Write(row.Reading.Value, NpgsqlDbType.Double);
-                import.Write((short)row.Reading.Quality, NpgsqlDbType.Smallint);
-                import.Write(row.TenantId, NpgsqlDbType.Bigint);
+                WriteReading(import, row);
             }
 
             import.Complete();
@@ -407,6 +403,16 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
         return true;
     }
 
+    /// <summary>A row's reading columns, in the order both COPY statements list them: sensor_key, ts, value, quality, tenant_id.</summary>
+    private static void WriteReading(NpgsqlBinaryImporter import, in PendingRow row)
+    {
+        import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
+        import.Write(Time(row.Reading.TimestampMicros), NpgsqlDbType.TimestampTz);
+        import.Write(row.Reading.Value, NpgsqlDbType.Double);
+        import.Write((short)row.Reading.Quality, NpgsqlDbType.Smallint);
+        import.Write(row.TenantId, NpgsqlDbType.Bigint);
+    }
+
     /// <summary>The path that reports each duplicate: returns how many of the group's rows were stored.</summary>
     private static int Write(NpgsqlConnection connection, List<ReadingWriteRequest> requests, PendingRow[] rows, int count)
     {
@@ -423,11 +429,7 @@ public sealed class PostgresReadingStore : IReadingStore, IAsyncDisposable
                 ref readonly var row = ref rows[n];
                 import.StartRow();
                 import.Write(n, NpgsqlDbType.Integer);
-                import.Write(row.Reading.SensorKey, NpgsqlDbType.Bigint);
-                import.Write(Time(row.Reading.TimestampMicros), NpgsqlDbType.TimestampTz);
-                import.Write(row.Reading.Value, NpgsqlDbType.Double);
-                import.Write((short)row.Reading.Quality, NpgsqlDbType.Smallint);
-                import.Write(row.TenantId, NpgsqlDbType.Bigint);
+                WriteReading(import, row);
             }
 
             import.Complete();
