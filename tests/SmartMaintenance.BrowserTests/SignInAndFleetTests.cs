@@ -101,7 +101,10 @@ public sealed class SignInAndFleetTests(BrowserHost host) : IClassFixture<Browse
         await page.WaitForTimeoutAsync(500); // the menu's opening transition, for the picture only
         await BrowserHost.ScreenshotAsync(page, "phone-account-menu");
         await page.GetByTestId("menu-sign-out").ClickAsync();
-        await page.WaitForURLAsync("**/signin**");
+        // Signed out is the sign-in form on the screen. Waiting for the page's load event as well timed out once (30 s)
+        // on a loaded CI run after the URL had changed; the navigation's commit and the form are what the test asserts.
+        await page.WaitForURLAsync("**/signin**", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByLabel("Username")).ToBeVisibleAsync();
     }
 
     [Fact]
