@@ -46,6 +46,35 @@ public abstract class ReadingStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_column_reads_back_exactly_in_both_write_paths()
+    {
+        // Before and after PostgreSQL's epoch (2000-01-01) and the Unix one, to the microsecond; every quality; values
+        // at the edges of a double.
+        long[] times =
+        [
+            UnixMicros.From(new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.Zero)) + 999_999,
+            UnixMicros.From(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            -1,
+            T0 + 123_457,
+        ];
+        double[] values = [0, double.Epsilon, -1.7976931348623157e308, 20.123456789012345];
+        var readings = times.Select((t, i) => new Reading(7, t, values[i], (ReadingQuality)(i % 3))).ToArray();
+        var inserted = new bool[readings.Length];
+        await _store.AppendAsync(3, readings, inserted, default);
+        Assert.All(inserted, Assert.True);
+
+        // The same again with one new reading: the group holds keys already stored, so it takes the path that reports them.
+        var again = readings.Append(new Reading(7, T0 + 200_000, 1.5, ReadingQuality.Bad)).ToArray();
+        var second = new bool[again.Length];
+        await _store.AppendAsync(3, again, second, default);
+        Assert.Equal([false, false, false, false, true], second);
+
+        var stored = await _store.QueryOldestFirstAsync(3, 7, long.MinValue, long.MaxValue, 10, default);
+        Assert.Equal(again.OrderBy(r => r.TimestampMicros), stored);
+        Assert.Empty(await _store.QueryOldestFirstAsync(1, 7, long.MinValue, long.MaxValue, 10, default));
+    }
+
+    [Fact]
     public async Task Duplicates_in_a_batch_and_across_batches_are_flagged_and_stored_once()
     {
         Reading[] batch = [new(1, T0, 1, ReadingQuality.Good), new(1, T0 + 1, 2, ReadingQuality.Good), new(1, T0, 9, ReadingQuality.Good)];
