@@ -111,11 +111,12 @@ public static class BoostedTreesTrainer
         };
 
     /// <summary>
-    /// FastTree forces two more blocking full collections before each training (a workaround for .NET Framework 4.6, its
+    /// FastTree also forces two blocking full collections before each training (a workaround for .NET Framework 4.6, its
     /// comment says), behind a flag no option reaches (dotnet/machinelearning#4135). In the server a training is a
-    /// background job: each forced collection stops every thread — ingest, agents, requests — for as long as the whole
-    /// heap takes to mark — three times per fit, 36 times for an asset model validated over five folds. The flag is switched off here; if
-    /// a later ML.NET renames it, nothing breaks (the collections come back, and the unit test that counts them fails).
+    /// background job, and each forced collection stops every thread (ingest, agents, requests) for as long as marking
+    /// the whole heap takes: with the memory report, three per training, 36 for an asset model validated over five folds.
+    /// The flag is switched off here; if a later ML.NET renames it nothing breaks: the collections come back, and the
+    /// unit test that counts them fails.
     /// </summary>
     private static TTrainer WithoutForcedCollections<TTrainer>(TTrainer trainer)
         where TTrainer : class
